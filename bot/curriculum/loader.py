@@ -77,7 +77,11 @@ def _html_problems(track: Track) -> list[tuple[str, str]]:
 
     def visit(node: object, path: str) -> None:
         if isinstance(node, str):
-            if "<" in node and ">" in node and any(f"<{tag}" in node for tag in ("b>", "i>", "br", "p>", "a ")):
+            if (
+                "<" in node
+                and ">" in node
+                and any(f"<{tag}" in node for tag in ("b>", "i>", "br", "p>", "a "))
+            ):
                 found.append((path, "content is plain text; HTML tags would be shown literally"))
         elif isinstance(node, dict):
             for key, value in node.items():

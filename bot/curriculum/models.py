@@ -80,7 +80,9 @@ class Question(Strict):
         for locale in LOCALES:
             question = self.question.get(locale)
             if len(question) > QUESTION_MAX:
-                raise ValueError(f"question ({locale}) is {len(question)} characters, the limit is {QUESTION_MAX}")
+                raise ValueError(
+                    f"question ({locale}) is {len(question)} characters, the limit is {QUESTION_MAX}"
+                )
             for option in self.options(locale):
                 if not option.strip() or len(option) > OPTION_MAX:
                     raise ValueError(f"option ({locale}) {option!r} must be 1 to {OPTION_MAX} characters")
@@ -92,7 +94,9 @@ class Question(Strict):
                     f"explanation ({locale}) is {len(explanation)} characters, the limit is {EXPLANATION_MAX}"
                 )
             if explanation.count("\n") > EXPLANATION_MAX_LINE_FEEDS:
-                raise ValueError(f"explanation ({locale}) has more than {EXPLANATION_MAX_LINE_FEEDS} line feeds")
+                raise ValueError(
+                    f"explanation ({locale}) has more than {EXPLANATION_MAX_LINE_FEEDS} line feeds"
+                )
         return self
 
     def options(self, locale: str) -> list[str]:

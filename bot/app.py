@@ -1,0 +1,96 @@
+"""The composition root: the one place that builds the Dispatcher, for `coach run`, the demo and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, utc_now
+from bot.config import Settings
+from bot.curriculum.catalog import Catalog
+from bot.curriculum.loader import load_catalog
+from bot.errors import router as errors_router
+from bot.handlers import get_routers
+from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
+from bot.views.menu import COMMANDS
+from db.engine import create_engine, create_sessionmaker
+from db.migrate import upgrade_to_head
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LANGUAGES = ("en", "ru")
+
+
+def create_i18n(default_locale: str = "en") -> I18n:
+    return I18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
+
+
+def build_dispatcher(
+    settings: Settings,
+    catalog: Catalog,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    clock: Clock = utc_now,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    i18n = create_i18n(settings.default_locale)
+    dp = Dispatcher(storage=storage or MemoryStorage(), settings=settings, catalog=catalog, clock=clock)
+    dp.update.outer_middleware(DatabaseMiddleware(sessionmaker))
+    dp.update.outer_middleware(LearnerMiddleware())
+    LearnerLocaleMiddleware(i18n, settings.default_locale).setup(dp)
+    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.include_routers(errors_router, *get_routers())
+    dp.startup.register(_register_commands)
+    dp["i18n_core"] = i18n
+    return dp
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """A Bot on Telegram (or `TELEGRAM_API_URL`), or on the given session (the demo's console, a test's fake)."""
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    token = settings.token or "0:demo"  # the demo and tests never send it anywhere
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+async def _register_commands(bot: Bot, i18n_core: I18n) -> None:
+    for locale in LANGUAGES:
+        with i18n_core.use_locale(locale):
+            commands = [BotCommand(command=name, description=str(text)) for name, text in COMMANDS]
+        language_code = None if locale == "en" else locale
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language_code)
+
+
+@dataclass
+class Runtime:
+    """What a running bot holds: settings, content, database and dispatcher."""
+
+    settings: Settings
+    catalog: Catalog
+    engine: AsyncEngine
+    dispatcher: Dispatcher
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def prepare(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
+    """Load and validate content, upgrade the database to head, build the dispatcher."""
+    catalog = load_catalog(settings.content_dir)
+    engine = create_engine(settings.database_url)
+    await upgrade_to_head(engine)
+    dispatcher = build_dispatcher(settings, catalog, create_sessionmaker(engine), clock=clock)
+    return Runtime(settings, catalog, engine, dispatcher)

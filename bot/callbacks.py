@@ -1,0 +1,91 @@
+"""Every inline button's callback data, in one place. Prefixes are short: Telegram allows 64 bytes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Flow(StrEnum):
+    """Where a profile question was asked: in onboarding it leads to the next one, in settings back there."""
+
+    ONBOARDING = "o"
+    SETTINGS = "s"
+
+
+class Screen(StrEnum):
+    MENU = "menu"
+    NEXT = "next"
+    ROADMAP = "roadmap"
+    PROGRESS = "progress"
+    SETTINGS = "settings"
+    HELP = "help"
+    TRACKS = "tracks"
+
+
+class MenuCb(CallbackData, prefix="m"):
+    screen: Screen
+
+
+class LanguageCb(CallbackData, prefix="lg"):
+    code: str
+    flow: Flow
+
+
+class ChooseTrackCb(CallbackData, prefix="ct"):
+    track: str
+    flow: Flow
+
+
+class HoursCb(CallbackData, prefix="hr"):
+    hours: int
+    flow: Flow
+
+
+class TimeCb(CallbackData, prefix="tm"):
+    minute: int
+    flow: Flow
+
+
+class ZoneCb(CallbackData, prefix="tz"):
+    zone: str
+    flow: Flow
+
+
+class AskCb(CallbackData, prefix="ask"):
+    """A settings item: open its question."""
+
+    item: str  # language | track | hours | time | zone
+
+
+class TrackCb(CallbackData, prefix="rt"):
+    """A track's overview with its modules."""
+
+    track: str
+    page: int = 0
+
+
+class ModuleCb(CallbackData, prefix="rm"):
+    track: str
+    module: str
+    page: int = 0
+
+
+class TopicCb(CallbackData, prefix="rp"):
+    track: str
+    topic: str
+
+
+class MarkCb(CallbackData, prefix="mk"):
+    track: str
+    topic: str
+    part: str
+    status: str  # a db.models.Status value
+
+
+class PageCb(CallbackData, prefix="pg"):
+    """A track's reference page (salaries, roles, the method)."""
+
+    track: str
+    page: str

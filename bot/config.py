@@ -1,0 +1,28 @@
+"""Settings from the environment and `.env`; one instance is made at start-up and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(
+        default=None, description="Telegram bot token; without it the demo runs"
+    )
+    database_url: str = Field(default="sqlite+aiosqlite:///data/coach.db", description="SQLAlchemy async URL")
+    telegram_api_url: str = Field(default="https://api.telegram.org", description="Bot API base URL")
+    content_dir: Path = Field(default=PROJECT_ROOT / "content", description="Folder with the track files")
+    default_locale: str = Field(default="en", pattern="^(en|ru)$", description="Language for unknown users")
+    default_timezone: str = Field(default="Europe/Moscow", description="Time zone preselected in onboarding")
+    log_level: str = Field(default="INFO", description="Logging level")
+
+    @property
+    def token(self) -> str | None:
+        return self.bot_token.get_secret_value() if self.bot_token else None

@@ -1,0 +1,42 @@
+"""What no other handler took: learners not set up yet, stray text, stale or forged buttons, groups."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+
+from bot.views.menu import main_menu
+from bot.views.screen import Screen, alert, show
+from db.models import Learner
+
+router = Router(name=__name__)
+
+
+@router.message(F.chat.type != "private")
+async def not_private(message: Message) -> None:
+    # The coach keeps personal progress, so it only talks in private chats; one short line, then silence.
+    if message.text and message.text.startswith("/"):
+        await message.answer(_("I work in private chats only: open a chat with me to study."))
+
+
+@router.message()
+async def anything_else(message: Message, learner: Learner | None = None) -> None:
+    if learner is None or learner.current_track is None:
+        await show(message, Screen(_("Let's get you set up first: send /start.")))
+        return
+    if message.text and message.text.startswith("/"):
+        await show(message, main_menu(_("I don't know that command. Here is the menu, or see /help.")))
+        return
+    await show(message, main_menu(_("I understand buttons and commands best. Here is the menu:")))
+
+
+@router.callback_query()
+async def stale_button(
+    query: CallbackQuery, callback_answer: CallbackAnswer, learner: Learner | None = None
+) -> None:
+    if learner is None or learner.current_track is None:
+        alert(callback_answer, _("Let's get you set up first: send /start."))
+        return
+    alert(callback_answer, _("This button is out of date. Open /menu for fresh ones."))

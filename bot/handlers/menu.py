@@ -1,0 +1,30 @@
+"""/menu and /help."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import MenuCb
+from bot.callbacks import Screen as Nav
+from bot.filters import KnownLearner
+from bot.views.menu import help_screen, main_menu
+from bot.views.screen import show
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(Command("help"))
+@router.callback_query(MenuCb.filter(F.screen == Nav.HELP))
+async def help_(event: Message | CallbackQuery) -> None:
+    await show(event, help_screen())
+
+
+@router.message(Command("menu"), KnownLearner())
+@router.callback_query(MenuCb.filter(F.screen == Nav.MENU), KnownLearner())
+async def menu(event: Message | CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await show(event, main_menu())

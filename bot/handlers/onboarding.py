@@ -1,0 +1,277 @@
+"""/start and the profile questions; each answer is stored at once, so nothing is lost if the learner stops."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import ChooseTrackCb, Flow, HoursCb, LanguageCb, TimeCb, ZoneCb
+from bot.clock import Clock
+from bot.config import Settings
+from bot.curriculum.catalog import Catalog
+from bot.filters import KnownLearner
+from bot.services import profile
+from bot.states import Ask
+from bot.views import profile as views
+from bot.views.menu import main_menu
+from bot.views.screen import Screen, alert, notify, show
+from db.models import Learner
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+
+Event = Message | CallbackQuery
+
+
+@router.message(CommandStart())
+async def start(
+    message: Message, session: AsyncSession, state: FSMContext, settings: Settings, clock: Clock, i18n: I18n
+) -> None:
+    assert message.from_user is not None
+    language = profile.language_for(message.from_user.language_code, settings.default_locale)
+    learner = await profile.start(session, message.from_user.id, language, clock())
+    if learner.onboarded_at is not None and learner.current_track is not None:
+        await state.clear()
+        with i18n.use_locale(learner.language):
+            await show(message, main_menu(_("Welcome back! Your progress is where you left it.")))
+        return
+    await state.set_state(Ask.language)
+    with i18n.use_locale(learner.language):
+        await show(message, views.ask_language(learner.language, Flow.ONBOARDING))
+
+
+async def ask_next(
+    event: Event,
+    learner: Learner,
+    flow: Flow,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    """After an answer: the next missing question in onboarding, the settings screen in settings."""
+    with i18n.use_locale(learner.language):
+        if flow is Flow.SETTINGS:
+            await state.clear()
+            followed = [e.track_id for e in await profile.tracks_followed(session, learner.id)]
+            await show(event, views.settings_screen(learner, catalog, followed))
+            return
+        if learner.current_track is None or catalog.track(learner.current_track) is None:
+            await state.set_state(Ask.track)
+            await show(event, views.ask_track(catalog, learner.language, None, set(), flow))
+        elif learner.weekly_hours is None:
+            await state.set_state(Ask.hours)
+            await show(event, views.ask_hours(None, flow))
+        elif learner.reminder_minute is None:
+            await state.set_state(Ask.time)
+            await show(event, views.ask_time(None, flow))
+        elif learner.timezone is None:
+            await state.set_state(Ask.zone)
+            await show(event, views.ask_zone(None, flow))
+        else:
+            await state.clear()
+            learner = await profile.finish_onboarding(session, learner.id, clock())
+            await show(event, main_menu(views.onboarding_done(learner, catalog)))
+
+
+@router.callback_query(LanguageCb.filter(), KnownLearner())
+async def chose_language(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: LanguageCb,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    if callback_data.code not in profile.LANGUAGES:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    learner = await profile.set_language(session, learner.id, callback_data.code, clock())
+    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+@router.callback_query(ChooseTrackCb.filter(), KnownLearner())
+async def chose_track(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: ChooseTrackCb,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    try:
+        learner = await profile.choose_track(session, catalog, learner.id, callback_data.track, clock())
+    except profile.ProfileError:
+        alert(callback_answer, _("This track is no longer offered. Please pick another one."))
+        return
+    track = catalog.track(learner.current_track)
+    if track is not None:
+        with i18n.use_locale(learner.language):
+            notify(
+                callback_answer, _("Current track: {track}").format(track=track.title.get(learner.language))
+            )
+    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+@router.callback_query(HoursCb.filter(), KnownLearner())
+async def chose_hours(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: HoursCb,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    try:
+        learner = await profile.set_weekly_hours(session, learner.id, callback_data.hours, clock())
+    except profile.ProfileError:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+@router.callback_query(TimeCb.filter(), KnownLearner())
+async def chose_time(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: TimeCb,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    try:
+        learner = await profile.set_reminder_minute(session, learner.id, callback_data.minute, clock())
+    except profile.ProfileError:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+@router.callback_query(ZoneCb.filter(), KnownLearner())
+async def chose_zone(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: ZoneCb,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    try:
+        learner = await profile.set_timezone(session, learner.id, callback_data.zone, clock())
+    except profile.ProfileError:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+async def _flow(state: FSMContext) -> Flow:
+    data = await state.get_data()
+    return Flow(data.get("flow", Flow.ONBOARDING))
+
+
+@router.message(Ask.hours, F.text, KnownLearner())
+async def typed_hours(
+    message: Message,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    text = (message.text or "").strip()
+    flow = await _flow(state)
+    if not (text.isascii() and text.isdigit() and len(text) <= 3):
+        await show(message, Screen(views.bad_hours(), views.ask_hours(learner.weekly_hours, flow).markup))
+        return
+    try:
+        learner = await profile.set_weekly_hours(session, learner.id, int(text), clock())
+    except profile.ProfileError:
+        await show(message, Screen(views.bad_hours(), views.ask_hours(learner.weekly_hours, flow).markup))
+        return
+    await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
+
+
+@router.message(Ask.time, F.text, KnownLearner())
+async def typed_time(
+    message: Message,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    flow = await _flow(state)
+    try:
+        minute = profile.parse_time(message.text or "")
+    except profile.ProfileError:
+        await show(message, Screen(views.bad_time(), views.ask_time(learner.reminder_minute, flow).markup))
+        return
+    learner = await profile.set_reminder_minute(session, learner.id, minute, clock())
+    await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
+
+
+@router.message(Ask.zone, F.text, KnownLearner())
+async def typed_zone(
+    message: Message,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    flow = await _flow(state)
+    text = message.text or ""
+    try:
+        learner = await profile.set_timezone(session, learner.id, text, clock())
+    except profile.ProfileError:
+        await show(message, Screen(views.unknown_zone(text), views.ask_zone(learner.timezone, flow).markup))
+        return
+    await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
+
+
+@router.message(Ask.language, KnownLearner())
+async def typed_instead_of_language(message: Message, learner: Learner, state: FSMContext) -> None:
+    flow = await _flow(state)
+    await show(message, Screen(views.use_buttons(), views.ask_language(learner.language, flow).markup))
+
+
+@router.message(Ask.track, KnownLearner())
+async def typed_instead_of_track(
+    message: Message, learner: Learner, state: FSMContext, session: AsyncSession, catalog: Catalog
+) -> None:
+    flow = await _flow(state)
+    followed = {e.track_id for e in await profile.tracks_followed(session, learner.id)}
+    screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow)
+    await show(message, Screen(views.use_buttons(), screen.markup))
+
+
+@router.message(Ask.hours, KnownLearner())
+@router.message(Ask.time, KnownLearner())
+@router.message(Ask.zone, KnownLearner())
+async def not_text(message: Message, state: FSMContext) -> None:
+    await message.answer(_("Please type your answer as text, or tap a button above."))

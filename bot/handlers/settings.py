@@ -1,0 +1,72 @@
+"""/settings: change any onboarding answer; follow several tracks with one current."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import AskCb, Flow, MenuCb
+from bot.callbacks import Screen as Nav
+from bot.curriculum.catalog import Catalog
+from bot.filters import KnownLearner
+from bot.services import profile
+from bot.states import Ask
+from bot.views import profile as views
+from bot.views.screen import Screen, alert, show
+from db.models import Learner
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == "private")
+router.message.filter(KnownLearner())
+router.callback_query.filter(KnownLearner())
+
+
+@router.message(Command("settings"))
+@router.callback_query(MenuCb.filter(F.screen == Nav.SETTINGS))
+async def settings_screen(
+    event: Message | CallbackQuery,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+) -> None:
+    await state.clear()
+    followed = [e.track_id for e in await profile.tracks_followed(session, learner.id)]
+    await show(event, views.settings_screen(learner, catalog, followed))
+
+
+@router.callback_query(AskCb.filter())
+async def ask(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: AskCb,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+) -> None:
+    flow = Flow.SETTINGS
+    screen: Screen
+    if callback_data.item == "language":
+        screen, next_state = views.ask_language(learner.language, flow), Ask.language
+    elif callback_data.item == "track":
+        followed = {e.track_id for e in await profile.tracks_followed(session, learner.id)}
+        screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow)
+        next_state = Ask.track
+    elif callback_data.item == "hours":
+        screen, next_state = views.ask_hours(learner.weekly_hours, flow), Ask.hours
+    elif callback_data.item == "time":
+        screen, next_state = views.ask_time(learner.reminder_minute, flow), Ask.time
+    elif callback_data.item == "zone":
+        screen, next_state = views.ask_zone(learner.timezone, flow), Ask.zone
+    else:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    await state.set_state(next_state)
+    await state.update_data(flow=flow.value)
+    await show(query, screen)

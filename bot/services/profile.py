@@ -1,0 +1,140 @@
+"""The learner's profile: language, tracks, weekly hours, reminder time and time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.catalog import Catalog
+from db.models import Enrollment, Learner
+from db.repositories import learners
+
+LANGUAGES = ("en", "ru")
+WEEKLY_HOURS_MIN, WEEKLY_HOURS_MAX = 1, 100
+
+
+class ProfileError(ValueError):
+    """A choice the profile cannot take; the handler asks again."""
+
+
+def language_for(language_code: str | None, default: str) -> str:
+    """Telegram's `language_code` ("ru", "ru-RU", "en-US") mapped to a language the bot speaks."""
+    if language_code:
+        base = language_code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+        if base in {"uk", "be", "kk", "uz", "ky", "tg", "hy", "az"}:
+            return "ru"  # languages whose speakers mostly read Russian better than English
+    return default
+
+
+def parse_timezone(text: str) -> str:
+    """The canonical IANA name for `text` (any case, spaces for underscores), or ProfileError."""
+    candidate = text.strip().replace(" ", "_")
+    if not candidate or len(candidate) > 64 or candidate.startswith(("/", ".")) or ".." in candidate:
+        raise ProfileError(text)
+    by_lower = _zones_by_lower()
+    name = by_lower.get(candidate.lower())
+    if name is None:
+        raise ProfileError(text)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ProfileError(text) from exc
+    return name
+
+
+_ZONES: dict[str, str] = {}
+
+
+def _zones_by_lower() -> dict[str, str]:
+    if not _ZONES:
+        _ZONES.update({name.lower(): name for name in available_timezones()})
+    return _ZONES
+
+
+def parse_time(text: str) -> int:
+    """'7:30', '07.30', '19 00', '9' → minutes after midnight; ProfileError otherwise."""
+    cleaned = text.strip()
+    for separator in (":", ".", " ", "-"):
+        cleaned = cleaned.replace(separator, ":")
+    parts = cleaned.split(":")
+    if not 1 <= len(parts) <= 2 or not all(p.isascii() and p.isdigit() and len(p) <= 2 for p in parts):
+        raise ProfileError(text)
+    hour = int(parts[0])
+    minute = int(parts[1]) if len(parts) == 2 else 0
+    if hour > 23 or minute > 59:
+        raise ProfileError(text)
+    return hour * 60 + minute
+
+
+async def get_learner(session: AsyncSession, learner_id: int) -> Learner | None:
+    learner = await learners.get(session, learner_id)
+    await session.commit()
+    return learner
+
+
+async def start(session: AsyncSession, learner_id: int, language: str, now: datetime) -> Learner:
+    """The learner as stored, created on first contact; an existing profile is left as it is."""
+    await learners.create_if_missing(session, learner_id, language, now)
+    learner = await learners.get(session, learner_id)
+    await session.commit()
+    assert learner is not None
+    return learner
+
+
+async def _update(session: AsyncSession, learner_id: int, now: datetime, **fields: object) -> Learner:
+    await learners.update_fields(session, learner_id, now, **fields)
+    learner = await learners.get(session, learner_id)
+    await session.commit()
+    if learner is None:
+        raise ProfileError("no such learner")
+    return learner
+
+
+async def set_language(session: AsyncSession, learner_id: int, language: str, now: datetime) -> Learner:
+    if language not in LANGUAGES:
+        raise ProfileError(language)
+    return await _update(session, learner_id, now, language=language)
+
+
+async def choose_track(
+    session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, now: datetime
+) -> Learner:
+    """Follow the track (if not yet) and make it the current one; progress on other tracks stays."""
+    if catalog.track(track_id) is None:
+        raise ProfileError(track_id)
+    await learners.enroll(session, learner_id, track_id, now)
+    return await _update(session, learner_id, now, current_track=track_id)
+
+
+async def set_weekly_hours(session: AsyncSession, learner_id: int, hours: int, now: datetime) -> Learner:
+    if not WEEKLY_HOURS_MIN <= hours <= WEEKLY_HOURS_MAX:
+        raise ProfileError(str(hours))
+    return await _update(session, learner_id, now, weekly_hours=hours)
+
+
+async def set_reminder_minute(session: AsyncSession, learner_id: int, minute: int, now: datetime) -> Learner:
+    if not 0 <= minute < 24 * 60:
+        raise ProfileError(str(minute))
+    return await _update(session, learner_id, now, reminder_minute=minute)
+
+
+async def set_timezone(session: AsyncSession, learner_id: int, zone: str, now: datetime) -> Learner:
+    return await _update(session, learner_id, now, timezone=parse_timezone(zone))
+
+
+async def finish_onboarding(session: AsyncSession, learner_id: int, now: datetime) -> Learner:
+    learner = await learners.get(session, learner_id)
+    if learner is not None and learner.onboarded_at is not None:
+        await session.commit()
+        return learner
+    return await _update(session, learner_id, now, onboarded_at=now)
+
+
+async def tracks_followed(session: AsyncSession, learner_id: int) -> list[Enrollment]:
+    result = await learners.enrollments(session, learner_id)
+    await session.commit()
+    return result

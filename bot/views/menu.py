@@ -1,0 +1,59 @@
+"""The main menu and help."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n.lazy_proxy import LazyProxy
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import MenuCb
+from bot.callbacks import Screen as Nav
+from bot.views.screen import Screen
+
+# (command, description) in the order /help and Telegram's command menu show them.
+COMMANDS: list[tuple[str, LazyProxy]] = [
+    ("next", __("What to study next")),
+    ("menu", __("Main menu")),
+    ("progress", __("Your progress and pace")),
+    ("settings", __("Language, track, hours, reminder, time zone")),
+    ("start", __("Start or restart onboarding")),
+    ("help", __("What the bot can do")),
+]
+
+
+def menu_markup() -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("▶️ Continue"), callback_data=MenuCb(screen=Nav.NEXT))
+    kb.button(text=_("🗺 Roadmap"), callback_data=MenuCb(screen=Nav.ROADMAP))
+    kb.button(text=_("📊 Progress"), callback_data=MenuCb(screen=Nav.PROGRESS))
+    kb.button(text=_("⚙️ Settings"), callback_data=MenuCb(screen=Nav.SETTINGS))
+    kb.button(text=_("❓ Help"), callback_data=MenuCb(screen=Nav.HELP))
+    kb.adjust(1, 2, 2)
+    return kb
+
+
+def main_menu(intro: str | None = None) -> Screen:
+    text = intro or _("What would you like to do?")
+    return Screen(text, menu_markup().as_markup())
+
+
+def help_screen() -> Screen:
+    lines = [_("<b>Your MLE study coach</b>"), ""]
+    lines.append(
+        _(
+            "Pick a track, study the next topic, mark what you finished, and watch your pace against the plan. "
+            "Everything is also reachable from the menu buttons."
+        )
+    )
+    lines.append("")
+    lines.extend(f"/{command} — {description}" for command, description in COMMANDS)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    return Screen("\n".join(lines), kb.as_markup())
+
+
+def back_to_menu() -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    return kb

@@ -1,0 +1,193 @@
+"""The profile questions (onboarding and settings share them) and the settings screen."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import AskCb, ChooseTrackCb, Flow, HoursCb, LanguageCb, MenuCb, TimeCb, ZoneCb
+from bot.callbacks import Screen as Nav
+from bot.curriculum.catalog import Catalog
+from bot.curriculum.models import Track
+from bot.views.format import clock, esc, language_name, weeks_range
+from bot.views.screen import Screen
+from db.models import Learner
+
+HOURS_CHOICES = (2, 4, 6, 8, 10, 15, 20)
+TIME_CHOICES = tuple(h * 60 for h in (7, 8, 9, 12, 18, 19, 20, 21))
+COMMON_ZONES = (
+    "Europe/Moscow",
+    "Europe/Kaliningrad",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Novosibirsk",
+    "Asia/Vladivostok",
+    "Europe/Minsk",
+    "Asia/Almaty",
+    "Asia/Tbilisi",
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+)
+
+
+def _mark(selected: bool) -> str:
+    return "✓ " if selected else ""
+
+
+def _cancel(kb: InlineKeyboardBuilder, flow: Flow) -> None:
+    if flow is Flow.SETTINGS:
+        kb.button(text=_("⬅️ Back"), callback_data=MenuCb(screen=Nav.SETTINGS))
+
+
+def ask_language(current: str, flow: Flow) -> Screen:
+    kb = InlineKeyboardBuilder()
+    for code in ("ru", "en"):
+        kb.button(
+            text=_mark(code == current) + language_name(code), callback_data=LanguageCb(code=code, flow=flow)
+        )
+    _cancel(kb, flow)
+    kb.adjust(2, 1)
+    text = (
+        _("Hi! I am your study coach on the way to Machine Learning Engineer.") + "\n\n"
+        if flow is Flow.ONBOARDING
+        else ""
+    )
+    return Screen(text + _("Which language do you prefer? / Какой язык вам удобнее?"), kb.as_markup())
+
+
+def track_line(track: Track, locale: str) -> str:
+    plan = _plan_length(track)
+    return f"<b>{esc(track.title.get(locale))}</b>{plan}\n{esc(track.summary.get(locale))}"
+
+
+def _plan_length(track: Track) -> str:
+    weeks = [s for s in track.stages if s.weeks_min is not None]
+    if not weeks:
+        return ""
+    low = sum(s.weeks_min or 0 for s in weeks)
+    high = sum(s.weeks_max or 0 for s in weeks)
+    return f" · {weeks_range(low, high)}"
+
+
+def ask_track(catalog: Catalog, locale: str, current: str | None, followed: set[str], flow: Flow) -> Screen:
+    lines = [_("Choose a track. You can follow more than one and switch later in /settings."), ""]
+    kb = InlineKeyboardBuilder()
+    for track in catalog.tracks:
+        lines.append(track_line(track, locale))
+        lines.append("")
+        marker = "★ " if track.id == current else ("✓ " if track.id in followed else "")
+        kb.button(
+            text=marker + track.title.get(locale), callback_data=ChooseTrackCb(track=track.id, flow=flow)
+        )
+    _cancel(kb, flow)
+    kb.adjust(1)
+    return Screen("\n".join(lines).strip(), kb.as_markup())
+
+
+def ask_hours(current: int | None, flow: Flow) -> Screen:
+    kb = InlineKeyboardBuilder()
+    for value in HOURS_CHOICES:
+        kb.button(
+            text=_mark(value == current) + _("{n} h").format(n=value),
+            callback_data=HoursCb(hours=value, flow=flow),
+        )
+    _cancel(kb, flow)
+    kb.adjust(4, 3, 1)
+    return Screen(
+        _("How many hours a week can you study? Tap a button or type a number from 1 to 100."), kb.as_markup()
+    )
+
+
+def ask_time(current: int | None, flow: Flow) -> Screen:
+    kb = InlineKeyboardBuilder()
+    for minute in TIME_CHOICES:
+        kb.button(
+            text=_mark(minute == current) + clock(minute), callback_data=TimeCb(minute=minute, flow=flow)
+        )
+    _cancel(kb, flow)
+    kb.adjust(4, 4, 1)
+    return Screen(
+        _("At what time should I remind you to study each day? Tap a button or type a time like 07:30."),
+        kb.as_markup(),
+    )
+
+
+def ask_zone(current: str | None, flow: Flow) -> Screen:
+    kb = InlineKeyboardBuilder()
+    for zone in COMMON_ZONES:
+        kb.button(text=_mark(zone == current) + zone, callback_data=ZoneCb(zone=zone, flow=flow))
+    _cancel(kb, flow)
+    kb.adjust(2)
+    return Screen(
+        _(
+            "Which time zone are you in? Tap one, or type its name as in the IANA database, "
+            "for example Asia/Tokyo or America/Sao_Paulo."
+        ),
+        kb.as_markup(),
+    )
+
+
+def unknown_zone(text: str) -> str:
+    shown = esc(text[:64])
+    return _(
+        "I don't know the time zone «{zone}». Type a name like Europe/Paris, or tap one of the buttons."
+    ).format(zone=shown)
+
+
+def bad_time() -> str:
+    return _("That is not a time I understand. Type it as HH:MM, for example 07:30 or 21:00.")
+
+
+def bad_hours() -> str:
+    return _("Please send a whole number of hours from 1 to 100, or tap a button.")
+
+
+def use_buttons() -> str:
+    return _("Please answer with the buttons below.")
+
+
+def settings_screen(learner: Learner, catalog: Catalog, followed: list[str]) -> Screen:
+    locale = learner.language
+    track = catalog.track(learner.current_track)
+    others = [catalog.track(t) for t in followed if t != learner.current_track]
+    other_titles = ", ".join(esc(t.title.get(locale)) for t in others if t)
+    hours_text = _("{n} h").format(n=learner.weekly_hours) if learner.weekly_hours else "—"
+    lines = [
+        _("<b>Settings</b>"),
+        "",
+        _("Language: {value}").format(value=language_name(learner.language)),
+        _("Current track: {value}").format(value=esc(track.title.get(locale)) if track else "—"),
+    ]
+    if other_titles:
+        lines.append(_("Also following: {value}").format(value=other_titles))
+    lines += [
+        _("Study time: {value} a week").format(value=hours_text),
+        _("Daily reminder: {value}").format(value=clock(learner.reminder_minute)),
+        _("Time zone: {value}").format(value=esc(learner.timezone or "—")),
+    ]
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
+    kb.button(text=_("🧭 Tracks"), callback_data=AskCb(item="track"))
+    kb.button(text=_("⏱ Hours a week"), callback_data=AskCb(item="hours"))
+    kb.button(text=_("⏰ Reminder time"), callback_data=AskCb(item="time"))
+    kb.button(text=_("🌍 Time zone"), callback_data=AskCb(item="zone"))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(2, 2, 1, 1)
+    return Screen("\n".join(lines), kb.as_markup())
+
+
+def onboarding_done(learner: Learner, catalog: Catalog) -> str:
+    track = catalog.track(learner.current_track)
+    title = esc(track.title.get(learner.language)) if track else "—"
+    return _(
+        "All set! Track: <b>{track}</b>, {hours} h a week, a reminder every day at {time} ({zone}).\n\n"
+        "Tap Continue for your first topic. You can change any of this in /settings."
+    ).format(
+        track=title,
+        hours=learner.weekly_hours,
+        time=clock(learner.reminder_minute),
+        zone=esc(learner.timezone or ""),
+    )

@@ -1,0 +1,241 @@
+"""The roadmap: tracks, a track's modules, a module's topics, the topic card and reference pages."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ChooseTrackCb, Flow, MarkCb, MenuCb, ModuleCb, PageCb, TopicCb, TrackCb
+from bot.callbacks import Screen as Nav
+from bot.curriculum.catalog import Catalog
+from bot.curriculum.models import Module, Page, Track
+from bot.services.progress import TopicState
+from bot.views.format import STATUS_ICONS, esc, hours, status_name, weeks_range
+from bot.views.profile import track_line
+from bot.views.screen import Screen
+from db.models import Status
+
+PAGE_SIZE = 8
+
+
+def page_count(items: int) -> int:
+    return max(1, -(-items // PAGE_SIZE))
+
+
+def clamp_page(page: int, items: int) -> int:
+    """Forged or stale page numbers land on the nearest real page."""
+    return min(max(page, 0), page_count(items) - 1)
+
+
+def _pager(kb: InlineKeyboardBuilder, page: int, items: int, **fields: str) -> int:
+    """Adds a ◀ n/N ▶ row when the list has more than one page; returns how many buttons it added."""
+    pages = page_count(items)
+    if pages == 1:
+        return 0
+    added = 0
+    if page > 0:
+        kb.button(text="◀️", callback_data=_page_cb(fields, page - 1))
+        added += 1
+    if page < pages - 1:
+        kb.button(text="▶️", callback_data=_page_cb(fields, page + 1))
+        added += 1
+    return added
+
+
+def _page_cb(fields: dict[str, str], page: int) -> TrackCb | ModuleCb:
+    if "module" in fields:
+        return ModuleCb(track=fields["track"], module=fields["module"], page=page)
+    return TrackCb(track=fields["track"], page=page)
+
+
+def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: set[str]) -> Screen:
+    lines = [_("<b>Tracks</b>"), _("★ current · ✓ following"), ""]
+    kb = InlineKeyboardBuilder()
+    for track in catalog.tracks:
+        lines.append(track_line(track, locale))
+        lines.append("")
+        marker = "★ " if track.id == current else ("✓ " if track.id in followed else "")
+        kb.button(text=marker + track.title.get(locale), callback_data=TrackCb(track=track.id))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(1)
+    return Screen("\n".join(lines).strip(), kb.as_markup())
+
+
+def track_screen(track: Track, locale: str, states: dict[str, Status], page: int, is_current: bool) -> Screen:
+    page = clamp_page(page, len(track.modules))
+    lines = [f"<b>{esc(track.title.get(locale))}</b>"]
+    if track.description:
+        lines.append(esc(track.description.get(locale)))
+    if track.stages:
+        lines.append("")
+        lines.append(_("<b>Plan</b>"))
+        for stage in track.stages:
+            lines.append(
+                f"• {esc(stage.title.get(locale))} — {weeks_range(stage.weeks_min, stage.weeks_max)}"
+            )
+    lines.append("")
+    lines.append(_("Modules:"))
+    kb = InlineKeyboardBuilder()
+    shown = track.modules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    for module in shown:
+        done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
+        kb.button(
+            text=f"{module.title.get(locale)} · {done}/{len(module.topics)}",
+            callback_data=ModuleCb(track=track.id, module=module.id),
+        )
+    widths = [1] * len(shown)
+    added = _pager(kb, page, len(track.modules), track=track.id)
+    if added:
+        widths.append(added)
+    for ref_page in track.pages:
+        kb.button(
+            text="ℹ️ " + ref_page.title.get(locale), callback_data=PageCb(track=track.id, page=ref_page.id)
+        )
+        widths.append(1)
+    if not is_current:
+        kb.button(
+            text=_("★ Make this my current track"),
+            callback_data=ChooseTrackCb(track=track.id, flow=Flow.SETTINGS),
+        )
+        widths.append(1)
+    kb.button(text=_("🧭 All tracks"), callback_data=MenuCb(screen=Nav.TRACKS))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    widths.append(2)
+    kb.adjust(*widths)
+    if page_count(len(track.modules)) > 1:
+        lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=page_count(len(track.modules))))
+    return Screen("\n".join(lines), kb.as_markup())
+
+
+def module_screen(track: Track, module: Module, locale: str, states: dict[str, Status], page: int) -> Screen:
+    page = clamp_page(page, len(module.topics))
+    done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
+    lines = [
+        f"<b>{esc(module.title.get(locale))}</b>",
+        _("{done} of {total} topics done").format(done=done, total=len(module.topics)),
+    ]
+    if module.summary:
+        lines.insert(1, esc(module.summary.get(locale)))
+    kb = InlineKeyboardBuilder()
+    shown = module.topics[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    for topic in shown:
+        icon = STATUS_ICONS[states.get(topic.id, Status.NOT_STARTED)]
+        kb.button(
+            text=f"{icon} {topic.title.get(locale)}", callback_data=TopicCb(track=track.id, topic=topic.id)
+        )
+    widths = [1] * len(shown)
+    added = _pager(kb, page, len(module.topics), track=track.id, module=module.id)
+    if added:
+        widths.append(added)
+        lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=page_count(len(module.topics))))
+    module_index = track.modules.index(module)
+    kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id, page=module_index // PAGE_SIZE))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    widths.append(2)
+    kb.adjust(*widths)
+    return Screen("\n".join(lines), kb.as_markup())
+
+
+_MARKS = (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED, Status.NOT_STARTED)
+
+
+def _mark_label(status: Status) -> str:
+    labels = {
+        Status.IN_PROGRESS: _("▶️ Studying"),
+        Status.DONE: _("✅ Done"),
+        Status.SKIPPED: _("⏭ Skip"),
+        Status.NOT_STARTED: _("↩️ Reset"),
+    }
+    return labels[status]
+
+
+def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Screen:
+    ref = state.ref
+    topic = ref.topic
+    lines = [
+        f"<b>{esc(topic.title.get(locale))}</b>",
+        f"<i>{esc(ref.module.title.get(locale))}</i> · {hours(topic.hours)} · "
+        f"{STATUS_ICONS[state.status]} {status_name(state.status)}",
+        "",
+        esc(topic.summary.get(locale)),
+    ]
+    if topic.resources:
+        lines += ["", _("<b>Resources</b>")]
+        for resource in topic.resources:
+            length = ", " + _("{n} min").format(n=resource.minutes) if resource.minutes else ""
+            lines.append(
+                f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a>'
+                f" ({_kind(resource.kind)}{length})"
+            )
+    if topic.checklist:
+        lines += ["", _("<b>Checklist</b>")]
+        lines.extend(f"☐ {esc(item.get(locale))}" for item in topic.checklist)
+    if topic.practice:
+        lines += ["", _("<b>Practice</b>"), esc(topic.practice.get(locale))]
+    if note:
+        lines += ["", note]
+
+    kb = InlineKeyboardBuilder()
+    widths: list[int] = []
+    if topic.passes:
+        for passage in topic.passes:
+            current = state.parts[passage.id]
+            label = f"{STATUS_ICONS[current]} {passage.title.get(locale)}"
+            kb.button(text=label, callback_data=TopicCb(track=ref.track.id, topic=topic.id))
+            for status in (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED):
+                if status is not current:
+                    kb.button(
+                        text=_mark_label(status),
+                        callback_data=_mark(ref.track.id, topic.id, passage.id, status),
+                    )
+            widths += [1, 2]
+    else:
+        current = state.parts[""]
+        marks = [s for s in _MARKS if s is not current]
+        for status in marks:
+            kb.button(text=_mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
+        widths.append(len(marks))
+    topic_index = ref.module.topics.index(topic)
+    kb.button(
+        text=_("⬅️ Back"),
+        callback_data=ModuleCb(track=ref.track.id, module=ref.module.id, page=topic_index // PAGE_SIZE),
+    )
+    kb.button(text=_("➡️ Next step"), callback_data=MenuCb(screen=Nav.NEXT))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    widths.append(3)
+    kb.adjust(*widths)
+    return Screen("\n".join(lines), kb.as_markup())
+
+
+def _mark(track: str, topic: str, part: str, status: Status) -> MarkCb:
+    return MarkCb(track=track, topic=topic, part=part, status=status.value)
+
+
+def _kind(kind: str) -> str:
+    names = {
+        "docs": _("docs"),
+        "article": _("article"),
+        "video": _("video"),
+        "course": _("course"),
+        "book": _("book"),
+        "repo": _("repository"),
+        "tool": _("tool"),
+    }
+    return names.get(kind, kind)
+
+
+def page_screen(track: Track, page: Page, locale: str) -> Screen:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    return Screen(f"<b>{esc(page.title.get(locale))}</b>\n\n{esc(page.body.get(locale))}", kb.as_markup())
+
+
+def track_finished(track: Track, locale: str) -> Screen:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🧭 All tracks"), callback_data=MenuCb(screen=Nav.TRACKS))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    text = _(
+        "🎉 You have gone through every topic of <b>{track}</b>. Pick another track or review what you learned."
+    )
+    return Screen(text.format(track=esc(track.title.get(locale))), kb.as_markup())
