@@ -68,7 +68,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 async def _register_commands(bot: Bot, i18n_core: I18n) -> None:
     for locale in LANGUAGES:
-        with i18n_core.use_locale(locale):
+        with i18n_core.context(), i18n_core.use_locale(locale):
             commands = [BotCommand(command=name, description=str(text)) for name, text in COMMANDS]
         language_code = None if locale == "en" else locale
         await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language_code)

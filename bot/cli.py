@@ -1,0 +1,102 @@
+"""`coach`: run the bot, the console demo, or check the content."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot import logs
+from bot.config import Settings
+from bot.curriculum.catalog import Catalog
+from bot.curriculum.loader import ContentError, check_content
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="coach", description="MLE study coach for Telegram")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot on Telegram (BOT_TOKEN set) or the console demo (not set)")
+    commands.add_parser("demo", help="chat with the bot in this terminal, no token needed")
+    content = commands.add_parser("content", help="content tools")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="validate content/ and print every problem")
+    check.add_argument("directory", nargs="?", type=Path, help="content folder (default: CONTENT_DIR)")
+    db = commands.add_parser("db", help="database tools")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="upgrade the database to the newest schema")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    if args.command == "content":
+        return content_check(args.directory or settings.content_dir)
+    if args.command == "db":
+        return asyncio.run(_upgrade(settings))
+    demo = args.command == "demo" or settings.token is None
+    # In the demo the console is the chat, so only warnings go to stderr.
+    logs.configure("WARNING" if demo else settings.log_level, [settings.token or ""])
+    try:
+        if demo:
+            return asyncio.run(_demo(settings))
+        return asyncio.run(_polling(settings))
+    except ContentError as exc:
+        print(f"The content has problems; the bot does not start:\n{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+def content_check(directory: Path) -> int:
+    tracks, problems = check_content(directory)
+    for problem in problems:
+        print(problem)
+    counts = Catalog(tracks).counts()
+    print(
+        f"{counts['tracks']} tracks, {counts['modules']} modules, {counts['topics']} topics, "
+        f"{counts['resources']} resources, {counts['questions']} questions"
+    )
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _upgrade(settings: Settings) -> int:
+    from db.engine import create_engine
+    from db.migrate import upgrade_to_head
+
+    engine = create_engine(settings.database_url)
+    await upgrade_to_head(engine)
+    await engine.dispose()
+    return 0
+
+
+async def _demo(settings: Settings) -> int:
+    from bot.app import prepare
+    from bot.demo.console import ConsoleChat, stdin_lines
+
+    runtime = await prepare(settings)
+    language = "ru" if os.environ.get("LANG", "").lower().startswith("ru") else "en"
+    try:
+        await ConsoleChat(runtime, language_code=language).run(stdin_lines())
+    finally:
+        await runtime.close()
+    return 0
+
+
+async def _polling(settings: Settings) -> int:
+    from bot.app import create_bot, prepare
+
+    runtime = await prepare(settings)
+    bot = create_bot(settings)
+    try:
+        await runtime.dispatcher.start_polling(bot, handle_signals=True)
+    finally:
+        await bot.session.close()
+        await runtime.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

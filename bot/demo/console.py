@@ -1,0 +1,181 @@
+"""The console chat: talk to the real bot in a terminal, without Telegram.
+
+Each typed line is a message from one local learner; the bot's replies are printed with their buttons
+numbered, and typing a number presses that button (a real `callback_query` update). Edits are shown as edits.
+Everything below the Bot API is the real thing: dispatcher, middlewares, handlers, database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+
+from bot.app import Runtime, create_bot
+from bot.demo.limits import visible_text
+from bot.demo.telegram import BOT_USER, FakeApiError, FakeTelegram
+
+DEMO_USER_ID = 1
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+
+
+class ConsoleSession(BaseSession):
+    """A bot session whose 'Telegram' is the fake Bot API, printing what a chat would show."""
+
+    def __init__(self, chat: ConsoleChat) -> None:
+        super().__init__()
+        self.chat = chat
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        try:
+            result = self.chat.telegram.respond(method)
+        except FakeApiError as exc:
+            if exc.code == 403:
+                raise TelegramForbiddenError(method=method, message=exc.description) from exc
+            raise TelegramBadRequest(method=method, message=exc.description) from exc
+        self.chat.shown(method, result)
+        return result  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncIterator[bytes]:  # fmt: skip
+        raise NotImplementedError("the console demo downloads nothing")
+        yield b""  # pragma: no cover
+
+
+class ConsoleChat:
+    def __init__(self, runtime: Runtime, out: TextIO = sys.stdout, language_code: str = "en") -> None:
+        self.runtime = runtime
+        self.out = out
+        self.telegram = FakeTelegram()
+        self.bot = create_bot(runtime.settings, ConsoleSession(self))
+        self.user = User(id=DEMO_USER_ID, is_bot=False, first_name="Learner", language_code=language_code)
+        self.buttons: list[tuple[int, str]] = []  # (message id, callback data), numbered from 1
+        self._update_ids = itertools.count(1)
+
+    def print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def shown(self, method: TelegramMethod[Any], result: Any) -> None:
+        if isinstance(method, SendMessage) and isinstance(result, Message):
+            self._show_message(result.message_id, method.text, method.reply_markup, edited=False)
+        elif isinstance(method, EditMessageText) and isinstance(result, Message):
+            self._show_message(result.message_id, method.text, method.reply_markup, edited=True)
+        elif isinstance(method, EditMessageReplyMarkup) and isinstance(result, Message):
+            self._show_message(result.message_id, None, method.reply_markup, edited=True)
+        elif isinstance(method, AnswerCallbackQuery) and method.text:
+            self.print(("⚠️  " if method.show_alert else "🔔 ") + method.text)
+
+    def _show_message(self, message_id: int, text: str | None, markup: Any, edited: bool) -> None:
+        header = f"── bot, message #{message_id}" + (" (edited)" if edited else "") + " ──"
+        self.print(header)
+        if text is not None:
+            self.print(_console_text(text))
+        self.buttons = []
+        if isinstance(markup, InlineKeyboardMarkup):
+            for row in markup.inline_keyboard:
+                cells = []
+                for button in row:
+                    if button.callback_data is not None:
+                        self.buttons.append((message_id, button.callback_data))
+                        cells.append(f"[{len(self.buttons)}] {button.text}")
+                    elif button.url:
+                        cells.append(f"[link] {button.text} <{button.url}>")
+                self.print("   " + "   ".join(cells))
+        self.print("")
+
+    async def send_line(self, line: str) -> None:
+        line = line.rstrip("\n")
+        if not line.strip():
+            return
+        number = line.strip()
+        if number.isdigit() and 1 <= int(number) <= len(self.buttons):
+            await self.press(int(number))
+            return
+        self.print(f"── you ──\n{line}\n")
+        message = Message(
+            message_id=next(self._update_ids) + 1_000_000,
+            date=datetime.now(UTC),
+            chat=self._chat(),
+            from_user=self.user,
+            text=line,
+        )
+        await self._feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def press(self, number: int) -> None:
+        message_id, data = self.buttons[number - 1]
+        stored = self.telegram.messages.get((self.user.id, message_id))
+        self.print(f"── you pressed [{number}] ──\n")
+        message = Message(
+            message_id=message_id,
+            date=datetime.now(UTC),
+            chat=self._chat(),
+            from_user=BOT_USER,
+            text=stored.text if stored else None,
+            reply_markup=stored.markup if stored else None,
+        )
+        query = CallbackQuery(
+            id=str(next(self._update_ids)),
+            from_user=self.user,
+            chat_instance="demo",
+            message=message,
+            data=data,
+        )
+        await self._feed(Update(update_id=next(self._update_ids), callback_query=query))
+
+    def _chat(self) -> Chat:
+        return Chat(id=self.user.id, type="private", first_name=self.user.first_name)
+
+    async def _feed(self, update: Update) -> None:
+        await self.runtime.dispatcher.feed_update(self.bot, update)
+
+    async def run(self, lines: AsyncIterator[str]) -> None:
+        self.print("MLE Coach demo: type /start. Type a button's number to press it. Ctrl-D to quit.\n")
+        dispatcher = self.runtime.dispatcher
+        await dispatcher.emit_startup(bot=self.bot, dispatcher=dispatcher, **dispatcher.workflow_data)
+        try:
+            async for line in lines:
+                await self.send_line(line)
+        finally:
+            await dispatcher.emit_shutdown(bot=self.bot, dispatcher=dispatcher, **dispatcher.workflow_data)
+            await self.bot.session.close()
+
+
+def _console_text(html: str) -> str:
+    """What Telegram would show, with each link's address after its title so it can be opened."""
+    with_links = _LINK.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", html)
+    return visible_text(with_links)
+
+
+async def stdin_lines(stream: TextIO = sys.stdin) -> AsyncIterator[str]:
+    """Lines from standard input without blocking the event loop; ends at end of input."""
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, stream.readline)
+        if not line:
+            return
+        yield line
