@@ -22,7 +22,7 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.errors import router as errors_router
+from bot.errors import create_router as create_errors_router
 from bot.handlers import get_routers
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
@@ -52,7 +52,7 @@ def build_dispatcher(
     dp.update.outer_middleware(LearnerMiddleware())
     LearnerLocaleMiddleware(i18n, settings.default_locale).setup(dp)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
-    dp.include_routers(errors_router, *get_routers())
+    dp.include_routers(create_errors_router(), *get_routers())
     dp.startup.register(_register_commands)
     dp["i18n_core"] = i18n
     return dp

@@ -9,10 +9,8 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
 log = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 
-@router.errors()
 async def on_error(event: ErrorEvent) -> bool:
     update = event.update
     log.error(
@@ -31,3 +29,9 @@ async def on_error(event: ErrorEvent) -> bool:
     except Exception:  # the apology itself failing must not hide the first error
         log.warning("could not tell the learner about the error in update %s", update.update_id)
     return True
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(on_error)
+    return router

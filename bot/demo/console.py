@@ -15,9 +15,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from aiogram import Bot
-from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -25,53 +22,35 @@ from aiogram.methods import (
     SendMessage,
     TelegramMethod,
 )
-from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 
 from bot.app import Runtime, create_bot
 from bot.demo.limits import visible_text
-from bot.demo.telegram import BOT_USER, FakeApiError, FakeTelegram
+from bot.demo.session import FakeBotSession
+from bot.demo.telegram import BOT_USER
 
 DEMO_USER_ID = 1
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
 
 
-class ConsoleSession(BaseSession):
-    """A bot session whose 'Telegram' is the fake Bot API, printing what a chat would show."""
+class ConsoleSession(FakeBotSession):
+    """The fake Bot API, printing what a chat would show."""
 
     def __init__(self, chat: ConsoleChat) -> None:
         super().__init__()
         self.chat = chat
 
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
-    ) -> TelegramType:
-        try:
-            result = self.chat.telegram.respond(method)
-        except FakeApiError as exc:
-            if exc.code == 403:
-                raise TelegramForbiddenError(method=method, message=exc.description) from exc
-            raise TelegramBadRequest(method=method, message=exc.description) from exc
+    def observe(self, method: TelegramMethod[Any], result: Any) -> None:
         self.chat.shown(method, result)
-        return result  # type: ignore[no-any-return]
-
-    async def close(self) -> None:
-        return None
-
-    async def stream_content(
-        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncIterator[bytes]:  # fmt: skip
-        raise NotImplementedError("the console demo downloads nothing")
-        yield b""  # pragma: no cover
 
 
 class ConsoleChat:
     def __init__(self, runtime: Runtime, out: TextIO = sys.stdout, language_code: str = "en") -> None:
         self.runtime = runtime
         self.out = out
-        self.telegram = FakeTelegram()
-        self.bot = create_bot(runtime.settings, ConsoleSession(self))
+        self.session = ConsoleSession(self)
+        self.telegram = self.session.telegram
+        self.bot = create_bot(runtime.settings, self.session)
         self.user = User(id=DEMO_USER_ID, is_bot=False, first_name="Learner", language_code=language_code)
         self.buttons: list[tuple[int, str]] = []  # (message id, callback data), numbered from 1
         self._update_ids = itertools.count(1)

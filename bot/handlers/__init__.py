@@ -1,4 +1,8 @@
-"""All routers, in the order the dispatcher tries them: specific screens first, the fallback last."""
+"""All routers, in the order the dispatcher tries them: specific screens first, the fallback last.
+
+Routers are made anew for each dispatcher (a router can belong to one parent only), so tests and the demo
+can build as many dispatchers as they need.
+"""
 
 from aiogram import Router
 
@@ -6,4 +10,11 @@ from bot.handlers import fallback, menu, onboarding, progress, roadmap, settings
 
 
 def get_routers() -> list[Router]:
-    return [onboarding.router, settings.router, menu.router, roadmap.router, progress.router, fallback.router]
+    return [
+        onboarding.create_router(),
+        settings.create_router(),
+        menu.create_router(),
+        roadmap.create_router(),
+        progress.create_router(),
+        fallback.create_router(),
+    ]

@@ -11,17 +11,13 @@ from bot.views.menu import main_menu
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
 
-router = Router(name=__name__)
 
-
-@router.message(F.chat.type != "private")
 async def not_private(message: Message) -> None:
     # The coach keeps personal progress, so it only talks in private chats; one short line, then silence.
     if message.text and message.text.startswith("/"):
         await message.answer(_("I work in private chats only: open a chat with me to study."))
 
 
-@router.message()
 async def anything_else(message: Message, learner: Learner | None = None) -> None:
     if learner is None or learner.current_track is None:
         await show(message, Screen(_("Let's get you set up first: send /start.")))
@@ -32,7 +28,6 @@ async def anything_else(message: Message, learner: Learner | None = None) -> Non
     await show(message, main_menu(_("I understand buttons and commands best. Here is the menu:")))
 
 
-@router.callback_query()
 async def stale_button(
     query: CallbackQuery, callback_answer: CallbackAnswer, learner: Learner | None = None
 ) -> None:
@@ -40,3 +35,11 @@ async def stale_button(
         alert(callback_answer, _("Let's get you set up first: send /start."))
         return
     alert(callback_answer, _("This button is out of date. Open /menu for fresh ones."))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(not_private, F.chat.type != "private")
+    router.message.register(anything_else)
+    router.callback_query.register(stale_button)
+    return router

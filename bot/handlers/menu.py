@@ -13,18 +13,21 @@ from bot.filters import KnownLearner
 from bot.views.menu import help_screen, main_menu
 from bot.views.screen import show
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
 
-
-@router.message(Command("help"))
-@router.callback_query(MenuCb.filter(F.screen == Nav.HELP))
 async def help_(event: Message | CallbackQuery) -> None:
     await show(event, help_screen())
 
 
-@router.message(Command("menu"), KnownLearner())
-@router.callback_query(MenuCb.filter(F.screen == Nav.MENU), KnownLearner())
 async def menu(event: Message | CallbackQuery, state: FSMContext) -> None:
     await state.clear()
     await show(event, main_menu())
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(help_, Command("help"))
+    router.callback_query.register(help_, MenuCb.filter(F.screen == Nav.HELP))
+    router.message.register(menu, Command("menu"), KnownLearner())
+    router.callback_query.register(menu, MenuCb.filter(F.screen == Nav.MENU), KnownLearner())
+    return router

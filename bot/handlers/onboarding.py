@@ -23,13 +23,9 @@ from bot.views.menu import main_menu
 from bot.views.screen import Screen, alert, notify, show
 from db.models import Learner
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-
 Event = Message | CallbackQuery
 
 
-@router.message(CommandStart())
 async def start(
     message: Message, session: AsyncSession, state: FSMContext, settings: Settings, clock: Clock, i18n: I18n
 ) -> None:
@@ -42,6 +38,7 @@ async def start(
             await show(message, main_menu(_("Welcome back! Your progress is where you left it.")))
         return
     await state.set_state(Ask.language)
+    await state.set_data({"flow": Flow.ONBOARDING.value})
     with i18n.use_locale(learner.language):
         await show(message, views.ask_language(learner.language, Flow.ONBOARDING))
 
@@ -81,7 +78,6 @@ async def ask_next(
             await show(event, main_menu(views.onboarding_done(learner, catalog)))
 
 
-@router.callback_query(LanguageCb.filter(), KnownLearner())
 async def chose_language(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -100,7 +96,6 @@ async def chose_language(
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
 
 
-@router.callback_query(ChooseTrackCb.filter(), KnownLearner())
 async def chose_track(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -126,7 +121,6 @@ async def chose_track(
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
 
 
-@router.callback_query(HoursCb.filter(), KnownLearner())
 async def chose_hours(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -146,7 +140,6 @@ async def chose_hours(
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
 
 
-@router.callback_query(TimeCb.filter(), KnownLearner())
 async def chose_time(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -166,7 +159,6 @@ async def chose_time(
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
 
 
-@router.callback_query(ZoneCb.filter(), KnownLearner())
 async def chose_zone(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -191,7 +183,6 @@ async def _flow(state: FSMContext) -> Flow:
     return Flow(data.get("flow", Flow.ONBOARDING))
 
 
-@router.message(Ask.hours, F.text, KnownLearner())
 async def typed_hours(
     message: Message,
     learner: Learner,
@@ -214,7 +205,6 @@ async def typed_hours(
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
 
-@router.message(Ask.time, F.text, KnownLearner())
 async def typed_time(
     message: Message,
     learner: Learner,
@@ -234,7 +224,6 @@ async def typed_time(
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
 
-@router.message(Ask.zone, F.text, KnownLearner())
 async def typed_zone(
     message: Message,
     learner: Learner,
@@ -254,13 +243,11 @@ async def typed_zone(
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
 
-@router.message(Ask.language, KnownLearner())
 async def typed_instead_of_language(message: Message, learner: Learner, state: FSMContext) -> None:
     flow = await _flow(state)
     await show(message, Screen(views.use_buttons(), views.ask_language(learner.language, flow).markup))
 
 
-@router.message(Ask.track, KnownLearner())
 async def typed_instead_of_track(
     message: Message, learner: Learner, state: FSMContext, session: AsyncSession, catalog: Catalog
 ) -> None:
@@ -270,8 +257,25 @@ async def typed_instead_of_track(
     await show(message, Screen(views.use_buttons(), screen.markup))
 
 
-@router.message(Ask.hours, KnownLearner())
-@router.message(Ask.time, KnownLearner())
-@router.message(Ask.zone, KnownLearner())
 async def not_text(message: Message, state: FSMContext) -> None:
     await message.answer(_("Please type your answer as text, or tap a button above."))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.callback_query.register(chose_language, LanguageCb.filter(), KnownLearner())
+    router.callback_query.register(chose_track, ChooseTrackCb.filter(), KnownLearner())
+    router.callback_query.register(chose_hours, HoursCb.filter(), KnownLearner())
+    router.callback_query.register(chose_time, TimeCb.filter(), KnownLearner())
+    router.callback_query.register(chose_zone, ZoneCb.filter(), KnownLearner())
+    router.message.register(typed_hours, Ask.hours, F.text, KnownLearner())
+    router.message.register(typed_time, Ask.time, F.text, KnownLearner())
+    router.message.register(typed_zone, Ask.zone, F.text, KnownLearner())
+    router.message.register(typed_instead_of_language, Ask.language, KnownLearner())
+    router.message.register(typed_instead_of_track, Ask.track, KnownLearner())
+    router.message.register(not_text, Ask.hours, KnownLearner())
+    router.message.register(not_text, Ask.time, KnownLearner())
+    router.message.register(not_text, Ask.zone, KnownLearner())
+    return router

@@ -17,14 +17,7 @@ from bot.views.progress import progress_screen
 from bot.views.screen import show
 from db.models import Learner
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.message.filter(HasTrack())
-router.callback_query.filter(HasTrack())
 
-
-@router.message(Command("progress"))
-@router.callback_query(MenuCb.filter(F.screen == Nav.PROGRESS))
 async def show_progress(
     event: Message | CallbackQuery,
     learner: Learner,
@@ -36,3 +29,13 @@ async def show_progress(
     summary = await progress.track_progress(session, catalog, learner.id, track_id, clock())
     assert summary is not None  # HasTrack checked the track exists
     await show(event, progress_screen(summary, learner.language, learner.weekly_hours))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.filter(HasTrack())
+    router.callback_query.filter(HasTrack())
+    router.message.register(show_progress, Command("progress"))
+    router.callback_query.register(show_progress, MenuCb.filter(F.screen == Nav.PROGRESS))
+    return router

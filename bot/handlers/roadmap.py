@@ -20,18 +20,11 @@ from bot.views.format import status_name
 from bot.views.screen import alert, notify, show
 from db.models import Learner, Status
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.message.filter(HasTrack())
-router.callback_query.filter(HasTrack())
-
 
 def _stale(callback_answer: CallbackAnswer) -> None:
     alert(callback_answer, _("This item is no longer in the roadmap. Open the roadmap again."))
 
 
-@router.message(Command("next"))
-@router.callback_query(MenuCb.filter(F.screen == Nav.NEXT))
 async def next_step(
     event: Message | CallbackQuery, learner: Learner, track_id: str, session: AsyncSession, catalog: Catalog
 ) -> None:
@@ -44,8 +37,6 @@ async def next_step(
     await show(event, views.topic_screen(state, learner.language))
 
 
-@router.message(Command("roadmap"))
-@router.callback_query(MenuCb.filter(F.screen == Nav.ROADMAP))
 async def roadmap(
     event: Message | CallbackQuery, learner: Learner, track_id: str, session: AsyncSession, catalog: Catalog
 ) -> None:
@@ -55,8 +46,6 @@ async def roadmap(
     await show(event, views.track_screen(track, learner.language, states, 0, is_current=True))
 
 
-@router.message(Command("tracks"))
-@router.callback_query(MenuCb.filter(F.screen == Nav.TRACKS))
 async def tracks(
     event: Message | CallbackQuery, learner: Learner, session: AsyncSession, catalog: Catalog
 ) -> None:
@@ -64,7 +53,6 @@ async def tracks(
     await show(event, views.tracks_screen(catalog, learner.language, learner.current_track, followed))
 
 
-@router.callback_query(TrackCb.filter())
 async def track(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -82,7 +70,6 @@ async def track(
     await show(query, views.track_screen(chosen, learner.language, states, callback_data.page, is_current))
 
 
-@router.callback_query(ModuleCb.filter())
 async def module(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -100,7 +87,6 @@ async def module(
     await show(query, views.module_screen(track, chosen, learner.language, states, callback_data.page))
 
 
-@router.callback_query(TopicCb.filter())
 async def topic(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -119,7 +105,6 @@ async def topic(
     await show(query, views.topic_screen(state, learner.language))
 
 
-@router.callback_query(MarkCb.filter())
 async def mark(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -149,7 +134,6 @@ async def mark(
     await show(query, views.topic_screen(state, learner.language, note))
 
 
-@router.callback_query(PageCb.filter())
 async def page(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -163,3 +147,22 @@ async def page(
         _stale(callback_answer)
         return
     await show(query, views.page_screen(track, chosen, learner.language))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.filter(HasTrack())
+    router.callback_query.filter(HasTrack())
+    router.message.register(next_step, Command("next"))
+    router.callback_query.register(next_step, MenuCb.filter(F.screen == Nav.NEXT))
+    router.message.register(roadmap, Command("roadmap"))
+    router.callback_query.register(roadmap, MenuCb.filter(F.screen == Nav.ROADMAP))
+    router.message.register(tracks, Command("tracks"))
+    router.callback_query.register(tracks, MenuCb.filter(F.screen == Nav.TRACKS))
+    router.callback_query.register(track, TrackCb.filter())
+    router.callback_query.register(module, ModuleCb.filter())
+    router.callback_query.register(topic, TopicCb.filter())
+    router.callback_query.register(mark, MarkCb.filter())
+    router.callback_query.register(page, PageCb.filter())
+    return router

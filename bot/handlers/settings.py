@@ -20,14 +20,7 @@ from bot.views import profile as views
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
-router.message.filter(KnownLearner())
-router.callback_query.filter(KnownLearner())
 
-
-@router.message(Command("settings"))
-@router.callback_query(MenuCb.filter(F.screen == Nav.SETTINGS))
 async def settings_screen(
     event: Message | CallbackQuery,
     learner: Learner,
@@ -40,7 +33,6 @@ async def settings_screen(
     await show(event, views.settings_screen(learner, catalog, followed))
 
 
-@router.callback_query(AskCb.filter())
 async def ask(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -70,3 +62,14 @@ async def ask(
     await state.set_state(next_state)
     await state.update_data(flow=flow.value)
     await show(query, screen)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.filter(KnownLearner())
+    router.callback_query.filter(KnownLearner())
+    router.message.register(settings_screen, Command("settings"))
+    router.callback_query.register(settings_screen, MenuCb.filter(F.screen == Nav.SETTINGS))
+    router.callback_query.register(ask, AskCb.filter())
+    return router

@@ -1,0 +1,137 @@
+"""A chat with the real bot for tests: real Update objects into the real Dispatcher, a fake Bot API that
+records every call and answers like Telegram (refusing what Telegram refuses)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+
+from bot.demo.session import FakeBotSession
+from bot.demo.telegram import BOT_USER
+
+_update_ids = itertools.count(1)
+
+
+@dataclass
+class FakeClock:
+    """Controlled time for handlers and services."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class Chat_:
+    """One learner's private chat with the bot."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, session: FakeBotSession, user_id: int, language: str) -> None:
+        self.dp = dispatcher
+        self.bot = bot
+        self.session = session
+        self.user = User(id=user_id, is_bot=False, first_name=f"Learner{user_id}", language_code=language)
+        self._message_ids = itertools.count(10_000 * user_id)
+
+    # what the learner does
+
+    async def send(self, text: str) -> list[TelegramMethod[Any]]:
+        message = Message(
+            message_id=next(self._message_ids),
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=self.user,
+            text=text,
+        )
+        return await self.feed(Update(update_id=next(_update_ids), message=message))
+
+    async def press(self, label: str) -> list[TelegramMethod[Any]]:
+        """Press the button whose text contains `label` on the newest message that has buttons."""
+        message_id, button = self.find_button(label)
+        assert button.callback_data is not None
+        return await self.press_data(button.callback_data, message_id)
+
+    async def press_data(self, data: str, message_id: int | None = None) -> list[TelegramMethod[Any]]:
+        """Send a callback query with any data (a forged or stale button)."""
+        if message_id is None:
+            message_id = self.last_message_id()
+        stored = self.session.telegram.messages.get((self.user.id, message_id))
+        message = Message(
+            message_id=message_id,
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=BOT_USER,
+            text=stored.text if stored else "old message",
+        )
+        query = CallbackQuery(
+            id=f"q{next(_update_ids)}", from_user=self.user, chat_instance="ci", message=message, data=data
+        )
+        return await self.feed(Update(update_id=next(_update_ids), callback_query=query))
+
+    async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        before = len(self.session.requests)
+        await self.dp.feed_update(self.bot, update)
+        return self.session.requests[before:]
+
+    # what the learner sees
+
+    @property
+    def chat(self) -> Chat:
+        return Chat(id=self.user.id, type="private", first_name=self.user.first_name)
+
+    def screens(self) -> list[SendMessage | EditMessageText]:
+        return [
+            m
+            for m in self.session.requests
+            if isinstance(m, SendMessage | EditMessageText) and m.chat_id == self.user.id
+        ]
+
+    @property
+    def text(self) -> str:
+        """The newest text shown to this learner (sent or edited)."""
+        screens = self.screens()
+        assert screens, "the bot has shown nothing"
+        return screens[-1].text
+
+    def last_message_id(self) -> int:
+        ids = [key[1] for key in self.session.telegram.messages if key[0] == self.user.id]
+        assert ids, "no message from the bot in this chat"
+        return max(ids)
+
+    def buttons(self) -> list[str]:
+        return [b.text for _, b in self._buttons()]
+
+    def find_button(self, label: str) -> tuple[int, InlineKeyboardButton]:
+        matches = [(mid, b) for mid, b in self._buttons() if label in b.text]
+        assert matches, f"no button with {label!r}; buttons: {self.buttons()}"
+        return matches[0]
+
+    def _buttons(self) -> list[tuple[int, InlineKeyboardButton]]:
+        stored = sorted(
+            (m for (chat, _), m in self.session.telegram.messages.items() if chat == self.user.id and m.markup),
+            key=lambda m: m.message_id,
+        )
+        if not stored:
+            return []
+        newest = stored[-1]
+        markup: InlineKeyboardMarkup = newest.markup  # type: ignore[assignment]
+        return [(newest.message_id, b) for row in markup.inline_keyboard for b in row]
+
+    def answers(self) -> list[AnswerCallbackQuery]:
+        return [m for m in self.session.requests if isinstance(m, AnswerCallbackQuery)]
+
+    async def onboard(self, track_title: str = "Demo roadmap", language: str = "English") -> None:
+        await self.send("/start")
+        await self.press(language)
+        await self.press(track_title)
+        await self.press("6 h")
+        await self.press("09:00")
+        await self.press("Europe/Berlin")
