@@ -12,6 +12,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 
+from bot.callbacks import Flow, HoursCb, TimeCb, ZoneCb
 from bot.demo.session import FakeBotSession
 from bot.demo.telegram import BOT_USER
 
@@ -132,6 +133,6 @@ class Chat_:
         await self.send("/start")
         await self.press(language)
         await self.press(track_title)
-        await self.press("6 h")
-        await self.press("09:00")
-        await self.press("Europe/Berlin")
+        await self.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
+        await self.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
+        await self.press_data(ZoneCb(zone="Europe/Berlin", flow=Flow.ONBOARDING).pack())
