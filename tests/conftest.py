@@ -23,7 +23,7 @@ FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path}/coach.db",
         content_dir=FIXTURE_CONTENT,

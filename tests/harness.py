@@ -10,7 +10,15 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
-from aiogram.types import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 
 from bot.callbacks import Flow, HoursCb, TimeCb, ZoneCb
 from bot.demo.session import FakeBotSession
@@ -35,7 +43,9 @@ class FakeClock:
 class Chat_:
     """One learner's private chat with the bot."""
 
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, session: FakeBotSession, user_id: int, language: str) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, bot: Bot, session: FakeBotSession, user_id: int, language: str
+    ) -> None:
         self.dp = dispatcher
         self.bot = bot
         self.session = session
@@ -100,7 +110,7 @@ class Chat_:
         """The newest text shown to this learner (sent or edited)."""
         screens = self.screens()
         assert screens, "the bot has shown nothing"
-        return screens[-1].text
+        return screens[-1].text or ""
 
     def last_message_id(self) -> int:
         ids = [key[1] for key in self.session.telegram.messages if key[0] == self.user.id]
@@ -117,7 +127,11 @@ class Chat_:
 
     def _buttons(self) -> list[tuple[int, InlineKeyboardButton]]:
         stored = sorted(
-            (m for (chat, _), m in self.session.telegram.messages.items() if chat == self.user.id and m.markup),
+            (
+                m
+                for (chat, _), m in self.session.telegram.messages.items()
+                if chat == self.user.id and m.markup
+            ),
             key=lambda m: m.message_id,
         )
         if not stored:

@@ -8,7 +8,9 @@ from db.models import Learner
 from tests.harness import Chat_
 
 
-async def test_settings_change_each_answer_and_come_back(chat: Chat_, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_settings_change_each_answer_and_come_back(
+    chat: Chat_, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     await chat.onboard()
     await chat.send("/settings")
     assert "Daily reminder: 09:00" in chat.text and "Time zone: Europe/Berlin" in chat.text

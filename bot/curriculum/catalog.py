@@ -62,8 +62,8 @@ def _plan_order(track: Track) -> list[TopicRef]:
     """Stages in order, each with its modules; modules no stage names come after, in file order."""
     by_id = {m.id: m for m in track.modules}
     ordered: list[tuple[Module, Stage | None]] = []
-    for stage in track.stages:
-        ordered.extend((by_id[module_id], stage) for module_id in stage.modules)
+    for planned in track.stages:
+        ordered.extend((by_id[module_id], planned) for module_id in planned.modules)
     staged = {m.id for m, _ in ordered}
     ordered.extend((m, None) for m in track.modules if m.id not in staged)
     refs: list[TopicRef] = []

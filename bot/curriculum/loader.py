@@ -11,6 +11,9 @@ from pydantic import ValidationError
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
 
+# libyaml's safe loader when it is there: several times faster on the big track files.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class ContentProblem:
@@ -48,7 +51,7 @@ def check_content(content_dir: Path) -> tuple[list[Track], list[ContentProblem]]
     for file in files:
         name = str(file)
         try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+            raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER)
         except (OSError, yaml.YAMLError) as exc:
             problems.append(ContentProblem(name, "", f"cannot be read: {exc}"))
             continue

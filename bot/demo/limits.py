@@ -109,7 +109,7 @@ def check(method: TelegramMethod[Any], parse_mode: str | None = "HTML") -> None:
     mode = parse_mode if mode is None or not isinstance(mode, str) else mode
     if isinstance(method, SendMessage | EditMessageText):
         _text(
-            method.text,
+            method.text or "",
             mode,
             TEXT_MAX,
             "Bad Request: message text is empty",

@@ -197,5 +197,7 @@ def _shown(text: str | None, parse_mode: str | None) -> str | None:
 
 
 def _same(a: InlineKeyboardMarkup | None, b: InlineKeyboardMarkup | None) -> bool:
-    dump = lambda m: m.model_dump_json(exclude_none=True) if m else None  # noqa: E731
+    def dump(markup: InlineKeyboardMarkup | None) -> str | None:
+        return markup.model_dump_json(exclude_none=True) if markup else None
+
     return dump(a) == dump(b)

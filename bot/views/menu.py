@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
-from aiogram.utils.i18n.lazy_proxy import LazyProxy
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.support import LazyProxy
 
 from bot.callbacks import MenuCb
 from bot.callbacks import Screen as Nav

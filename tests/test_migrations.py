@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from db.engine import create_engine
+from db.migrate import check_no_drift, downgrade_to_base, upgrade_to_head
+
+
+async def test_upgrade_downgrade_upgrade_and_no_drift(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/m.db")
+    try:
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert {"learners", "enrollments", "topic_progress", "progress_events"} <= tables
+        await downgrade_to_base(engine)
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert tables <= {"alembic_version"}
+        await upgrade_to_head(engine)
+        await check_no_drift(engine)  # raises if models and migrations disagree
+    finally:
+        await engine.dispose()
+
+
+async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/sub/dir/p.db")  # folders are created
+    try:
+        async with engine.connect() as connection:
+            journal = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+            keys = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+            timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+        assert (journal, keys) == ("wal", 1)
+        assert timeout is not None and timeout >= 5000
+    finally:
+        await engine.dispose()
