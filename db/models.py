@@ -5,7 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, func
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    func,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -51,6 +68,15 @@ class Learner(Base):
     weekly_hours: Mapped[int | None] = mapped_column(Integer)
     current_track: Mapped[str | None] = mapped_column(String(32))
     onboarded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # False once Telegram said the learner blocked the bot; /start makes it True again.
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    reminders_paused: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # What is due, in UTC, so one indexed range query finds it; NULL when nothing is planned.
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    reminder_snoozed: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    next_summary_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    last_active_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    daily_review_cap: Mapped[int] = mapped_column(Integer, server_default="10")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
 
@@ -104,3 +130,90 @@ class ProgressEvent(Base):
         CheckConstraint(STATUS_CHECK, name="status"),
         Index("ix_progress_events_learner_at", "learner_id", "at"),
     )
+
+
+class SendKind(StrEnum):
+    DAILY = "daily"
+    SNOOZE = "snooze"
+    SUMMARY = "summary"
+
+
+class SendStatus(StrEnum):
+    PENDING = "pending"  # claimed; the message may or may not have reached Telegram
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+class ReminderSend(Base):
+    """Every reminder and weekly summary, one per learner, kind and local day: the unique key is what makes
+    two schedulers, or one restarted mid-send, unable to send the same day's reminder twice."""
+
+    __tablename__ = "reminder_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        UniqueConstraint("learner_id", "kind", "local_date", name="uq_reminder_sends_once_a_day"),
+        Index("ix_reminder_sends_status", "status"),
+    )
+
+
+class QuizCard(Base):
+    """One quiz question of a finished topic, scheduled with FSRS for this learner."""
+
+    __tablename__ = "quiz_cards"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    track_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    state: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_review: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_quiz_cards_learner_due", "learner_id", "due"),)
+
+
+class QuizReview(Base):
+    """Every answer to a quiz question: accuracy, streaks and FSRS's history."""
+
+    __tablename__ = "quiz_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    track_id: Mapped[str] = mapped_column(String(32))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(32))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    rating: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_quiz_reviews_learner_at", "learner_id", "reviewed_at"),)
+
+
+class QuizPoll(Base):
+    """A quiz poll the bot sent: Telegram's poll id maps the answer back to the learner and the card."""
+
+    __tablename__ = "quiz_polls"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    track_id: Mapped[str] = mapped_column(String(32))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(32))
+    correct_option: Mapped[int] = mapped_column(Integer)
+    practice: Mapped[bool] = mapped_column(Boolean)  # practising a topic now, not due reviews
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
