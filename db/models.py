@@ -198,6 +198,7 @@ class QuizReview(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     rating: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float | None] = mapped_column(Float)
+    practice: Mapped[bool] = mapped_column(Boolean)  # practising a topic on request; not counted in the daily cap
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_quiz_reviews_learner_at", "learner_id", "reviewed_at"),)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 13:06:36.882992
+Create Date: 2026-11-23 13:10:27.051395
 """
 
 from collections.abc import Sequence
@@ -61,6 +61,7 @@ def upgrade() -> None:
     sa.Column('correct', sa.Boolean(), nullable=False),
     sa.Column('rating', sa.Integer(), nullable=False),
     sa.Column('seconds', sa.Float(), nullable=True),
+    sa.Column('practice', sa.Boolean(), nullable=False),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_quiz_reviews_learner_id_learners'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_reviews'))

@@ -1,0 +1,255 @@
+"""Spaced-repetition quizzes: each question of a finished topic is an FSRS card.
+
+The FSRS scheduler is set up for a chat, not for Anki: no learning steps (1 and 10 minutes would be spam), so a
+new card's first review comes the next day and every interval is at least a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fsrs import Card, Rating, Scheduler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.catalog import Catalog, TopicRef
+from bot.curriculum.models import Question
+from bot.services.reminders import at_local, local_date
+from db.models import QuizCard, QuizPoll, QuizReview
+from db.repositories import quiz as repo
+
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), desired_retention=0.9, enable_fuzzing=False)
+FIRST_REVIEW_AFTER = timedelta(days=1)
+EASY_SECONDS = 10.0  # a right answer this quick counts as Easy
+DEFAULT_DAILY_CAP = 10
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    """A question to send now."""
+
+    ref: TopicRef
+    question: Question
+    practice: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    correct: bool
+    rating: Rating
+    next_due: datetime
+    item: QuizItem | None  # what follows in this session, if anything
+    answered_today: int
+    correct_today: int
+
+
+class UnknownPoll(LookupError):
+    """Not a poll this bot sent to this learner (or the content no longer has its question)."""
+
+
+def _card(row: QuizCard) -> Card:
+    return Card(
+        card_id=1,
+        state=row.state,
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
+    )
+
+
+def new_card_values(question: Question, now: datetime) -> dict[str, object]:
+    card = Card(card_id=1, due=now + FIRST_REVIEW_AFTER)
+    return {
+        "question_id": question.id,
+        "state": int(card.state),
+        "step": card.step,
+        "stability": None,
+        "difficulty": None,
+        "due": card.due,
+        "last_review": None,
+    }
+
+
+async def add_topic_cards(session: AsyncSession, learner_id: int, ref: TopicRef, now: datetime) -> None:
+    """A finished topic's questions join the learner's reviews (called inside the marking transaction)."""
+    rows = [new_card_values(q, now) for q in ref.topic.quiz]
+    await repo.add_cards(session, learner_id, ref.track.id, ref.topic.id, rows)
+
+
+def _day_start(zone: ZoneInfo, now: datetime) -> datetime:
+    return at_local(zone, local_date(zone, now), time(0, 0))
+
+
+async def _today(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: datetime) -> list[QuizReview]:
+    return await repo.reviews_since(session, learner_id, _day_start(zone, now))
+
+
+async def next_due(
+    session: AsyncSession, catalog: Catalog, learner_id: int, zone: ZoneInfo, cap: int, now: datetime
+) -> QuizItem | None:
+    """The next due review, unless today's cap is reached; cards of removed questions are passed over."""
+    done_today = [r for r in await _today(session, learner_id, zone, now) if not r.practice]
+    if len(done_today) >= cap:
+        return None
+    for row in await repo.due_cards(session, learner_id, now, limit=50):
+        question = catalog.question(row.track_id, row.topic_id, row.question_id)
+        ref = catalog.topic(row.track_id, row.topic_id)
+        if question is not None and ref is not None:
+            return QuizItem(ref, question, practice=False)
+    return None
+
+
+def practice_item(catalog: Catalog, track_id: str, topic_id: str, after_question: str | None = None) -> QuizItem | None:
+    """The first question of a topic, or the one after `after_question`: practising a topic now."""
+    ref = catalog.topic(track_id, topic_id)
+    if ref is None or not ref.topic.quiz:
+        return None
+    ids = [q.id for q in ref.topic.quiz]
+    index = 0 if after_question is None else (ids.index(after_question) + 1 if after_question in ids else len(ids))
+    if index >= len(ids):
+        return None
+    return QuizItem(ref, ref.topic.quiz[index], practice=True)
+
+
+async def record_sent(
+    session: AsyncSession, poll_id: str, learner_id: int, item: QuizItem, now: datetime
+) -> None:
+    session.add(
+        QuizPoll(
+            poll_id=poll_id,
+            learner_id=learner_id,
+            track_id=item.ref.track.id,
+            topic_id=item.ref.topic.id,
+            question_id=item.question.id,
+            correct_option=item.question.correct,
+            practice=item.practice,
+            sent_at=now,
+        )
+    )
+    await session.commit()
+
+
+def rate(correct: bool, seconds: float | None) -> Rating:
+    if not correct:
+        return Rating.Again
+    if seconds is not None and seconds <= EASY_SECONDS:
+        return Rating.Easy
+    return Rating.Good
+
+
+async def answer(
+    session: AsyncSession,
+    catalog: Catalog,
+    learner_id: int,
+    poll_id: str,
+    option_ids: list[int],
+    zone: ZoneInfo,
+    cap: int,
+    now: datetime,
+) -> Answer | None:
+    """Rate the answer, reschedule the card, and pick what follows. None for a repeated or retracted answer."""
+    poll = await repo.poll(session, poll_id)
+    if poll is None or poll.learner_id != learner_id:
+        await session.commit()
+        raise UnknownPoll(poll_id)
+    if not option_ids or not await repo.mark_answered(session, poll_id, now):
+        await session.commit()
+        return None
+    correct = option_ids == [poll.correct_option]
+    seconds = (now - poll.sent_at).total_seconds()
+    rating = rate(correct, seconds)
+    key = (poll.track_id, poll.topic_id, poll.question_id)
+    row = await repo.card(session, learner_id, key)
+    if row is None:  # practising a topic not finished yet: the question becomes a card now
+        question = catalog.question(*key)
+        if question is None:
+            await session.commit()
+            raise UnknownPoll(poll_id)
+        await repo.add_cards(session, learner_id, poll.track_id, poll.topic_id, [new_card_values(question, now)])
+        row = await repo.card(session, learner_id, key)
+        assert row is not None
+    card, _log = SCHEDULER.review_card(_card(row), rating, review_datetime=now)
+    row.state, row.step, row.stability, row.difficulty = int(card.state), card.step, card.stability, card.difficulty
+    row.due, row.last_review = card.due, card.last_review
+    session.add(
+        QuizReview(
+            learner_id=learner_id,
+            track_id=poll.track_id,
+            topic_id=poll.topic_id,
+            question_id=poll.question_id,
+            correct=correct,
+            rating=int(rating),
+            seconds=seconds,
+            practice=poll.practice,
+            reviewed_at=now,
+        )
+    )
+    await session.flush()
+    if poll.practice:
+        item = practice_item(catalog, poll.track_id, poll.topic_id, after_question=poll.question_id)
+    else:
+        item = await next_due(session, catalog, learner_id, zone, cap, now)
+    today = await _today(session, learner_id, zone, now)
+    await session.commit()
+    return Answer(
+        correct=correct,
+        rating=rating,
+        next_due=card.due,
+        item=item,
+        answered_today=len(today),
+        correct_today=sum(1 for r in today if r.correct),
+    )
+
+
+async def start_reviews(
+    session: AsyncSession, catalog: Catalog, learner_id: int, zone: ZoneInfo, cap: int, now: datetime
+) -> tuple[QuizItem | None, int, datetime | None]:
+    """The first due question (or None), how many are due now, and when the next card falls due."""
+    item = await next_due(session, catalog, learner_id, zone, cap, now)
+    due_now = await repo.count_due(session, learner_id, now)
+    upcoming = sorted(c.due for c in await repo.cards(session, learner_id))
+    await session.commit()
+    later = next((d for d in upcoming if d > now), None)
+    return item, due_now, later
+
+
+async def due_count(session: AsyncSession, learner_id: int, now: datetime) -> int:
+    count = await repo.count_due(session, learner_id, now)
+    await session.commit()
+    return count
+
+
+@dataclass(frozen=True)
+class QuizStats:
+    accuracy_by_module: dict[str, tuple[int, int]]  # module id -> (correct, answered)
+    due_today: int
+    due_this_week: int
+    recall: float | None  # mean FSRS retrievability of the track's cards now
+    cards: int
+
+
+async def stats(
+    session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, zone: ZoneInfo, now: datetime
+) -> QuizStats:
+    reviews = await repo.reviews(session, learner_id, track_id)
+    rows = await repo.cards(session, learner_id, track_id)
+    await session.commit()
+    accuracy: dict[str, tuple[int, int]] = {}
+    for review in reviews:
+        ref = catalog.topic(review.track_id, review.topic_id)
+        if ref is None:
+            continue
+        right, total = accuracy.get(ref.module.id, (0, 0))
+        accuracy[ref.module.id] = (right + int(review.correct), total + 1)
+    end_of_today = at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0))
+    recalls = [SCHEDULER.get_card_retrievability(_card(r), now) for r in rows if r.last_review is not None]
+    return QuizStats(
+        accuracy_by_module=accuracy,
+        due_today=sum(1 for r in rows if r.due < end_of_today),
+        due_this_week=sum(1 for r in rows if r.due < now + timedelta(days=7)),
+        recall=sum(recalls) / len(recalls) if recalls else None,
+        cards=len(rows),
+    )

@@ -1,0 +1,222 @@
+"""When to nudge a learner, and claiming what is due so that nothing is sent twice.
+
+Times are planned in the learner's own zone (zoneinfo, so daylight-saving changes are followed) and stored in
+UTC in `learners.next_reminder_at` / `next_summary_at`, indexed: a scheduler tick asks the database for what is
+due now and costs as much as there is due, not as much as there are learners. Each send is claimed by inserting a
+`reminder_sends` row whose unique key (learner, kind, local day) lets one reminder a day through, whichever process
+or restart tries; the row then records the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Learner, SendKind, SendStatus
+from db.repositories import learners as learner_repo
+from db.repositories import reminders as repo
+
+QUIET_START = time(23, 0)
+QUIET_END = time(8, 0)
+SNOOZE = timedelta(hours=1)
+SUMMARY_WEEKDAY = 6  # Sunday
+SUMMARY_TIME = time(19, 0)
+# A reminder sent later than this after its planned time is a catch-up (the bot was down), and quiet hours apply.
+CATCH_UP_AFTER = timedelta(minutes=10)
+BACKOFF_EVERY_OTHER_DAY_AFTER = 3  # unanswered days
+BACKOFF_WEEKLY_AFTER = 14
+COMEBACK_AFTER_DAYS = 3
+
+
+def at_local(zone: ZoneInfo, day: date, clock_time: time) -> datetime:
+    """The UTC instant of a local wall-clock time; a time skipped by a DST change moves forward with the clocks."""
+    local = datetime.combine(day, clock_time, tzinfo=zone)
+    # Round-trip through UTC normalises a non-existent local time (spring forward) to a real one.
+    return local.astimezone(UTC)
+
+
+def local_date(zone: ZoneInfo, moment: datetime) -> date:
+    return moment.astimezone(zone).date()
+
+
+def in_quiet_hours(zone: ZoneInfo, moment: datetime) -> bool:
+    local = moment.astimezone(zone).time()
+    return local >= QUIET_START or local < QUIET_END
+
+
+def backoff_allows(days_unanswered: int) -> bool:
+    """Daily at first; every other day after three unanswered days; weekly after two weeks."""
+    if days_unanswered < BACKOFF_EVERY_OTHER_DAY_AFTER:
+        return True
+    if days_unanswered < BACKOFF_WEEKLY_AFTER:
+        return (days_unanswered - BACKOFF_EVERY_OTHER_DAY_AFTER) % 2 == 0
+    return (days_unanswered - BACKOFF_WEEKLY_AFTER) % 7 == 0
+
+
+def _last_seen(learner: Learner) -> datetime | None:
+    return learner.last_active_at or learner.onboarded_at or learner.created_at
+
+
+def next_daily_at(learner: Learner, after: datetime) -> datetime | None:
+    """The learner's next daily reminder strictly after `after`, or None when none is to be planned."""
+    if (
+        not learner.active
+        or learner.reminders_paused
+        or learner.timezone is None
+        or learner.reminder_minute is None
+        or learner.onboarded_at is None
+    ):
+        return None
+    zone = ZoneInfo(learner.timezone)
+    at = time(learner.reminder_minute // 60, learner.reminder_minute % 60)
+    seen = _last_seen(learner)
+    seen_day = local_date(zone, seen) if seen else local_date(zone, after)
+    day = local_date(zone, after)
+    for _ in range(BACKOFF_WEEKLY_AFTER + 8):
+        candidate = at_local(zone, day, at)
+        if candidate > after and backoff_allows((day - seen_day).days):
+            return candidate
+        day += timedelta(days=1)
+    return None  # pragma: no cover - the weekly rule allows a day within any eight
+
+
+def next_summary_at(learner: Learner, after: datetime) -> datetime | None:
+    """Sunday evening, local time, after `after`."""
+    if not learner.active or learner.timezone is None or learner.onboarded_at is None:
+        return None
+    zone = ZoneInfo(learner.timezone)
+    day = local_date(zone, after)
+    for _ in range(8):
+        if day.weekday() == SUMMARY_WEEKDAY:
+            candidate = at_local(zone, day, SUMMARY_TIME)
+            if candidate > after:
+                return candidate
+        day += timedelta(days=1)
+    return None  # pragma: no cover
+
+
+async def replan(session: AsyncSession, learner_id: int, now: datetime) -> Learner | None:
+    """Plan the next reminder and summary from now (after onboarding, a settings change, resume, return)."""
+    learner = await learner_repo.get(session, learner_id)
+    if learner is None:
+        return None
+    await learner_repo.update_fields(
+        session,
+        learner_id,
+        now,
+        next_reminder_at=next_daily_at(learner, now),
+        next_summary_at=next_summary_at(learner, now),
+        reminder_snoozed=False,
+    )
+    learner = await learner_repo.get(session, learner_id)
+    await session.commit()
+    return learner
+
+
+async def snooze(session: AsyncSession, learner_id: int, now: datetime) -> None:
+    await learner_repo.update_fields(session, learner_id, now, next_reminder_at=now + SNOOZE, reminder_snoozed=True)
+    await session.commit()
+
+
+async def skip_today(session: AsyncSession, learner_id: int, now: datetime) -> datetime | None:
+    """'Tomorrow': nothing more today; the next reminder is the first one after today."""
+    learner = await learner_repo.get(session, learner_id)
+    if learner is None or learner.timezone is None:
+        await session.commit()
+        return None
+    zone = ZoneInfo(learner.timezone)
+    end_of_today = at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0)) - timedelta(seconds=1)
+    planned = next_daily_at(learner, max(now, end_of_today))
+    await learner_repo.update_fields(session, learner_id, now, next_reminder_at=planned, reminder_snoozed=False)
+    await session.commit()
+    return planned
+
+
+async def set_paused(session: AsyncSession, learner_id: int, paused: bool, now: datetime) -> Learner | None:
+    await learner_repo.update_fields(session, learner_id, now, reminders_paused=paused)
+    await session.commit()
+    return await replan(session, learner_id, now)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A send this process owns: deliver it, then record the outcome."""
+
+    send_id: int
+    learner_id: int
+    kind: SendKind
+    language: str
+    track_id: str | None
+    timezone: str
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Claim]:
+    """Claim up to `limit` due reminders and summaries, and plan each learner's next one."""
+    claims: list[Claim] = []
+    for learner in await repo.due_reminders(session, now, limit):
+        claim = await _claim(session, learner, now, summary=False)
+        if claim:
+            claims.append(claim)
+    for learner in await repo.due_summaries(session, now, max(0, limit - len(claims))):
+        claim = await _claim(session, learner, now, summary=True)
+        if claim:
+            claims.append(claim)
+    await session.commit()
+    return claims
+
+
+async def _claim(session: AsyncSession, learner: Learner, now: datetime, summary: bool) -> Claim | None:
+    assert learner.timezone is not None
+    zone = ZoneInfo(learner.timezone)
+    planned = learner.next_summary_at if summary else learner.next_reminder_at
+    assert planned is not None
+    kind = SendKind.SUMMARY if summary else (SendKind.SNOOZE if learner.reminder_snoozed else SendKind.DAILY)
+    day = local_date(zone, planned)
+    late = now - planned > CATCH_UP_AFTER
+    # A snooze, or a reminder missed while the bot was down, is not at the learner's chosen time: it waits out
+    # quiet hours. A missed one is still sent on the same local day, never on a later one.
+    held = (kind is SendKind.SNOOZE or late) and in_quiet_hours(zone, now)
+    send = local_date(zone, now) == day and not held
+    if kind is SendKind.SNOOZE and held:
+        local_now = now.astimezone(zone)
+        wake_day = local_now.date() + timedelta(days=1) if local_now.time() >= QUIET_START else local_now.date()
+        await repo.plan(session, learner.id, now, reminder=at_local(zone, wake_day, QUIET_END), snoozed=True)
+        return None
+    if summary:
+        await repo.plan(session, learner.id, now, summary=next_summary_at(learner, max(now, planned)))
+    else:
+        await repo.plan(session, learner.id, now, reminder=next_daily_at(learner, max(now, planned)), snoozed=False)
+    if not send:
+        return None
+    send_id = await repo.claim_send(session, learner.id, kind, local_date(zone, now), now)
+    if send_id is None:
+        return None  # already sent today (another process, or before a restart)
+    return Claim(send_id, learner.id, kind, learner.language, learner.current_track, learner.timezone)
+
+
+async def record(session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None = None) -> None:
+    await repo.finish_send(session, send_id, status, now, error)
+    await session.commit()
+
+
+async def mark_blocked(session: AsyncSession, learner_id: int, now: datetime) -> None:
+    """The learner blocked the bot: nothing more is sent until they /start again."""
+    await learner_repo.update_fields(session, learner_id, now, active=False, next_reminder_at=None, next_summary_at=None)
+    await session.commit()
+
+
+INTERRUPTED_AFTER = timedelta(minutes=10)
+
+
+async def give_up_interrupted(session: AsyncSession, now: datetime) -> int:
+    """Sends claimed long ago by a process that died before recording them: their delivery is unknown.
+
+    They are recorded as failed and not sent again. Sending again could deliver a second copy (the crash may have
+    come after Telegram accepted the message); the window is one message per sending task, so at most that many
+    reminders are lost to a crash, and none is ever sent twice."""
+    count = await repo.fail_pending(session, now - INTERRUPTED_AFTER, now, "interrupted while sending")
+    await session.commit()
+    return count
