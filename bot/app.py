@@ -26,6 +26,7 @@ from bot.errors import create_router as create_errors_router
 from bot.handlers import get_routers
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
+from bot.scheduler import CoachLoop, create_scheduler
 from bot.views.menu import COMMANDS
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
@@ -47,15 +48,46 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     i18n = create_i18n(settings.default_locale)
-    dp = Dispatcher(storage=storage or MemoryStorage(), settings=settings, catalog=catalog, clock=clock)
+    dp = Dispatcher(
+        storage=storage or MemoryStorage(),
+        settings=settings,
+        catalog=catalog,
+        clock=clock,
+        sessionmaker=sessionmaker,
+    )
     dp.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware())
     LearnerLocaleMiddleware(i18n, settings.default_locale).setup(dp)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
     dp.include_routers(create_errors_router(), *get_routers())
     dp.startup.register(_register_commands)
+    dp.startup.register(_start_coach)
+    dp.shutdown.register(_stop_coach)
     dp["i18n_core"] = i18n
     return dp
+
+
+async def _start_coach(
+    bot: Bot,
+    dispatcher: Dispatcher,
+    settings: Settings,
+    catalog: Catalog,
+    clock: Clock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    i18n_core: I18n,
+) -> None:
+    """Reminders and summaries: the coach loop, ticked by APScheduler while the bot runs."""
+    loop = CoachLoop(bot, sessionmaker, catalog, i18n_core, clock)
+    scheduler = create_scheduler(loop, settings.tick_seconds)
+    scheduler.start()
+    dispatcher["coach"] = loop
+    dispatcher["scheduler"] = scheduler
+
+
+async def _stop_coach(dispatcher: Dispatcher) -> None:
+    scheduler = dispatcher.workflow_data.pop("scheduler", None)
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:

@@ -48,6 +48,12 @@ class TimeCb(CallbackData, prefix="tm"):
     flow: Flow
 
 
+class CapCb(CallbackData, prefix="cap"):
+    """How many quiz reviews a day at most."""
+
+    cap: int
+
+
 class ZoneCb(CallbackData, prefix="tz"):
     zone: str
     flow: Flow
@@ -89,3 +95,16 @@ class PageCb(CallbackData, prefix="pg"):
 
     track: str
     page: str
+
+
+class ReminderCb(CallbackData, prefix="rem"):
+    """A reminder's buttons: snooze an hour, nothing more today, pause reminders."""
+
+    action: str  # snooze | tomorrow | pause
+
+
+class QuizCb(CallbackData, prefix="qz"):
+    """Start a quiz: due reviews (empty topic) or practise one topic now."""
+
+    track: str = ""
+    topic: str = ""

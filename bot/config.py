@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="en", pattern="^(en|ru)$", description="Language for unknown users")
     default_timezone: str = Field(default="Europe/Moscow", description="Time zone preselected in onboarding")
     log_level: str = Field(default="INFO", description="Logging level")
+    tick_seconds: float = Field(default=20, gt=0, description="How often the scheduler looks for due sends")
 
     @property
     def token(self) -> str | None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
-
-from datetime import date
 
 from sqlalchemy import (
     BigInteger,
@@ -198,7 +196,9 @@ class QuizReview(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     rating: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float | None] = mapped_column(Float)
-    practice: Mapped[bool] = mapped_column(Boolean)  # practising a topic on request; not counted in the daily cap
+    practice: Mapped[bool] = mapped_column(
+        Boolean
+    )  # practising a topic on request; not counted in the daily cap
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_quiz_reviews_learner_at", "learner_id", "reviewed_at"),)

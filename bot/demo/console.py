@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from aiogram.methods import (
@@ -20,9 +21,21 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     SendMessage,
+    SendPhoto,
+    SendPoll,
     TelegramMethod,
 )
-from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    Poll,
+    PollAnswer,
+    Update,
+    User,
+)
 
 from bot.app import Runtime, create_bot
 from bot.demo.limits import visible_text
@@ -45,7 +58,13 @@ class ConsoleSession(FakeBotSession):
 
 
 class ConsoleChat:
-    def __init__(self, runtime: Runtime, out: TextIO = sys.stdout, language_code: str = "en") -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        out: TextIO = sys.stdout,
+        language_code: str = "en",
+        output_dir: Path | None = None,
+    ) -> None:
         self.runtime = runtime
         self.out = out
         self.session = ConsoleSession(self)
@@ -53,6 +72,8 @@ class ConsoleChat:
         self.bot = create_bot(runtime.settings, self.session)
         self.user = User(id=DEMO_USER_ID, is_bot=False, first_name="Learner", language_code=language_code)
         self.buttons: list[tuple[int, str]] = []  # (message id, callback data), numbered from 1
+        self.poll: Poll | None = None  # the quiz poll that typed numbers answer
+        self.output_dir = output_dir or Path("demo-output")
         self._update_ids = itertools.count(1)
 
     def print(self, text: str) -> None:
@@ -68,6 +89,30 @@ class ConsoleChat:
             self._show_message(result.message_id, None, method.reply_markup, edited=True)
         elif isinstance(method, AnswerCallbackQuery) and method.text:
             self.print(("⚠️  " if method.show_alert else "🔔 ") + method.text)
+        elif isinstance(method, SendPoll) and isinstance(result, Message) and result.poll is not None:
+            self._show_poll(result.message_id, result.poll)
+        elif isinstance(method, SendPhoto) and isinstance(result, Message):
+            self._save_photo(result.message_id, method)
+
+    def _show_poll(self, message_id: int, poll: Poll) -> None:
+        self.print(f"── bot, quiz #{message_id} ──")
+        self.print(f"❓ {poll.question}")
+        for number, option in enumerate(poll.options, start=1):
+            self.print(f"   ({number}) {option.text}")
+        self.print("   type a number to answer\n")
+        self.poll = poll
+        self.buttons = []
+
+    def _save_photo(self, message_id: int, method: SendPhoto) -> None:
+        photo = method.photo
+        data = photo.data if isinstance(photo, BufferedInputFile) else b""
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.output_dir / f"photo-{message_id}.png"
+        path.write_bytes(data)
+        self.print(f"── bot, photo #{message_id} ──\n🖼  saved to {path}")
+        if isinstance(method.caption, str):
+            self.print(_console_text(method.caption))
+        self.print("")
 
     def _show_message(self, message_id: int, text: str | None, markup: Any, edited: bool) -> None:
         header = f"── bot, message #{message_id}" + (" (edited)" if edited else "") + " ──"
@@ -75,6 +120,7 @@ class ConsoleChat:
         if text is not None:
             self.print(_console_text(text))
         self.buttons = []
+        self.poll = None
         if isinstance(markup, InlineKeyboardMarkup):
             for row in markup.inline_keyboard:
                 cells = []
@@ -92,6 +138,9 @@ class ConsoleChat:
         if not line.strip():
             return
         number = line.strip()
+        if self.poll is not None and number.isdigit() and 1 <= int(number) <= len(self.poll.options):
+            await self.answer_poll(int(number))
+            return
         if number.isdigit() and 1 <= int(number) <= len(self.buttons):
             await self.press(int(number))
             return
@@ -104,6 +153,23 @@ class ConsoleChat:
             text=line,
         )
         await self._feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def answer_poll(self, number: int) -> None:
+        poll = self.poll
+        assert poll is not None
+        self.poll = None
+        self.print(f"── you answered ({number}) ──\n")
+        option = poll.options[number - 1]
+        explanation = f"💡 {poll.explanation}" if poll.explanation else ""
+        correct = poll.correct_option_ids or []
+        self.print(("✅ Right. " if number - 1 in correct else "❌ Not quite. ") + explanation + "\n")
+        answer = PollAnswer(
+            poll_id=poll.id,
+            user=self.user,
+            option_ids=[number - 1],
+            option_persistent_ids=[option.persistent_id] if option.persistent_id else [],
+        )
+        await self._feed(Update(update_id=next(self._update_ids), poll_answer=answer))
 
     async def press(self, number: int) -> None:
         message_id, data = self.buttons[number - 1]

@@ -6,7 +6,7 @@ can build as many dispatchers as they need.
 
 from aiogram import Router
 
-from bot.handlers import fallback, menu, onboarding, progress, roadmap, settings
+from bot.handlers import fallback, menu, onboarding, progress, quiz, reminders, roadmap, settings
 
 
 def get_routers() -> list[Router]:
@@ -16,5 +16,7 @@ def get_routers() -> list[Router]:
         menu.create_router(),
         roadmap.create_router(),
         progress.create_router(),
+        quiz.create_router(),
+        reminders.create_router(),
         fallback.create_router(),
     ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+import asyncio
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MenuCb
@@ -12,7 +15,9 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import progress
+from bot.services import activity, progress, quiz
+from bot.views.chart import progress_chart
+from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.progress import progress_screen
 from bot.views.screen import show
 from db.models import Learner
@@ -20,15 +25,25 @@ from db.models import Learner
 
 async def show_progress(
     event: Message | CallbackQuery,
+    bot: Bot,
     learner: Learner,
     track_id: str,
     session: AsyncSession,
     catalog: Catalog,
     clock: Clock,
 ) -> None:
-    summary = await progress.track_progress(session, catalog, learner.id, track_id, clock())
+    now = clock()
+    zone = ZoneInfo(learner.timezone or "UTC")
+    summary = await progress.track_progress(session, catalog, learner.id, track_id, now)
     assert summary is not None  # HasTrack checked the track exists
-    await show(event, progress_screen(summary, learner.language, learner.weekly_hours))
+    stats = await quiz.stats(session, catalog, learner.id, track_id, zone, now)
+    active = await activity.activity(session, learner.id, zone, now)
+    series = await activity.plan_series(session, catalog, learner.id, track_id, zone, now)
+    titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
+    extra = [streak_line(active.streak), *quiz_stats_lines(stats, titles)]
+    await show(event, progress_screen(summary, learner.language, learner.weekly_hours, extra))
+    png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
+    await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
 
 
 def create_router() -> Router:

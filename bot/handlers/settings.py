@@ -10,8 +10,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import AskCb, Flow, MenuCb
+from bot.callbacks import AskCb, CapCb, Flow, MenuCb
 from bot.callbacks import Screen as Nav
+from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.services import profile
@@ -56,12 +57,34 @@ async def ask(
         screen, next_state = views.ask_time(learner.reminder_minute, flow), Ask.time
     elif callback_data.item == "zone":
         screen, next_state = views.ask_zone(learner.timezone, flow), Ask.zone
+    elif callback_data.item == "cap":
+        await state.clear()
+        await show(query, views.ask_cap(learner.daily_review_cap))
+        return
     else:
         alert(callback_answer, _("This button is out of date."))
         return
     await state.set_state(next_state)
     await state.update_data(flow=flow.value)
     await show(query, screen)
+
+
+async def chose_cap(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CapCb,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+) -> None:
+    try:
+        learner = await profile.set_review_cap(session, learner.id, callback_data.cap, clock())
+    except profile.ProfileError:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    followed = [e.track_id for e in await profile.tracks_followed(session, learner.id)]
+    await show(query, views.settings_screen(learner, catalog, followed))
 
 
 def create_router() -> Router:
@@ -72,4 +95,5 @@ def create_router() -> Router:
     router.message.register(settings_screen, Command("settings"))
     router.callback_query.register(settings_screen, MenuCb.filter(F.screen == Nav.SETTINGS))
     router.callback_query.register(ask, AskCb.filter())
+    router.callback_query.register(chose_cap, CapCb.filter())
     return router

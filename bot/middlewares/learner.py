@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import profile
+from bot.views import coach
 
 
 class LearnerMiddleware(BaseMiddleware):
@@ -22,8 +23,19 @@ class LearnerMiddleware(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         session: AsyncSession = data["session"]
-        data["learner"] = await profile.get_learner(session, user.id) if user else None
-        return await handler(event, data)
+        learner = await profile.get_learner(session, user.id) if user else None
+        data["learner"] = learner
+        away = (
+            await profile.touch(session, learner, data["clock"]())
+            if learner and learner.onboarded_at
+            else None
+        )
+        result = await handler(event, data)
+        if away and learner is not None and learner.active:
+            bot: Bot = data["bot"]
+            with data["i18n_core"].context(), data["i18n_core"].use_locale(learner.language):
+                await bot.send_message(learner.id, coach.comeback())
+        return result
 
 
 class LearnerLocaleMiddleware(I18nMiddleware):

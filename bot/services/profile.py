@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
+from bot.services import reminders
 from db.models import Enrollment, Learner
 from db.repositories import learners
 
 LANGUAGES = ("en", "ru")
+# Activity is written at most this often: one write per hour per learner, not one per update.
+ACTIVITY_GRANULARITY = timedelta(hours=1)
+REVIEW_CAP_CHOICES = (5, 10, 15, 20, 30)
 WEEKLY_HOURS_MIN, WEEKLY_HOURS_MAX = 1, 100
 
 
@@ -77,12 +81,34 @@ async def get_learner(session: AsyncSession, learner_id: int) -> Learner | None:
 
 
 async def start(session: AsyncSession, learner_id: int, language: str, now: datetime) -> Learner:
-    """The learner as stored, created on first contact; an existing profile is left as it is."""
+    """The learner as stored, created on first contact; an existing profile is left as it is.
+
+    A learner who had blocked the bot and comes back with /start is active again, with reminders planned."""
     await learners.create_if_missing(session, learner_id, language, now)
     learner = await learners.get(session, learner_id)
-    await session.commit()
     assert learner is not None
+    if not learner.active:
+        await learners.update_fields(session, learner_id, now, active=True)
+        await session.commit()
+        replanned = await reminders.replan(session, learner_id, now)
+        assert replanned is not None
+        return replanned
+    await session.commit()
     return learner
+
+
+async def touch(session: AsyncSession, learner: Learner, now: datetime) -> int | None:
+    """Note that the learner is here. Returns the days they were away when that deserves a welcome back."""
+    last = learner.last_active_at
+    if last is not None and now - last < ACTIVITY_GRANULARITY:
+        return None
+    await learners.update_fields(session, learner.id, now, last_active_at=now)
+    await session.commit()
+    away = (now - last).days if last is not None else 0
+    if away >= reminders.COMEBACK_AFTER_DAYS:
+        await reminders.replan(session, learner.id, now)  # the back-off starts over
+        return away
+    return None
 
 
 async def _update(session: AsyncSession, learner_id: int, now: datetime, **fields: object) -> Learner:
@@ -119,11 +145,27 @@ async def set_weekly_hours(session: AsyncSession, learner_id: int, hours: int, n
 async def set_reminder_minute(session: AsyncSession, learner_id: int, minute: int, now: datetime) -> Learner:
     if not 0 <= minute < 24 * 60:
         raise ProfileError(str(minute))
-    return await _update(session, learner_id, now, reminder_minute=minute)
+    await _update(session, learner_id, now, reminder_minute=minute)
+    return await _replanned(session, learner_id, now)
 
 
 async def set_timezone(session: AsyncSession, learner_id: int, zone: str, now: datetime) -> Learner:
-    return await _update(session, learner_id, now, timezone=parse_timezone(zone))
+    await _update(session, learner_id, now, timezone=parse_timezone(zone))
+    return await _replanned(session, learner_id, now)
+
+
+async def set_review_cap(session: AsyncSession, learner_id: int, cap: int, now: datetime) -> Learner:
+    if cap not in REVIEW_CAP_CHOICES:
+        raise ProfileError(str(cap))
+    return await _update(session, learner_id, now, daily_review_cap=cap)
+
+
+async def _replanned(session: AsyncSession, learner_id: int, now: datetime) -> Learner:
+    """A new time or zone takes effect the same day (today's reminder is still sent once at most)."""
+    learner = await reminders.replan(session, learner_id, now)
+    if learner is None:
+        raise ProfileError("no such learner")
+    return learner
 
 
 async def finish_onboarding(session: AsyncSession, learner_id: int, now: datetime) -> Learner:
@@ -131,7 +173,8 @@ async def finish_onboarding(session: AsyncSession, learner_id: int, now: datetim
     if learner is not None and learner.onboarded_at is not None:
         await session.commit()
         return learner
-    return await _update(session, learner_id, now, onboarded_at=now)
+    await _update(session, learner_id, now, onboarded_at=now, last_active_at=now)
+    return await _replanned(session, learner_id, now)
 
 
 async def tracks_followed(session: AsyncSession, learner_id: int) -> list[Enrollment]:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Module, Topic, Track
-from bot.services import plan
+from bot.services import plan, quiz
 from db.models import Status
 from db.repositories import learners, progress
 from db.repositories.progress import PartKey
@@ -98,8 +98,12 @@ async def mark(
     await learners.enroll(session, learner_id, track_id, now)
     await progress.set_status(session, learner_id, track_id, topic_id, part, status, now)
     statuses = await progress.statuses(session, learner_id, track_id)
+    state = _state(ref, statuses)
+    if state.status is Status.DONE:
+        # The topic's questions join the learner's spaced reviews (in the same transaction as the mark).
+        await quiz.add_topic_cards(session, learner_id, ref, now)
     await session.commit()
-    return _state(ref, statuses)
+    return state
 
 
 async def topic_state(

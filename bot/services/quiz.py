@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
@@ -51,7 +51,7 @@ class UnknownPoll(LookupError):
 def _card(row: QuizCard) -> Card:
     return Card(
         card_id=1,
-        state=row.state,
+        state=State(row.state),
         step=row.step,
         stability=row.stability,
         difficulty=row.difficulty,
@@ -102,13 +102,19 @@ async def next_due(
     return None
 
 
-def practice_item(catalog: Catalog, track_id: str, topic_id: str, after_question: str | None = None) -> QuizItem | None:
+def practice_item(
+    catalog: Catalog, track_id: str, topic_id: str, after_question: str | None = None
+) -> QuizItem | None:
     """The first question of a topic, or the one after `after_question`: practising a topic now."""
     ref = catalog.topic(track_id, topic_id)
     if ref is None or not ref.topic.quiz:
         return None
     ids = [q.id for q in ref.topic.quiz]
-    index = 0 if after_question is None else (ids.index(after_question) + 1 if after_question in ids else len(ids))
+    index = (
+        0
+        if after_question is None
+        else (ids.index(after_question) + 1 if after_question in ids else len(ids))
+    )
     if index >= len(ids):
         return None
     return QuizItem(ref, ref.topic.quiz[index], practice=True)
@@ -168,11 +174,18 @@ async def answer(
         if question is None:
             await session.commit()
             raise UnknownPoll(poll_id)
-        await repo.add_cards(session, learner_id, poll.track_id, poll.topic_id, [new_card_values(question, now)])
+        await repo.add_cards(
+            session, learner_id, poll.track_id, poll.topic_id, [new_card_values(question, now)]
+        )
         row = await repo.card(session, learner_id, key)
         assert row is not None
     card, _log = SCHEDULER.review_card(_card(row), rating, review_datetime=now)
-    row.state, row.step, row.stability, row.difficulty = int(card.state), card.step, card.stability, card.difficulty
+    row.state, row.step, row.stability, row.difficulty = (
+        int(card.state),
+        card.step,
+        card.stability,
+        card.difficulty,
+    )
     row.due, row.last_review = card.due, card.last_review
     session.add(
         QuizReview(

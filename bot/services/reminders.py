@@ -117,7 +117,9 @@ async def replan(session: AsyncSession, learner_id: int, now: datetime) -> Learn
 
 
 async def snooze(session: AsyncSession, learner_id: int, now: datetime) -> None:
-    await learner_repo.update_fields(session, learner_id, now, next_reminder_at=now + SNOOZE, reminder_snoozed=True)
+    await learner_repo.update_fields(
+        session, learner_id, now, next_reminder_at=now + SNOOZE, reminder_snoozed=True
+    )
     await session.commit()
 
 
@@ -128,9 +130,13 @@ async def skip_today(session: AsyncSession, learner_id: int, now: datetime) -> d
         await session.commit()
         return None
     zone = ZoneInfo(learner.timezone)
-    end_of_today = at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0)) - timedelta(seconds=1)
+    end_of_today = at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0)) - timedelta(
+        seconds=1
+    )
     planned = next_daily_at(learner, max(now, end_of_today))
-    await learner_repo.update_fields(session, learner_id, now, next_reminder_at=planned, reminder_snoozed=False)
+    await learner_repo.update_fields(
+        session, learner_id, now, next_reminder_at=planned, reminder_snoozed=False
+    )
     await session.commit()
     return planned
 
@@ -182,13 +188,17 @@ async def _claim(session: AsyncSession, learner: Learner, now: datetime, summary
     send = local_date(zone, now) == day and not held
     if kind is SendKind.SNOOZE and held:
         local_now = now.astimezone(zone)
-        wake_day = local_now.date() + timedelta(days=1) if local_now.time() >= QUIET_START else local_now.date()
+        wake_day = (
+            local_now.date() + timedelta(days=1) if local_now.time() >= QUIET_START else local_now.date()
+        )
         await repo.plan(session, learner.id, now, reminder=at_local(zone, wake_day, QUIET_END), snoozed=True)
         return None
     if summary:
         await repo.plan(session, learner.id, now, summary=next_summary_at(learner, max(now, planned)))
     else:
-        await repo.plan(session, learner.id, now, reminder=next_daily_at(learner, max(now, planned)), snoozed=False)
+        await repo.plan(
+            session, learner.id, now, reminder=next_daily_at(learner, max(now, planned)), snoozed=False
+        )
     if not send:
         return None
     send_id = await repo.claim_send(session, learner.id, kind, local_date(zone, now), now)
@@ -197,14 +207,18 @@ async def _claim(session: AsyncSession, learner: Learner, now: datetime, summary
     return Claim(send_id, learner.id, kind, learner.language, learner.current_track, learner.timezone)
 
 
-async def record(session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None = None) -> None:
+async def record(
+    session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None = None
+) -> None:
     await repo.finish_send(session, send_id, status, now, error)
     await session.commit()
 
 
 async def mark_blocked(session: AsyncSession, learner_id: int, now: datetime) -> None:
     """The learner blocked the bot: nothing more is sent until they /start again."""
-    await learner_repo.update_fields(session, learner_id, now, active=False, next_reminder_at=None, next_summary_at=None)
+    await learner_repo.update_fields(
+        session, learner_id, now, active=False, next_reminder_at=None, next_summary_at=None
+    )
     await session.commit()
 
 

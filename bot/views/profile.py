@@ -5,10 +5,11 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import AskCb, ChooseTrackCb, Flow, HoursCb, LanguageCb, MenuCb, TimeCb, ZoneCb
+from bot.callbacks import AskCb, CapCb, ChooseTrackCb, Flow, HoursCb, LanguageCb, MenuCb, TimeCb, ZoneCb
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
+from bot.services.profile import REVIEW_CAP_CHOICES
 from bot.views.format import clock, esc, language_name, weeks_range
 from bot.views.screen import Screen
 from db.models import Learner
@@ -130,6 +131,15 @@ def ask_zone(current: str | None, flow: Flow) -> Screen:
     )
 
 
+def ask_cap(current: int) -> Screen:
+    kb = InlineKeyboardBuilder()
+    for value in REVIEW_CAP_CHOICES:
+        kb.button(text=_mark(value == current) + str(value), callback_data=CapCb(cap=value))
+    _cancel(kb, Flow.SETTINGS)
+    kb.adjust(len(REVIEW_CAP_CHOICES), 1)
+    return Screen(_("How many quiz reviews a day at most?"), kb.as_markup())
+
+
 def unknown_zone(text: str) -> str:
     shown = esc(text[:64])
     return _(
@@ -167,6 +177,8 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: list[str]) -> 
         _("Study time: {value} a week").format(value=hours_text),
         _("Daily reminder: {value}").format(value=clock(learner.reminder_minute)),
         _("Time zone: {value}").format(value=esc(learner.timezone or "—")),
+        _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
+        _("Reminders: {value}").format(value=_("paused") if learner.reminders_paused else _("on")),
     ]
     kb = InlineKeyboardBuilder()
     kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
@@ -174,8 +186,9 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: list[str]) -> 
     kb.button(text=_("⏱ Hours a week"), callback_data=AskCb(item="hours"))
     kb.button(text=_("⏰ Reminder time"), callback_data=AskCb(item="time"))
     kb.button(text=_("🌍 Time zone"), callback_data=AskCb(item="zone"))
+    kb.button(text=_("🧠 Reviews a day"), callback_data=AskCb(item="cap"))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
-    kb.adjust(2, 2, 1, 1)
+    kb.adjust(2, 2, 2, 1)
     return Screen("\n".join(lines), kb.as_markup())
 
 

@@ -15,7 +15,9 @@ def days(n: int) -> str:
     return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
-def progress_screen(progress: TrackProgress, locale: str, weekly_hours: int | None) -> Screen:
+def progress_screen(
+    progress: TrackProgress, locale: str, weekly_hours: int | None, extra: list[str] | None = None
+) -> Screen:
     lines = [_("<b>Progress: {track}</b>").format(track=esc(progress.track.title.get(locale))), ""]
     for item in progress.modules:
         skipped = " " + _("(skipped {n})").format(n=item.skipped) if item.skipped else ""
@@ -61,4 +63,7 @@ def progress_screen(progress: TrackProgress, locale: str, weekly_hours: int | No
                 weeks,
             ).format(hours=weekly_hours, n=weeks)
         )
+    if extra:
+        lines.append("")
+        lines.extend(extra)
     return Screen("\n".join(lines), back_to_menu().as_markup())

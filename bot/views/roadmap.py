@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ChooseTrackCb, Flow, MarkCb, MenuCb, ModuleCb, PageCb, TopicCb, TrackCb
+from bot.callbacks import ChooseTrackCb, Flow, MarkCb, MenuCb, ModuleCb, PageCb, QuizCb, TopicCb, TrackCb
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Module, Page, Track
@@ -195,6 +195,9 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
         for status in marks:
             kb.button(text=_mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
         widths.append(len(marks))
+    if state.status is Status.DONE and topic.quiz:
+        kb.button(text=_("🧠 Practise now"), callback_data=QuizCb(track=ref.track.id, topic=topic.id))
+        widths.append(1)
     topic_index = ref.module.topics.index(topic)
     kb.button(
         text=_("⬅️ Back"),

@@ -13,7 +13,9 @@ from db.upsert import dialect_insert
 CardKey = tuple[str, str, str]  # (track, topic, question)
 
 
-async def add_cards(session: AsyncSession, learner_id: int, track_id: str, topic_id: str, rows: list[dict[str, object]]) -> None:
+async def add_cards(
+    session: AsyncSession, learner_id: int, track_id: str, topic_id: str, rows: list[dict[str, object]]
+) -> None:
     if not rows:
         return
     stmt = dialect_insert(session, QuizCard).values(
@@ -49,7 +51,9 @@ async def cards(session: AsyncSession, learner_id: int, track_id: str | None = N
 
 async def count_due(session: AsyncSession, learner_id: int, until: datetime) -> int:
     result = await session.scalar(
-        select(func.count()).select_from(QuizCard).where(QuizCard.learner_id == learner_id, QuizCard.due <= until)
+        select(func.count())
+        .select_from(QuizCard)
+        .where(QuizCard.learner_id == learner_id, QuizCard.due <= until)
     )
     return int(result or 0)
 
@@ -77,6 +81,8 @@ async def poll(session: AsyncSession, poll_id: str) -> QuizPoll | None:
 async def mark_answered(session: AsyncSession, poll_id: str, now: datetime) -> bool:
     """True for the first answer only: a poll_answer Telegram delivers twice changes nothing the second time."""
     result = await session.execute(
-        update(QuizPoll).where(QuizPoll.poll_id == poll_id, QuizPoll.answered_at.is_(None)).values(answered_at=now)
+        update(QuizPoll)
+        .where(QuizPoll.poll_id == poll_id, QuizPoll.answered_at.is_(None))
+        .values(answered_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

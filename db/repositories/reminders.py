@@ -62,18 +62,24 @@ async def plan(
     await session.execute(update(Learner).where(Learner.id == learner_id).values(**values))
 
 
-async def claim_send(session: AsyncSession, learner_id: int, kind: SendKind, day: date, now: datetime) -> int | None:
+async def claim_send(
+    session: AsyncSession, learner_id: int, kind: SendKind, day: date, now: datetime
+) -> int | None:
     """The new send's id, or None when this learner already has this kind of send for this local day."""
     stmt = (
         dialect_insert(session, ReminderSend)
         .values(learner_id=learner_id, kind=kind, local_date=day, status=SendStatus.PENDING, claimed_at=now)
-        .on_conflict_do_nothing(index_elements=[ReminderSend.learner_id, ReminderSend.kind, ReminderSend.local_date])
+        .on_conflict_do_nothing(
+            index_elements=[ReminderSend.learner_id, ReminderSend.kind, ReminderSend.local_date]
+        )
         .returning(ReminderSend.id)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def finish_send(session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None) -> None:
+async def finish_send(
+    session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None
+) -> None:
     await session.execute(
         update(ReminderSend)
         .where(ReminderSend.id == send_id)

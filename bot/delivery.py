@@ -1,0 +1,77 @@
+"""Sending what the bot starts itself (reminders, summaries, quiz questions) within Telegram's limits.
+
+About 30 messages a second overall and one a second per chat; a 429 pauses every send for the time Telegram
+asks and then the same message goes again (nothing is dropped); network trouble and Telegram's 5xx are retried
+with growing pauses. A learner who blocked the bot raises TelegramForbiddenError to the caller, who stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiolimiter import AsyncLimiter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MESSAGES_PER_SECOND = 30
+PER_CHAT_INTERVAL = 1.0
+RETRY_ATTEMPTS = 5
+BACKOFF_FIRST = 1.0
+
+
+class DeliveryFailed(Exception):
+    """Telegram could not be reached after every retry; the caller records the failure."""
+
+
+class Courier:
+    def __init__(
+        self,
+        per_second: float = MESSAGES_PER_SECOND,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._limiter = AsyncLimiter(per_second, 1)
+        self._per_chat_interval = per_chat_interval
+        self._next_for_chat: dict[int, float] = {}
+        self._resume_at = 0.0
+        self._sleep = sleep
+
+    async def deliver(self, chat_id: int, send: Callable[[], Awaitable[T]]) -> T:
+        backoff = BACKOFF_FIRST
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            await self._wait_turn(chat_id)
+            try:
+                return await send()
+            except TelegramRetryAfter as exc:
+                # Flood control is per bot: everyone waits, then this message goes again.
+                log.warning("Telegram asked to retry after %s s (attempt %s)", exc.retry_after, attempt)
+                self._resume_at = max(self._resume_at, _now() + exc.retry_after)
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                log.warning("sending failed (%s), retrying in %.0f s", type(exc).__name__, backoff)
+                await self._sleep(backoff)
+                backoff *= 2
+        raise DeliveryFailed(f"gave up after {RETRY_ATTEMPTS} attempts")
+
+    async def _wait_turn(self, chat_id: int) -> None:
+        while (pause := self._resume_at - _now()) > 0:
+            await self._sleep(pause)
+        wait = self._next_for_chat.get(chat_id, 0.0) - _now()
+        if wait > 0:
+            await self._sleep(wait)
+        self._next_for_chat[chat_id] = _now() + self._per_chat_interval
+        if len(self._next_for_chat) > 10_000:
+            self._forget_idle_chats()
+        await self._limiter.acquire()
+
+    def _forget_idle_chats(self) -> None:
+        now = _now()
+        self._next_for_chat = {chat: at for chat, at in self._next_for_chat.items() if at > now}
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()

@@ -1,0 +1,61 @@
+"""The reminder's buttons, /pause and /resume."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import ReminderCb
+from bot.clock import Clock
+from bot.filters import KnownLearner
+from bot.services import reminders
+from bot.views import coach
+from bot.views.format import clock as clock_text
+from bot.views.screen import alert, notify, show
+from db.models import Learner
+
+
+async def reminder_button(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: ReminderCb,
+    learner: Learner,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    now = clock()
+    if callback_data.action == "snooze":
+        await reminders.snooze(session, learner.id, now)
+        notify(callback_answer, coach.snoozed())
+    elif callback_data.action == "tomorrow":
+        await reminders.skip_today(session, learner.id, now)
+        notify(callback_answer, coach.tomorrow())
+    elif callback_data.action == "pause":
+        await reminders.set_paused(session, learner.id, True, now)
+        await show(query, coach.paused())
+    else:
+        alert(callback_answer, _("This button is out of date."))
+
+
+async def pause(message: Message, learner: Learner, session: AsyncSession, clock: Clock) -> None:
+    await reminders.set_paused(session, learner.id, True, clock())
+    await show(message, coach.paused())
+
+
+async def resume(message: Message, learner: Learner, session: AsyncSession, clock: Clock) -> None:
+    updated = await reminders.set_paused(session, learner.id, False, clock())
+    minute = updated.reminder_minute if updated else learner.reminder_minute
+    await show(message, coach.resumed(clock_text(minute)))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private", KnownLearner())
+    router.callback_query.register(reminder_button, ReminderCb.filter(), KnownLearner())
+    router.message.register(pause, Command("pause"))
+    router.message.register(resume, Command("resume"))
+    return router

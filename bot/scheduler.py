@@ -1,0 +1,140 @@
+"""The coach's own clock: one short periodic job asks the database what is due and sends it.
+
+Nothing about what is due lives in the scheduler (APScheduler only calls `tick` every few seconds), so a
+restart loses nothing and several processes can run it side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.types import BufferedInputFile
+from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.curriculum.catalog import Catalog
+from bot.delivery import Courier, DeliveryFailed
+from bot.services import activity, progress, quiz, reminders
+from bot.services.reminders import Claim
+from bot.views import coach
+from bot.views.chart import progress_chart
+from db.models import SendKind, SendStatus
+
+log = logging.getLogger(__name__)
+
+BATCH = 30  # claims taken at once: about one second of sending at Telegram's rate
+
+
+class CoachLoop:
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        catalog: Catalog,
+        i18n: I18n,
+        clock: Clock,
+        courier: Courier | None = None,
+    ) -> None:
+        self.bot = bot
+        self.sessionmaker = sessionmaker
+        self.catalog = catalog
+        self.i18n = i18n
+        self.clock = clock
+        self.courier = courier or Courier()
+        self.last_tick_at: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    async def tick(self) -> int:
+        """Send everything due now; returns how many sends were delivered."""
+        async with self._lock:
+            now = self.clock()
+            async with self.sessionmaker() as session:
+                await reminders.give_up_interrupted(session, now)
+            delivered = 0
+            while True:
+                async with self.sessionmaker() as session:
+                    claims = await reminders.claim_due(session, self.clock(), BATCH)
+                results = await asyncio.gather(*(self._deliver(claim) for claim in claims))
+                delivered += sum(results)
+                if len(claims) < BATCH:
+                    break
+            self.last_tick_at = self.clock()
+            return delivered
+
+    async def _deliver(self, claim: Claim) -> bool:
+        status, error = SendStatus.SENT, None
+        try:
+            with self.i18n.context(), self.i18n.use_locale(claim.language):
+                if claim.kind is SendKind.SUMMARY:
+                    await self._send_summary(claim)
+                else:
+                    await self._send_reminder(claim)
+        except TelegramForbiddenError:
+            status, error = SendStatus.BLOCKED, "blocked by the learner"
+            async with self.sessionmaker() as session:
+                await reminders.mark_blocked(session, claim.learner_id, self.clock())
+        except (TelegramAPIError, DeliveryFailed) as exc:
+            status, error = SendStatus.FAILED, type(exc).__name__
+            log.warning("send %s (%s) failed: %s", claim.send_id, claim.kind, type(exc).__name__)
+        async with self.sessionmaker() as session:
+            await reminders.record(session, claim.send_id, status, self.clock(), error)
+        return status is SendStatus.SENT
+
+    async def _send_reminder(self, claim: Claim) -> None:
+        now = self.clock()
+        zone = ZoneInfo(claim.timezone)
+        async with self.sessionmaker() as session:
+            state = None
+            if self.catalog.track(claim.track_id) is not None and claim.track_id:
+                state = await progress.next_topic(session, self.catalog, claim.learner_id, claim.track_id)
+            due = await quiz.due_count(session, claim.learner_id, now)
+            active = await activity.activity(session, claim.learner_id, zone, now)
+        screen = coach.reminder(state, due, active.streak, claim.language)
+        await self.courier.deliver(
+            claim.learner_id,
+            lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
+        )
+
+    async def _send_summary(self, claim: Claim) -> None:
+        now = self.clock()
+        zone = ZoneInfo(claim.timezone)
+        async with self.sessionmaker() as session:
+            week = await activity.week_numbers(session, claim.learner_id, now)
+            active = await activity.activity(session, claim.learner_id, zone, now)
+            summary = None
+            series = None
+            if claim.track_id and self.catalog.track(claim.track_id) is not None:
+                summary = await progress.track_progress(
+                    session, self.catalog, claim.learner_id, claim.track_id, now
+                )
+                series = await activity.plan_series(
+                    session, self.catalog, claim.learner_id, claim.track_id, zone, now
+                )
+        caption = coach.weekly_caption(summary, week, active.streak, claim.language)
+        if summary is None or series is None:
+            await self.courier.deliver(
+                claim.learner_id, lambda: self.bot.send_message(claim.learner_id, caption)
+            )
+            return
+        png = await asyncio.to_thread(progress_chart, summary, active, series, claim.language)
+        photo = BufferedInputFile(png, filename="week.png")
+        await self.courier.deliver(
+            claim.learner_id, lambda: self.bot.send_photo(claim.learner_id, photo, caption=caption)
+        )
+
+
+def create_scheduler(loop: CoachLoop, interval_seconds: float) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    # One run at a time, and a late run is merged into the next: ticks are idempotent, so nothing is lost.
+    scheduler.add_job(
+        loop.tick, "interval", seconds=interval_seconds, id="coach-tick", max_instances=1, coalesce=True,
+        misfire_grace_time=None,
+    )  # fmt: skip
+    return scheduler

@@ -1,0 +1,81 @@
+"""The progress picture: activity per day, progress per module, the plan's line against the learner's.
+
+Drawn with matplotlib (Agg, no display) at 1080×1350 px, a phone screen's width, with large type."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from aiogram.utils.i18n import gettext as _
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from bot.services.activity import CHART_DAYS, Activity, PlanSeries
+from bot.services.progress import TrackProgress
+
+WIDTH_PX, HEIGHT_PX, DPI = 1080, 1350, 100
+ACCENT, MUTED, PLAN = "#2b6cb0", "#a0aec0", "#dd6b20"
+
+
+def progress_chart(progress: TrackProgress, active: Activity, series: PlanSeries, locale: str) -> bytes:
+    plt.rcParams.update({"font.size": 16, "axes.titlesize": 20, "axes.titleweight": "bold"})
+    fig, (days_ax, modules_ax, plan_ax) = plt.subplots(
+        3, 1, figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, gridspec_kw={"height_ratios": [1, 1.3, 1]}
+    )
+    try:
+        _activity(days_ax, active)
+        _modules(modules_ax, progress, locale)
+        _plan(plan_ax, series)
+        fig.suptitle(progress.track.title.get(locale), fontsize=22, fontweight="bold")
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=DPI)
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _activity(ax: Axes, active: Activity) -> None:
+    days = [active.today - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
+    topics = [active.topics_by_day.get(d, 0) for d in days]
+    answers = [active.answers_by_day.get(d, 0) for d in days]
+    x = range(len(days))
+    ax.bar(x, topics, color=ACCENT, label=_("topics and passes done"))
+    ax.bar(x, answers, bottom=topics, color=MUTED, label=_("quiz answers"))
+    ax.set_title(_("Activity, last {n} days").format(n=CHART_DAYS))
+    ax.set_xticks([0, len(days) // 2, len(days) - 1])
+    ax.set_xticklabels([d.strftime("%d.%m") for d in (days[0], days[len(days) // 2], days[-1])])
+    ax.legend(loc="upper left", fontsize=13)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _modules(ax: Axes, progress: TrackProgress, locale: str) -> None:
+    names = [_short(m.module.title.get(locale)) for m in progress.modules][::-1]
+    shares = [(100 * m.done / m.total if m.total else 0) for m in progress.modules][::-1]
+    ax.barh(names, [100] * len(names), color="#edf2f7")
+    ax.barh(names, shares, color=ACCENT)
+    for y, module in enumerate(progress.modules[::-1]):
+        ax.text(101, y, f"{module.done}/{module.total}", va="center", fontsize=14)
+    ax.set_xlim(0, 112)
+    ax.set_title(_("Progress per module, %"))
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _plan(ax: Axes, series: PlanSeries) -> None:
+    ax.plot(series.plan_days, series.planned, color=PLAN, linestyle="--", linewidth=3, label=_("plan"))
+    ax.plot(series.days, series.actual, color=ACCENT, linewidth=3, label=_("you"))
+    ax.set_title(_("Hours: the plan and you"))
+    ax.set_xlabel(_("days since you started the track"))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", fontsize=13)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _short(title: str, limit: int = 28) -> str:
+    return title if len(title) <= limit else title[: limit - 1] + "…"

@@ -1,0 +1,168 @@
+"""What the coach sends on its own: the daily reminder, the weekly summary, quiz questions and their results."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import MenuCb, QuizCb, ReminderCb
+from bot.callbacks import Screen as Nav
+from bot.services.activity import Streak, Week
+from bot.services.progress import TopicState, TrackProgress
+from bot.services.quiz import QuizItem, QuizStats
+from bot.views.format import esc
+from bot.views.menu import back_to_menu
+from bot.views.screen import Screen
+
+CAPTION_LIMIT = 1024
+
+
+def streak_line(streak: Streak) -> str:
+    if streak.current == 0:
+        return _("🔥 No streak yet: study today to start one (best: {best}).").format(best=streak.best)
+    return ngettext(
+        "🔥 Streak: {n} day in a row (best: {best}).",
+        "🔥 Streak: {n} days in a row (best: {best}).",
+        streak.current,
+    ).format(n=streak.current, best=streak.best)
+
+
+def reminder(state: TopicState | None, due: int, streak: Streak, locale: str) -> Screen:
+    lines = [_("⏰ Time to study!")]
+    if state is not None:
+        lines.append(
+            _("Next step: <b>{topic}</b> ({module}).").format(
+                topic=esc(state.ref.topic.title.get(locale)), module=esc(state.ref.module.title.get(locale))
+            )
+        )
+    else:
+        lines.append(_("You have finished your track. Reviews keep it fresh."))
+    if due:
+        lines.append(ngettext("🧠 {n} review is due.", "🧠 {n} reviews are due.", due).format(n=due))
+    lines.append(streak_line(streak))
+    kb = InlineKeyboardBuilder()
+    widths = []
+    if state is not None:
+        kb.button(text=_("▶️ Start now"), callback_data=MenuCb(screen=Nav.NEXT))
+        widths.append(1)
+    if due:
+        kb.button(text=_("🧠 Review ({n})").format(n=due), callback_data=QuizCb())
+        widths.append(1)
+    kb.button(text=_("⏰ In an hour"), callback_data=ReminderCb(action="snooze"))
+    kb.button(text=_("🌙 Tomorrow"), callback_data=ReminderCb(action="tomorrow"))
+    kb.button(text=_("⏸ Pause reminders"), callback_data=ReminderCb(action="pause"))
+    kb.adjust(*widths, 2, 1)
+    return Screen("\n".join(lines), kb.as_markup())
+
+
+def comeback() -> str:
+    return _(
+        "👋 Welcome back! It's good to see you. No catching up needed: tap /next and take one small step."
+    )
+
+
+def snoozed() -> str:
+    return _("OK, I'll remind you in an hour.")
+
+
+def tomorrow() -> str:
+    return _("OK, see you tomorrow.")
+
+
+def paused() -> Screen:
+    return Screen(
+        _("⏸ Reminders are paused. Send /resume when you want them back."), back_to_menu().as_markup()
+    )
+
+
+def resumed(time_text: str) -> Screen:
+    return Screen(
+        _("▶️ Reminders are on again: every day at {time}.").format(time=time_text), back_to_menu().as_markup()
+    )
+
+
+def weekly_caption(progress: TrackProgress | None, week: Week, streak: Streak, locale: str) -> str:
+    lines = [_("📅 <b>Your week</b>")]
+    lines.append(
+        ngettext("✅ {n} topic or pass finished", "✅ {n} topics or passes finished", week.parts_done).format(
+            n=week.parts_done
+        )
+    )
+    if week.answers:
+        lines.append(
+            _("🧠 {answers} quiz answers, {percent}% right").format(
+                answers=week.answers, percent=round(100 * week.correct / week.answers)
+            )
+        )
+    lines.append(streak_line(streak))
+    if progress is not None:
+        lines.append(
+            _("📈 {track}: {percent}% done").format(
+                track=esc(progress.track.title.get(locale)), percent=progress.percent
+            )
+        )
+        if progress.pace is not None and progress.pace.days_ahead < 0:
+            lines.append(_("A little behind the plan: one topic this week would help."))
+    return "\n".join(lines)[:CAPTION_LIMIT]
+
+
+def quiz_stats_lines(stats: QuizStats, module_titles: dict[str, str]) -> list[str]:
+    if not stats.cards:
+        return [_("🧠 Quizzes start the day after you finish a topic.")]
+    lines = [
+        _("🧠 Reviews due: {today} today, {week} this week").format(
+            today=stats.due_today, week=stats.due_this_week
+        )
+    ]
+    if stats.recall is not None:
+        lines.append(_("Estimated recall: {percent}%").format(percent=round(100 * stats.recall)))
+    for module_id, (right, total) in stats.accuracy_by_module.items():
+        title = module_titles.get(module_id, module_id)
+        lines.append(
+            _("Quiz accuracy, {module}: {percent}% of {n}").format(
+                module=esc(title), percent=round(100 * right / total), n=total
+            )
+        )
+    return lines
+
+
+def question_text(item: QuizItem, locale: str) -> tuple[str, list[str], str]:
+    """The poll's question, options and explanation in the learner's language."""
+    return (
+        item.question.question.get(locale),
+        item.question.options(locale),
+        item.question.explanation.get(locale),
+    )
+
+
+def nothing_due(next_due_text: str | None) -> Screen:
+    if next_due_text is None:
+        text = _("No quiz questions yet: they arrive the day after you finish a topic.")
+    else:
+        text = _("Nothing to review right now. The next review is due {when}.").format(when=next_due_text)
+    return Screen(text, back_to_menu().as_markup())
+
+
+def cap_reached() -> Screen:
+    return Screen(
+        _("That's today's reviews done. More tomorrow: spacing them out is what makes them stick."),
+        back_to_menu().as_markup(),
+    )
+
+
+def session_done(answered: int, correct: int) -> Screen:
+    return Screen(
+        _("✅ Done for now: {correct} of {answered} right today.").format(correct=correct, answered=answered),
+        back_to_menu().as_markup(),
+    )
+
+
+def no_quiz_for_topic() -> str:
+    return _("This topic has no quiz questions.")
+
+
+def unknown_topic(text: str) -> str:
+    return _(
+        "I can't find the topic «{topic}» in your track. Open it from the roadmap and tap «Practise now»."
+    ).format(topic=esc(text[:64]))
