@@ -8,11 +8,13 @@ import pytest
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher, create_bot
+from bot.app import build_dispatcher, create_bot, create_i18n
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
+from bot.delivery import Courier
 from bot.demo.session import FakeBotSession
+from bot.scheduler import CoachLoop
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
 from tests.harness import Chat_, FakeClock
@@ -82,3 +84,11 @@ def make_chat(dispatcher: Dispatcher, bot: Bot, session: FakeBotSession) -> Call
 @pytest.fixture
 def chat(make_chat: Callable[..., Chat_]) -> Chat_:
     return make_chat()
+
+
+@pytest.fixture
+def coach(
+    bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog, clock: FakeClock
+) -> CoachLoop:
+    # No pause between two messages to one chat: tests send a reminder and check it at once.
+    return CoachLoop(bot, sessionmaker, catalog, create_i18n(), clock, Courier(per_chat_interval=0))

@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPoll, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    PollAnswer,
     Update,
     User,
 )
@@ -112,6 +113,12 @@ class Chat_:
         assert screens, "the bot has shown nothing"
         return screens[-1].text or ""
 
+    def latest(self, marker: str) -> str:
+        """The newest text shown to this learner that contains `marker`."""
+        found = [s.text for s in self.screens() if s.text and marker in s.text]
+        assert found, f"no message with {marker!r}"
+        return found[-1]
+
     def last_message_id(self) -> int:
         ids = [key[1] for key in self.session.telegram.messages if key[0] == self.user.id]
         assert ids, "no message from the bot in this chat"
@@ -143,10 +150,32 @@ class Chat_:
     def answers(self) -> list[AnswerCallbackQuery]:
         return [m for m in self.session.requests if isinstance(m, AnswerCallbackQuery)]
 
-    async def onboard(self, track_title: str = "Demo roadmap", language: str = "English") -> None:
+    async def onboard(
+        self,
+        track_title: str = "Demo roadmap",
+        language: str = "English",
+        zone: str = "Europe/Berlin",
+        minute: int = 9 * 60,
+    ) -> None:
         await self.send("/start")
         await self.press(language)
         await self.press(track_title)
         await self.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
-        await self.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
-        await self.press_data(ZoneCb(zone="Europe/Berlin", flow=Flow.ONBOARDING).pack())
+        await self.press_data(TimeCb(minute=minute, flow=Flow.ONBOARDING).pack())
+        await self.press_data(ZoneCb(zone=zone, flow=Flow.ONBOARDING).pack())
+
+    async def answer_poll(self, option: int, poll_id: str | None = None) -> list[TelegramMethod[Any]]:
+        """Answer the newest quiz poll the bot sent this learner (a real poll_answer update)."""
+        assert self.poll_ids, "no poll was sent"
+        poll_id = poll_id or self.poll_ids[-1]
+        answer = PollAnswer(
+            poll_id=poll_id, user=self.user, option_ids=[option], option_persistent_ids=[str(option)]
+        )
+        return await self.feed(Update(update_id=next(_update_ids), poll_answer=answer))
+
+    @property
+    def poll_ids(self) -> list[str]:
+        return [poll_id for chat, poll_id in self.session.telegram.sent_polls if chat == self.user.id]
+
+    def polls(self) -> list[SendPoll]:
+        return [m for m in self.session.requests if isinstance(m, SendPoll) and m.chat_id == self.user.id]

@@ -66,3 +66,43 @@ def test_demo_exits_cleanly_at_end_of_input(tmp_path: Path) -> None:
     assert "MLE Coach demo" in result.stdout
     assert (tmp_path / "demo.db").exists()  # the database was upgraded before the chat started
     assert PROJECT_ROOT.exists()
+
+
+async def test_the_demo_shows_reminders_quiz_polls_and_photos(tmp_path: Path) -> None:
+    import io
+    from datetime import UTC, datetime
+
+    from bot.app import prepare
+    from bot.config import Settings
+    from bot.demo.console import ConsoleChat
+    from tests.conftest import FIXTURE_CONTENT
+    from tests.harness import FakeClock
+
+    clock = FakeClock()
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/d.db", content_dir=FIXTURE_CONTENT
+    )
+    runtime = await prepare(settings, clock=clock)
+    out = io.StringIO()
+    chat = ConsoleChat(runtime, out=out, output_dir=tmp_path / "photos")
+    dispatcher = runtime.dispatcher
+    await dispatcher.emit_startup(bot=chat.bot, dispatcher=dispatcher, **dispatcher.workflow_data)
+    try:
+        # English, the demo track, 6 h, 12:00, Europe/Moscow; then finish the first topic.
+        for line in ["/start", "2", "1", "3", "4", "1", "/next", "2"]:
+            await chat.send_line(line)
+        clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 12:00 in Moscow the next day: reviews are due
+        assert await dispatcher["coach"].tick() == 1
+        assert "⏰ Time to study!" in out.getvalue() and "2 reviews are due" in out.getvalue()
+        await chat.send_line("/quiz")
+        assert "❓ What is the time complexity of binary search?" in out.getvalue()
+        assert "   (2) O(log n)" in out.getvalue()
+        await chat.send_line("2")
+        assert "── you answered (2) ──" in out.getvalue() and "✅ Right." in out.getvalue()
+        assert "❓ Lookup by key in a Python dict" in out.getvalue()  # the next question followed
+        await chat.send_line("/progress")
+        photos = list((tmp_path / "photos").glob("*.png"))
+        assert len(photos) == 1 and f"saved to {photos[0]}" in out.getvalue()
+    finally:
+        await dispatcher.emit_shutdown(bot=chat.bot, dispatcher=dispatcher, **dispatcher.workflow_data)
+        await runtime.close()

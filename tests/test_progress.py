@@ -35,8 +35,8 @@ async def test_pace_ahead_and_behind(chat: Chat_, clock: FakeClock) -> None:
     # Four weeks on, the plan is halfway through stage 2 (3 weeks, 8 h): 10 + 8 * 3/3 ... expects 18 h.
     clock.advance(days=28)
     await chat.send("/progress")
-    assert "Pace: 🐢 21 days behind the plan" in chat.text
-    assert "The plan expects about 18 h by today; you have done 10 h." in chat.text
+    assert "Pace: 🐢 21 days behind the plan" in chat.latest("Pace:")
+    assert "The plan expects about 18 h by today; you have done 10 h." in chat.latest("Pace:")
 
 
 async def test_pace_in_russian_uses_plural_forms(make_chat: Callable[..., Chat_], clock: FakeClock) -> None:
@@ -44,7 +44,7 @@ async def test_pace_in_russian_uses_plural_forms(make_chat: Callable[..., Chat_]
     await chat.onboard(track_title="Демо-роадмап", language="Русский")
     clock.advance(days=2)
     await chat.send("/progress")
-    assert "Темп: 🐢 отстаёте от плана на 2 дня" in chat.text
+    assert "Темп: 🐢 отстаёте от плана на 2 дня" in chat.latest("Темп:")
     clock.advance(days=3)
     await chat.send("/progress")
-    assert "на 5 дней" in chat.text
+    assert "на 5 дней" in chat.latest("Темп:")

@@ -66,6 +66,7 @@ class FakeTelegram:
     messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)
     answered_queries: set[str] = field(default_factory=set)
     blocked_chats: set[int] = field(default_factory=set)
+    sent_polls: list[tuple[int, str]] = field(default_factory=list)  # (chat id, poll id)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _poll_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -100,7 +101,9 @@ class FakeTelegram:
             document = Document(file_id=f"doc{next(self._ids)}", file_unique_id="d")
             return self._message(method.chat_id, document=document, caption=_str(method.caption))
         if isinstance(method, SendPoll):
-            return self._message(method.chat_id, poll=self._poll(method))
+            poll = self._poll(method)
+            self.sent_polls.append((_int(method.chat_id), poll.id))
+            return self._message(method.chat_id, poll=poll)
         if isinstance(method, SetMyCommands | DeleteWebhook | DeleteMessage | SendChatAction):
             return True
         if isinstance(method, GetMe):

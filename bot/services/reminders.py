@@ -180,12 +180,18 @@ async def _claim(session: AsyncSession, learner: Learner, now: datetime, summary
     planned = learner.next_summary_at if summary else learner.next_reminder_at
     assert planned is not None
     kind = SendKind.SUMMARY if summary else (SendKind.SNOOZE if learner.reminder_snoozed else SendKind.DAILY)
+    today = local_date(zone, now)
+    if not summary and local_date(zone, planned) != today:
+        # Planned for a day the bot was down: that one is gone, but today's may already be due.
+        todays = next_daily_at(learner, at_local(zone, today, time(0, 0)) - timedelta(seconds=1))
+        if todays is not None and todays <= now:
+            planned, kind = todays, SendKind.DAILY
     day = local_date(zone, planned)
     late = now - planned > CATCH_UP_AFTER
     # A snooze, or a reminder missed while the bot was down, is not at the learner's chosen time: it waits out
     # quiet hours. A missed one is still sent on the same local day, never on a later one.
     held = (kind is SendKind.SNOOZE or late) and in_quiet_hours(zone, now)
-    send = local_date(zone, now) == day and not held
+    send = today == day and not held
     if kind is SendKind.SNOOZE and held:
         local_now = now.astimezone(zone)
         wake_day = (

@@ -91,14 +91,14 @@ def weekly_caption(progress: TrackProgress | None, week: Week, streak: Streak, l
     )
     if week.answers:
         lines.append(
-            _("🧠 {answers} quiz answers, {percent}% right").format(
+            _("🧠 {answers} quiz answers, right: {percent}%").format(
                 answers=week.answers, percent=round(100 * week.correct / week.answers)
             )
         )
     lines.append(streak_line(streak))
     if progress is not None:
         lines.append(
-            _("📈 {track}: {percent}% done").format(
+            _("📈 {track}: done {percent}%").format(
                 track=esc(progress.track.title.get(locale)), percent=progress.percent
             )
         )
@@ -120,7 +120,7 @@ def quiz_stats_lines(stats: QuizStats, module_titles: dict[str, str]) -> list[st
     for module_id, (right, total) in stats.accuracy_by_module.items():
         title = module_titles.get(module_id, module_id)
         lines.append(
-            _("Quiz accuracy, {module}: {percent}% of {n}").format(
+            _("Quiz accuracy, {module}: {percent}%, answers: {n}").format(
                 module=esc(title), percent=round(100 * right / total), n=total
             )
         )

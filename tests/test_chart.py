@@ -1,0 +1,56 @@
+"""The progress picture: a real PNG, phone-sized, drawn from the learner's own data."""
+
+from __future__ import annotations
+
+import struct
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import create_i18n
+from bot.curriculum.catalog import Catalog
+from bot.services import activity, profile, progress
+from bot.services.activity import Activity, Streak
+from bot.views.chart import HEIGHT_PX, WIDTH_PX, progress_chart
+from db.models import Status
+
+START = datetime(2026, 4, 6, 8, tzinfo=UTC)
+ZONE = ZoneInfo("Europe/Berlin")
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+async def test_the_chart_is_a_phone_sized_png_of_the_learners_data(
+    sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog
+) -> None:
+    async with sessionmaker() as session:
+        await profile.start(session, 9, "en", START)
+        await profile.choose_track(session, catalog, 9, "demo", START)
+        for day, topic in enumerate(["big-o", "sorting"]):
+            at = START + timedelta(days=2 * day + 1)
+            await progress.mark(session, catalog, 9, "demo", topic, "", Status.DONE, at)
+        now = START + timedelta(days=6)
+        summary = await progress.track_progress(session, catalog, 9, "demo", now)
+        active = await activity.activity(session, 9, ZONE, now)
+        series = await activity.plan_series(session, catalog, 9, "demo", ZONE, now)
+    assert summary is not None
+    # The learner's data is what is drawn: two days with a topic each, 4 h then 10 h done, the plan's line.
+    assert active.topics_by_day == Counter({date(2026, 4, 7): 1, date(2026, 4, 9): 1})
+    assert series.actual == [0.0, 4.0, 4.0, 10.0, 10.0, 10.0, 10.0]
+    assert series.planned[7] == 10.0 and len(series.plan_days) == 15
+
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale("ru"):
+        png = progress_chart(summary, active, series, "ru")
+        empty = progress_chart(
+            summary, Activity(Streak(0, 0), Counter(), Counter(), active.today), series, "ru"
+        )
+    assert _png_size(png) == (WIDTH_PX, HEIGHT_PX)
+    assert png != empty  # the activity bars are in the picture
