@@ -26,6 +26,8 @@ from bot.errors import create_router as create_errors_router
 from bot.handlers import get_routers
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
+from bot.middlewares.retry import RetryRequests
+from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
 from bot.views.menu import COMMANDS
 from db.engine import create_engine, create_sessionmaker
@@ -55,6 +57,7 @@ def build_dispatcher(
         clock=clock,
         sessionmaker=sessionmaker,
     )
+    dp.update.outer_middleware(Throttle(i18n, settings.default_locale))
     dp.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware())
     LearnerLocaleMiddleware(i18n, settings.default_locale).setup(dp)
@@ -95,7 +98,9 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     token = settings.token or "0:demo"  # the demo and tests never send it anywhere
-    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot.session.middleware(RetryRequests())
+    return bot
 
 
 async def _register_commands(bot: Bot, i18n_core: I18n) -> None:

@@ -108,3 +108,11 @@ class QuizCb(CallbackData, prefix="qz"):
 
     track: str = ""
     topic: str = ""
+
+
+class BroadcastCb(CallbackData, prefix="bc"):
+    action: str  # send | cancel
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    action: str  # confirm | cancel

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +24,18 @@ class Settings(BaseSettings):
     default_timezone: str = Field(default="Europe/Moscow", description="Time zone preselected in onboarding")
     log_level: str = Field(default="INFO", description="Logging level")
     tick_seconds: float = Field(default=20, gt=0, description="How often the scheduler looks for due sends")
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram ids of the course organisers, comma-separated"
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, int):
+            return [value]
+        return value
 
     @property
     def token(self) -> str | None:

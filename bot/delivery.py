@@ -1,8 +1,7 @@
 """Sending what the bot starts itself (reminders, summaries, quiz questions) within Telegram's limits.
 
-About 30 messages a second overall and one a second per chat; a 429 pauses every send for the time Telegram
-asks and then the same message goes again (nothing is dropped); network trouble and Telegram's 5xx are retried
-with growing pauses. A learner who blocked the bot raises TelegramForbiddenError to the caller, who stops.
+About 30 messages a second overall and one a second per chat. A learner who blocked the bot raises TelegramForbiddenError to the caller, who stops. Retrying a request
+is the bot's RetryRequests middleware's job (bot/middlewares/retry.py); this module paces the sends.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import TelegramRetryAfter
 from aiolimiter import AsyncLimiter
 
 log = logging.getLogger(__name__)
@@ -20,12 +19,6 @@ T = TypeVar("T")
 
 MESSAGES_PER_SECOND = 30
 PER_CHAT_INTERVAL = 1.0
-RETRY_ATTEMPTS = 5
-BACKOFF_FIRST = 1.0
-
-
-class DeliveryFailed(Exception):
-    """Telegram could not be reached after every retry; the caller records the failure."""
 
 
 class Courier:
@@ -42,20 +35,15 @@ class Courier:
         self._sleep = sleep
 
     async def deliver(self, chat_id: int, send: Callable[[], Awaitable[T]]) -> T:
-        backoff = BACKOFF_FIRST
-        for attempt in range(1, RETRY_ATTEMPTS + 1):
-            await self._wait_turn(chat_id)
-            try:
-                return await send()
-            except TelegramRetryAfter as exc:
-                # Flood control is per bot: everyone waits, then this message goes again.
-                log.warning("Telegram asked to retry after %s s (attempt %s)", exc.retry_after, attempt)
-                self._resume_at = max(self._resume_at, _now() + exc.retry_after)
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                log.warning("sending failed (%s), retrying in %.0f s", type(exc).__name__, backoff)
-                await self._sleep(backoff)
-                backoff *= 2
-        raise DeliveryFailed(f"gave up after {RETRY_ATTEMPTS} attempts")
+        """Send when it is this chat's turn; a 429 makes every later send wait as long as Telegram asked.
+
+        The request itself is retried by the bot's RetryRequests middleware."""
+        await self._wait_turn(chat_id)
+        try:
+            return await send()
+        except TelegramRetryAfter as exc:
+            self._resume_at = max(self._resume_at, _now() + exc.retry_after)
+            raise
 
     async def _wait_turn(self, chat_id: int) -> None:
         while (pause := self._resume_at - _now()) > 0:

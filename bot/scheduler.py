@@ -7,6 +7,7 @@ restart loses nothing and several processes can run it side by side.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
-from bot.delivery import Courier, DeliveryFailed
-from bot.services import activity, progress, quiz, reminders
+from bot.delivery import Courier
+from bot.services import activity, admin, progress, quiz, reminders
 from bot.services.reminders import Claim
+from bot.views import admin as admin_views
 from bot.views import coach
 from bot.views.chart import progress_chart
 from db.models import SendKind, SendStatus
@@ -65,8 +67,45 @@ class CoachLoop:
                 delivered += sum(results)
                 if len(claims) < BATCH:
                     break
+            delivered += await self._broadcasts()
             self.last_tick_at = self.clock()
             return delivered
+
+    async def _broadcasts(self) -> int:
+        delivered = 0
+        while True:
+            async with self.sessionmaker() as session:
+                claimed = await admin.claim_deliveries(session, self.clock(), BATCH)
+            results = await asyncio.gather(*(self._deliver_broadcast(*item) for item in claimed))
+            delivered += sum(results)
+            if len(claimed) < BATCH:
+                break
+        async with self.sessionmaker() as session:
+            finished = await admin.finished_broadcasts(session, self.clock())
+        for broadcast, counts in finished:
+            with self.i18n.context(), self.i18n.use_locale("en"):
+                report = admin_views.broadcast_report(broadcast.id, counts)
+            with contextlib.suppress(TelegramAPIError):
+                await self._send_text(broadcast.admin_id, report)
+        return delivered
+
+    async def _send_text(self, chat_id: int, text: str) -> None:
+        await self.courier.deliver(chat_id, lambda: self.bot.send_message(chat_id, text))
+
+    async def _deliver_broadcast(self, broadcast_id: int, learner_id: int, text: str) -> bool:
+        status = SendStatus.SENT
+        try:
+            await self.courier.deliver(learner_id, lambda: self.bot.send_message(learner_id, text))
+        except TelegramForbiddenError:
+            status = SendStatus.BLOCKED
+            async with self.sessionmaker() as session:
+                await reminders.mark_blocked(session, learner_id, self.clock())
+        except TelegramAPIError as exc:
+            status = SendStatus.FAILED
+            log.warning("broadcast %s to a learner failed: %s", broadcast_id, type(exc).__name__)
+        async with self.sessionmaker() as session:
+            await admin.record_delivery(session, broadcast_id, learner_id, status)
+        return status is SendStatus.SENT
 
     async def _deliver(self, claim: Claim) -> bool:
         status, error = SendStatus.SENT, None
@@ -80,7 +119,7 @@ class CoachLoop:
             status, error = SendStatus.BLOCKED, "blocked by the learner"
             async with self.sessionmaker() as session:
                 await reminders.mark_blocked(session, claim.learner_id, self.clock())
-        except (TelegramAPIError, DeliveryFailed) as exc:
+        except TelegramAPIError as exc:
             status, error = SendStatus.FAILED, type(exc).__name__
             log.warning("send %s (%s) failed: %s", claim.send_id, claim.kind, type(exc).__name__)
         async with self.sessionmaker() as session:

@@ -20,6 +20,10 @@ class TopicRef:
 
 class Catalog:
     def __init__(self, tracks: list[Track]) -> None:
+        self.replace(tracks)
+
+    def replace(self, tracks: list[Track]) -> None:
+        """Swap in new content (on /reload); everyone holding this catalog sees it from the next lookup."""
         self.tracks: list[Track] = sorted(tracks, key=lambda t: (t.order, t.id))
         self._tracks = {t.id: t for t in self.tracks}
         self._plans: dict[str, list[TopicRef]] = {t.id: _plan_order(t) for t in self.tracks}

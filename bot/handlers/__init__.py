@@ -6,11 +6,23 @@ can build as many dispatchers as they need.
 
 from aiogram import Router
 
-from bot.handlers import fallback, menu, onboarding, progress, quiz, reminders, roadmap, settings
+from bot.handlers import (
+    admin,
+    fallback,
+    menu,
+    onboarding,
+    privacy,
+    progress,
+    quiz,
+    reminders,
+    roadmap,
+    settings,
+)
 
 
 def get_routers() -> list[Router]:
     return [
+        admin.create_router(),
         onboarding.create_router(),
         settings.create_router(),
         menu.create_router(),
@@ -18,5 +30,6 @@ def get_routers() -> list[Router]:
         progress.create_router(),
         quiz.create_router(),
         reminders.create_router(),
+        privacy.create_router(),
         fallback.create_router(),
     ]

@@ -20,6 +20,8 @@ COMMANDS: list[tuple[str, LazyProxy]] = [
     ("tracks", __("All tracks")),
     ("pause", __("Pause daily reminders")),
     ("resume", __("Turn reminders back on")),
+    ("export", __("Download everything stored about you")),
+    ("forget", __("Delete everything stored about you")),
     ("settings", __("Language, track, hours, reminder, time zone")),
     ("start", __("Start or restart onboarding")),
     ("help", __("What the bot can do")),

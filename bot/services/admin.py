@@ -1,0 +1,96 @@
+"""The organisers' side: numbers about the course, broadcasts, reloading the content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.catalog import Catalog
+from bot.curriculum.loader import ContentProblem, check_content
+from db.models import Broadcast, SendStatus
+from db.repositories import broadcasts as broadcast_repo
+from db.repositories import stats as repo
+
+STALE_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class TrackStats:
+    track_id: str
+    title: str
+    followers: int
+    percent_done: int  # done parts over all parts of every follower
+
+
+@dataclass(frozen=True)
+class CourseStats:
+    learners: int
+    onboarded: int
+    blocked: int
+    active_7: int
+    active_30: int
+    tracks: list[TrackStats]
+    sends: dict[str, int]
+    answers: int
+    correct: int
+
+
+async def course_stats(session: AsyncSession, catalog: Catalog, now: datetime, locale: str) -> CourseStats:
+    total, onboarded, blocked = await repo.learners(session)
+    active_7 = await repo.active_since(session, now - timedelta(days=7))
+    active_30 = await repo.active_since(session, now - timedelta(days=30))
+    followers = await repo.followers(session)
+    done = await repo.done_parts(session)
+    sends = await repo.sends_by_status(session)
+    answers, correct = await repo.quiz_answers(session)
+    await session.commit()
+    tracks = []
+    for track in catalog.tracks:
+        parts = sum(len(ref.topic.parts) for ref in catalog.plan(track.id))
+        count = followers.get(track.id, 0)
+        percent = round(100 * done.get(track.id, 0) / (parts * count)) if parts and count else 0
+        tracks.append(TrackStats(track.id, track.title.get(locale), count, percent))
+    return CourseStats(total, onboarded, blocked, active_7, active_30, tracks, sends, answers, correct)
+
+
+async def recipients(session: AsyncSession) -> int:
+    count = await broadcast_repo.recipients_count(session)
+    await session.commit()
+    return count
+
+
+async def start_broadcast(session: AsyncSession, admin_id: int, text: str, now: datetime) -> tuple[int, int]:
+    broadcast_id, count = await broadcast_repo.create(session, admin_id, text, now)
+    await session.commit()
+    return broadcast_id, count
+
+
+async def claim_deliveries(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int, str]]:
+    await broadcast_repo.fail_stale(session, now - STALE_AFTER)
+    claimed = await broadcast_repo.claim(session, now, limit)
+    await session.commit()
+    return claimed
+
+
+async def record_delivery(
+    session: AsyncSession, broadcast_id: int, learner_id: int, status: SendStatus
+) -> None:
+    await broadcast_repo.record(session, broadcast_id, learner_id, status)
+    await session.commit()
+
+
+async def finished_broadcasts(session: AsyncSession, now: datetime) -> list[tuple[Broadcast, dict[str, int]]]:
+    done = await broadcast_repo.finished(session, now)
+    await session.commit()
+    return done
+
+
+def reload_content(catalog: Catalog, content_dir: Path) -> list[ContentProblem]:
+    """Re-read the content; on any problem keep the running content and return the problems."""
+    tracks, problems = check_content(content_dir)
+    if not problems:
+        catalog.replace(tracks)
+    return problems
