@@ -22,14 +22,28 @@ from tests.harness import Chat_, FakeClock
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
 
+# With TEST_DATABASE_URL set (for example postgresql+asyncpg://postgres@127.0.0.1:5432/test), every test that
+# uses the `engine` fixture runs on that server, on an emptied schema.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         _env_file=None,
         bot_token=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/coach.db",
+        database_url=TEST_DATABASE_URL or f"sqlite+aiosqlite:///{tmp_path}/coach.db",
         content_dir=FIXTURE_CONTENT,
     )
+
+
+async def reset_database(url: str) -> None:
+    """An empty PostgreSQL schema for the next test (SQLite tests get a new file instead)."""
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        await connection.exec_driver_sql("CREATE SCHEMA public")
+    await engine.dispose()
 
 
 @pytest.fixture
@@ -39,7 +53,9 @@ def catalog() -> Catalog:
 
 @pytest.fixture
 async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    url = os.environ.get("TEST_DATABASE_URL") or settings.database_url
+    url = settings.database_url
+    if url.startswith("postgresql"):
+        await reset_database(url)
     engine = create_engine(url)
     await upgrade_to_head(engine)
     yield engine

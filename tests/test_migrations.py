@@ -4,17 +4,25 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
+from bot.config import Settings
 from db.engine import create_engine
 from db.migrate import check_no_drift, downgrade_to_base, upgrade_to_head
+from tests.conftest import reset_database
 
 
-async def test_upgrade_downgrade_upgrade_and_no_drift(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/m.db")
+async def test_upgrade_downgrade_upgrade_and_no_drift(settings: Settings) -> None:
+    # SQLite by default; the PostgreSQL server when TEST_DATABASE_URL points at one.
+    if settings.database_url.startswith("postgresql"):
+        await reset_database(settings.database_url)
+    engine = create_engine(settings.database_url)
     try:
         await upgrade_to_head(engine)
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
-        assert {"learners", "enrollments", "topic_progress", "progress_events"} <= tables
+        assert {
+            "learners", "enrollments", "topic_progress", "progress_events", "reminder_sends", "quiz_cards",
+            "quiz_reviews", "quiz_polls", "broadcasts", "broadcast_deliveries",
+        } <= tables  # fmt: skip
         await downgrade_to_base(engine)
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
