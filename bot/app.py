@@ -12,7 +12,8 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
@@ -24,6 +25,7 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.errors import create_router as create_errors_router
 from bot.handlers import get_routers
+from bot.metrics import Metrics, UpdateMetrics
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
 from bot.middlewares.retry import RetryRequests
@@ -48,16 +50,26 @@ def build_dispatcher(
     *,
     clock: Clock = utc_now,
     storage: BaseStorage | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
     i18n = create_i18n(settings.default_locale)
+    storage = storage or MemoryStorage()
+    metrics = metrics or Metrics()
+    # One learner's updates are handled one after another: across replicas too when the storage is Redis.
+    isolation = storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
     dp = Dispatcher(
-        storage=storage or MemoryStorage(),
+        storage=storage,
+        events_isolation=isolation,
+        disable_fsm=True,  # registered below, after the flood throttle, so a flood is counted before it queues
         settings=settings,
         catalog=catalog,
         clock=clock,
         sessionmaker=sessionmaker,
+        metrics=metrics,
     )
+    dp.update.outer_middleware(UpdateMetrics(metrics))
     dp.update.outer_middleware(Throttle(i18n, settings.default_locale))
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware())
     LearnerLocaleMiddleware(i18n, settings.default_locale).setup(dp)
@@ -78,9 +90,10 @@ async def _start_coach(
     clock: Clock,
     sessionmaker: async_sessionmaker[AsyncSession],
     i18n_core: I18n,
+    metrics: Metrics,
 ) -> None:
     """Reminders and summaries: the coach loop, ticked by APScheduler while the bot runs."""
-    loop = CoachLoop(bot, sessionmaker, catalog, i18n_core, clock)
+    loop = CoachLoop(bot, sessionmaker, catalog, i18n_core, clock, metrics=metrics)
     scheduler = create_scheduler(loop, settings.tick_seconds)
     scheduler.start()
     dispatcher["coach"] = loop
@@ -119,6 +132,8 @@ class Runtime:
     catalog: Catalog
     engine: AsyncEngine
     dispatcher: Dispatcher
+    metrics: Metrics
+    clock: Clock
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -129,5 +144,9 @@ async def prepare(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     catalog = load_catalog(settings.content_dir)
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
-    dispatcher = build_dispatcher(settings, catalog, create_sessionmaker(engine), clock=clock)
-    return Runtime(settings, catalog, engine, dispatcher)
+    storage = RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
+    metrics = Metrics()
+    dispatcher = build_dispatcher(
+        settings, catalog, create_sessionmaker(engine), clock=clock, storage=storage, metrics=metrics
+    )
+    return Runtime(settings, catalog, engine, dispatcher, metrics, clock)

@@ -35,11 +35,19 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_upgrade(settings))
     demo = args.command == "demo" or settings.token is None
     # In the demo the console is the chat, so only warnings go to stderr.
-    logs.configure("WARNING" if demo else settings.log_level, [settings.token or ""])
+    secrets = [
+        settings.token or "",
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
+    ]
+    logs.configure(
+        "WARNING" if demo else settings.log_level, secrets, json_lines=settings.log_format == "json"
+    )
     try:
         if demo:
             return asyncio.run(_demo(settings))
-        return asyncio.run(_polling(settings))
+        from bot.serve import serve
+
+        return asyncio.run(serve(settings))
     except ContentError as exc:
         print(f"The content has problems; the bot does not start:\n{exc}", file=sys.stderr)
         return 2
@@ -81,19 +89,6 @@ async def _demo(settings: Settings) -> int:
     try:
         await ConsoleChat(runtime, language_code=language).run(stdin_lines())
     finally:
-        await runtime.close()
-    return 0
-
-
-async def _polling(settings: Settings) -> int:
-    from bot.app import create_bot, prepare
-
-    runtime = await prepare(settings)
-    bot = create_bot(settings)
-    try:
-        await runtime.dispatcher.start_polling(bot, handle_signals=True)
-    finally:
-        await bot.session.close()
         await runtime.close()
     return 0
 

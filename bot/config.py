@@ -24,6 +24,14 @@ class Settings(BaseSettings):
     default_timezone: str = Field(default="Europe/Moscow", description="Time zone preselected in onboarding")
     log_level: str = Field(default="INFO", description="Logging level")
     tick_seconds: float = Field(default=20, gt=0, description="How often the scheduler looks for due sends")
+    webhook_url: str | None = Field(default=None, description="Public HTTPS URL for Telegram's webhook")
+    webhook_secret: SecretStr | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$", description="X-Telegram-Bot-Api-Secret-Token"
+    )
+    web_host: str = Field(default="0.0.0.0", description="Web server address (webhook, /healthz, /metrics)")
+    web_port: int = Field(default=8080, ge=0, le=65535, description="Web server port")
+    redis_url: str | None = Field(default=None, description="Redis for FSM state; memory when unset")
+    log_format: str = Field(default="text", pattern="^(text|json)$", description="text or json log lines")
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram ids of the course organisers, comma-separated"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
+from bot.metrics import Metrics
 from bot.services import activity, admin, progress, quiz, reminders
 from bot.services.reminders import Claim
 from bot.views import admin as admin_views
@@ -31,7 +32,8 @@ from db.models import SendKind, SendStatus
 
 log = logging.getLogger(__name__)
 
-BATCH = 30  # claims taken at once: about one second of sending at Telegram's rate
+BATCH = 30
+ACTIVE_RECOUNT = timedelta(minutes=1)  # claims taken at once: about one second of sending at Telegram's rate
 
 
 class CoachLoop:
@@ -43,6 +45,7 @@ class CoachLoop:
         i18n: I18n,
         clock: Clock,
         courier: Courier | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.bot = bot
         self.sessionmaker = sessionmaker
@@ -51,6 +54,9 @@ class CoachLoop:
         self.clock = clock
         self.courier = courier or Courier()
         self.last_tick_at: datetime | None = None
+        self.started_at = clock()
+        self.metrics = metrics
+        self._active_counted_at: datetime | None = None
         self._lock = asyncio.Lock()
 
     async def tick(self) -> int:
@@ -69,7 +75,19 @@ class CoachLoop:
                     break
             delivered += await self._broadcasts()
             self.last_tick_at = self.clock()
+            if self.metrics is not None:
+                self.metrics.scheduler_ticks.inc()
+                await self._count_active()
             return delivered
+
+    async def _count_active(self) -> None:
+        assert self.metrics is not None
+        now = self.clock()
+        if self._active_counted_at is not None and now - self._active_counted_at < ACTIVE_RECOUNT:
+            return
+        self._active_counted_at = now
+        async with self.sessionmaker() as session:
+            self.metrics.active_learners.set(await admin.active_learners(session, now))
 
     async def _broadcasts(self) -> int:
         delivered = 0
@@ -105,6 +123,8 @@ class CoachLoop:
             log.warning("broadcast %s to a learner failed: %s", broadcast_id, type(exc).__name__)
         async with self.sessionmaker() as session:
             await admin.record_delivery(session, broadcast_id, learner_id, status)
+        if self.metrics is not None:
+            self.metrics.sends.labels("broadcast", status.value).inc()
         return status is SendStatus.SENT
 
     async def _deliver(self, claim: Claim) -> bool:
@@ -124,6 +144,8 @@ class CoachLoop:
             log.warning("send %s (%s) failed: %s", claim.send_id, claim.kind, type(exc).__name__)
         async with self.sessionmaker() as session:
             await reminders.record(session, claim.send_id, status, self.clock(), error)
+        if self.metrics is not None:
+            self.metrics.sends.labels(claim.kind.value, status.value).inc()
         return status is SendStatus.SENT
 
     async def _send_reminder(self, claim: Claim) -> None:

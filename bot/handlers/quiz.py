@@ -16,6 +16,7 @@ from bot.callbacks import QuizCb
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.filters import HasTrack, KnownLearner
+from bot.metrics import Metrics
 from bot.services import quiz
 from bot.views import coach
 from bot.views.screen import alert, show
@@ -138,7 +139,13 @@ async def _reviews(
 
 
 async def poll_answer(
-    answer: PollAnswer, bot: Bot, learner: Learner, session: AsyncSession, catalog: Catalog, clock: Clock
+    answer: PollAnswer,
+    bot: Bot,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    metrics: Metrics,
 ) -> None:
     try:
         result = await quiz.answer(
@@ -155,6 +162,7 @@ async def poll_answer(
         return  # not ours, or its question left the content: nothing to rate
     if result is None:
         return  # a repeated delivery or a retracted vote
+    metrics.quiz_answers.labels(str(result.correct).lower()).inc()
     if result.item is not None:
         await send_question(bot, session, learner, result.item, clock)
         return

@@ -56,6 +56,12 @@ async def course_stats(session: AsyncSession, catalog: Catalog, now: datetime, l
     return CourseStats(total, onboarded, blocked, active_7, active_30, tracks, sends, answers, correct)
 
 
+async def active_learners(session: AsyncSession, now: datetime) -> int:
+    count = await repo.active_since(session, now - timedelta(days=7))
+    await session.commit()
+    return count
+
+
 async def recipients(session: AsyncSession) -> int:
     count = await broadcast_repo.recipients_count(session)
     await session.commit()

@@ -1,0 +1,63 @@
+"""Prometheus metrics, one registry per running bot (so tests can build as many bots as they like)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.updates = Counter(
+            "coach_updates_total", "Updates received, by type", ["type"], registry=self.registry
+        )
+        self.handler_seconds = Histogram(
+            "coach_handler_seconds",
+            "Time to handle one update, by type",
+            ["type"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=self.registry,
+        )
+        self.sends = Counter(
+            "coach_sends_total", "Reminders, summaries and broadcasts, by kind and outcome", ["kind", "status"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.quiz_answers = Counter(
+            "coach_quiz_answers_total", "Quiz answers, by correctness", ["correct"], registry=self.registry
+        )
+        self.active_learners = Gauge(
+            "coach_active_learners", "Learners active in the last 7 days", registry=self.registry
+        )
+        self.scheduler_ticks = Counter(
+            "coach_scheduler_ticks_total", "Scheduler ticks run", registry=self.registry
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class UpdateMetrics(BaseMiddleware):
+    """Counts every update by type and times its handling."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        kind = event.event_type if isinstance(event, Update) else type(event).__name__
+        self.metrics.updates.labels(kind).inc()
+        started = time.perf_counter()
+        try:
+            return await handler(event, data)
+        finally:
+            self.metrics.handler_seconds.labels(kind).observe(time.perf_counter() - started)

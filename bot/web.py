@@ -1,0 +1,70 @@
+"""The bot's web server, in both modes: /healthz and /metrics always, the Telegram webhook when WEBHOOK_URL is set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.metrics import Metrics
+
+
+def webhook_path(settings: Settings) -> str:
+    return urlparse(settings.webhook_url or "").path or "/webhook"
+
+
+def create_web_app(
+    dispatcher: Dispatcher, bot: Bot, engine: AsyncEngine, metrics: Metrics, settings: Settings, clock: Clock
+) -> web.Application:
+    app = web.Application()
+
+    async def healthz(request: web.Request) -> web.Response:
+        checks: dict[str, str] = {}
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # any failure means "not healthy", and says which kind
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        checks["scheduler"] = _scheduler_state(dispatcher, settings, clock)
+        healthy = all(value == "ok" for value in checks.values())
+        return web.json_response(checks, status=200 if healthy else 503)
+
+    async def metrics_view(request: web.Request) -> web.Response:
+        return web.Response(body=metrics.render(), content_type="text/plain", charset="utf-8")
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_view)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
+            app, path=webhook_path(settings)
+        )
+        setup_application(app, dispatcher, bot=bot)
+    return app
+
+
+def _scheduler_state(dispatcher: Dispatcher, settings: Settings, clock: Clock) -> str:
+    scheduler: Any = dispatcher.workflow_data.get("scheduler")
+    coach: Any = dispatcher.workflow_data.get("coach")
+    if scheduler is None or not scheduler.running or coach is None:
+        return "not running"
+    last = coach.last_tick_at or coach.started_at
+    if clock() - last > timedelta(seconds=max(60.0, 5 * settings.tick_seconds)):
+        return "stalled"
+    return "ok"
+
+
+async def start_web_server(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)  # request lines would hold the webhook path; not needed
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
