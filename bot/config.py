@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -25,9 +26,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="Logging level")
     tick_seconds: float = Field(default=20, gt=0, description="How often the scheduler looks for due sends")
     webhook_url: str | None = Field(default=None, description="Public HTTPS URL for Telegram's webhook")
-    webhook_secret: SecretStr | None = Field(
-        default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$", description="X-Telegram-Bot-Api-Secret-Token"
-    )
+    webhook_secret: SecretStr | None = Field(default=None, description="X-Telegram-Bot-Api-Secret-Token")
     web_host: str = Field(default="0.0.0.0", description="Web server address (webhook, /healthz, /metrics)")
     web_port: int = Field(default=8080, ge=0, le=65535, description="Web server port")
     redis_url: str | None = Field(default=None, description="Redis for FSM state; memory when unset")
@@ -35,6 +34,14 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram ids of the course organisers, comma-separated"
     )
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_accepts(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

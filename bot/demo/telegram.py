@@ -24,6 +24,7 @@ from aiogram.methods import (
     SendPhoto,
     SendPoll,
     SetMyCommands,
+    SetWebhook,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -104,7 +105,7 @@ class FakeTelegram:
             poll = self._poll(method)
             self.sent_polls.append((_int(method.chat_id), poll.id))
             return self._message(method.chat_id, poll=poll)
-        if isinstance(method, SetMyCommands | DeleteWebhook | DeleteMessage | SendChatAction):
+        if isinstance(method, SetMyCommands | DeleteWebhook | SetWebhook | DeleteMessage | SendChatAction):
             return True
         if isinstance(method, GetMe):
             return BOT_USER
