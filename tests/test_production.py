@@ -13,6 +13,7 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.methods import SendMessage, SetWebhook
 from aiogram.types import Chat, Message, Update
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, insert, select
 
@@ -32,6 +33,7 @@ from tests.harness import Chat_, FakeClock
 from tests.servers import require_postgres, require_redis
 
 SECRET = "s3cret-token_1"
+Client = TestClient[web.Request, web.Application]
 
 
 def _start_update(user_id: int, update_id: int = 1) -> dict[str, object]:
@@ -50,13 +52,13 @@ def _start_update(user_id: int, update_id: int = 1) -> dict[str, object]:
 @pytest.fixture
 async def web(
     tmp_path: Path, catalog: Catalog, clock: FakeClock
-) -> AsyncIterator[tuple[TestClient, FakeBotSession, Metrics]]:
+) -> AsyncIterator[tuple[Client, FakeBotSession, Metrics]]:
     settings = Settings(
         _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path}/w.db",
         content_dir=FIXTURE_CONTENT,
         webhook_url="https://coach.example.org/telegram/hook",
-        webhook_secret=SECRET,  # type: ignore[arg-type]
+        webhook_secret=SECRET,
     )
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
@@ -90,7 +92,7 @@ async def _wait_for(session: FakeBotSession, kind: type, count: int = 1) -> None
 
 
 async def test_webhook_refuses_requests_without_the_secret(
-    web: tuple[TestClient, FakeBotSession, Metrics],
+    web: tuple[Client, FakeBotSession, Metrics],
 ) -> None:
     client, session, _ = web
     assert any(isinstance(r, SetWebhook) and r.secret_token == SECRET for r in session.requests)
@@ -110,7 +112,7 @@ async def test_webhook_refuses_requests_without_the_secret(
     assert "Which language do you prefer?" in sent[0].text
 
 
-async def test_healthz_and_metrics(web: tuple[TestClient, FakeBotSession, Metrics]) -> None:
+async def test_healthz_and_metrics(web: tuple[Client, FakeBotSession, Metrics]) -> None:
     client, session, _ = web
     health = await client.get("/healthz")
     assert health.status == 200
