@@ -13,7 +13,7 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.methods import SendMessage, SetWebhook
 from aiogram.types import Chat, Message, Update
-from aiohttp import web
+from aiohttp import web as aiohttp_web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, insert, select
 
@@ -33,7 +33,7 @@ from tests.harness import Chat_, FakeClock
 from tests.servers import require_postgres, require_redis
 
 SECRET = "s3cret-token_1"
-Client = TestClient[web.Request, web.Application]
+Client = TestClient[aiohttp_web.Request, aiohttp_web.Application]
 
 
 def _start_update(user_id: int, update_id: int = 1) -> dict[str, object]:
