@@ -12,6 +12,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+def _content_dir() -> Path:
+    """Beside the `bot` package in a checkout; in the working directory when installed (the Docker image)."""
+    beside = PROJECT_ROOT / "content"
+    return beside if beside.is_dir() else Path.cwd() / "content"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -20,7 +26,7 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(default="sqlite+aiosqlite:///data/coach.db", description="SQLAlchemy async URL")
     telegram_api_url: str = Field(default="https://api.telegram.org", description="Bot API base URL")
-    content_dir: Path = Field(default=PROJECT_ROOT / "content", description="Folder with the track files")
+    content_dir: Path = Field(default_factory=_content_dir, description="Folder with the track files")
     default_locale: str = Field(default="en", pattern="^(en|ru)$", description="Language for unknown users")
     default_timezone: str = Field(default="Europe/Moscow", description="Time zone preselected in onboarding")
     log_level: str = Field(default="INFO", description="Logging level")

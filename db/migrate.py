@@ -9,7 +9,14 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+
+def _migrations_dir() -> Path:
+    """Beside the `db` package in a checkout; in the working directory when installed (the Docker image)."""
+    beside = Path(__file__).resolve().parents[1] / "migrations"
+    return beside if beside.is_dir() else Path.cwd() / "migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
