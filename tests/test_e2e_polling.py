@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 from aiogram.types import CallbackQuery, Chat, Message, User
 
 from tests.fakes.bot_api_server import FakeBotApiServer
@@ -26,12 +28,17 @@ def _json(obj: Message | CallbackQuery) -> dict[str, object]:
 async def test_the_bot_answers_over_http_with_long_polling(tmp_path: Path) -> None:
     server = FakeBotApiServer()
     await server.start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        web_port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k != "CONTENT_DIR"}
     env.update(
         BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=server.url,
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/e2e.db",
         LOG_LEVEL="DEBUG",
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(web_port),
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
@@ -62,6 +69,12 @@ async def test_the_bot_answers_over_http_with_long_polling(tmp_path: Path) -> No
         edited = await server.wait_for("editMessageText", "Choose a track.")
         assert "MLE Roadmap 2025" in str(edited.params["text"])
         await server.wait_for("answerCallbackQuery", "cq1")
+        # The web server runs beside long polling: health and metrics.
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{web_port}/healthz") as health:
+                assert health.status == 200 and await health.json() == {"database": "ok", "scheduler": "ok"}
+            async with http.get(f"http://127.0.0.1:{web_port}/metrics") as metrics:
+                assert 'coach_updates_total{type="callback_query"} 1.0' in await metrics.text()
     finally:
         process.send_signal(signal.SIGINT)
         try:
