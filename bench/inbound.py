@@ -1,0 +1,179 @@
+"""Inbound throughput and latency: the whole bot (real dispatcher, middlewares, SQLite) against an in-process fake
+Bot API, for a realistic mix of updates from 1,000 learners; and a bare aiogram echo bot on the same harness."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.methods import SendMessage
+from aiogram.types import CallbackQuery, Chat, Message, PollAnswer, Update, User
+
+from bench.common import NOW, add_learners, fresh_database, median, percentile
+from bot.app import build_dispatcher, create_bot
+from bot.callbacks import MarkCb, MenuCb, ModuleCb, TopicCb, TrackCb
+from bot.callbacks import Screen as Nav
+from bot.config import PROJECT_ROOT, Settings
+from bot.curriculum.loader import load_catalog
+from bot.demo.session import FakeBotSession
+from bot.demo.telegram import BOT_USER
+from db.engine import create_engine, create_sessionmaker
+from db.models import QuizPoll
+
+LEARNERS = 1000
+BATCH = 100  # updates handled side by side, as one getUpdates answer is
+_ids = itertools.count(1)
+
+
+@dataclass
+class Result:
+    updates_per_second: float
+    latencies: dict[str, list[float]]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def _world(tmp: Path) -> tuple[Dispatcher, Bot, FakeBotSession, list[tuple[Any, ...]], Any]:
+    database = tmp / "inbound.db"
+    url = await fresh_database(database)
+    add_learners(database, LEARNERS, due=0)
+    catalog = load_catalog(PROJECT_ROOT / "content")
+    settings = Settings(_env_file=None, database_url=url)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    dispatcher = build_dispatcher(settings, catalog, sessionmaker, clock=Clock())
+    session = FakeBotSession()
+    bot = create_bot(settings, session)
+    screens = {}
+    for learner in range(1, LEARNERS + 1):  # the message each learner's buttons sit on
+        screens[learner] = session.telegram.respond(SendMessage(chat_id=learner, text="menu")).message_id
+    refs = [r for r in catalog.plan("mle") if r.topic.quiz]
+    polls = []
+    async with sessionmaker() as db:
+        for index in range(LEARNERS * 2):
+            ref = refs[index % len(refs)]
+            poll_id = f"bench-poll-{index}"
+            learner = 1 + index % LEARNERS
+            db.add(
+                QuizPoll(poll_id=poll_id, learner_id=learner, track_id="mle", topic_id=ref.topic.id,
+                         question_id=ref.topic.quiz[0].id, correct_option=ref.topic.quiz[0].correct, practice=False,
+                         sent_at=NOW)
+            )  # fmt: skip
+            polls.append((learner, poll_id))
+        await db.commit()
+    return dispatcher, bot, session, polls, (catalog, screens, engine)
+
+
+def _mix(count: int, polls: list[tuple[int, str]], catalog: Any, screens: dict[int, int]) -> list[tuple[str, Update]]:
+    rng = random.Random(7)
+    track = catalog.track("mle")
+    topics = [r.topic.id for r in catalog.plan("mle")]
+    updates: list[tuple[str, Update]] = []
+    poll_iter = iter(polls)
+    for _ in range(count):
+        learner = rng.randint(1, LEARNERS)
+        roll = rng.random()
+        if roll < 0.60:
+            module = rng.choice(track.modules)
+            data = rng.choice(
+                [
+                    MenuCb(screen=Nav.ROADMAP).pack(),
+                    TrackCb(track="mle").pack(),
+                    ModuleCb(track="mle", module=module.id).pack(),
+                    TopicCb(track="mle", topic=rng.choice(module.topics).id).pack(),
+                ]
+            )
+            updates.append(("navigation", _callback(learner, data, screens[learner])))
+        elif roll < 0.80:
+            status = rng.choice(["done", "in_progress", "done", "skipped"])
+            data = MarkCb(track="mle", topic=rng.choice(topics), part="", status=status).pack()
+            updates.append(("mark", _callback(learner, data, screens[learner])))
+        elif roll < 0.90:
+            command = rng.choice(["/next", "/progress"])
+            updates.append((command, _message(learner, command)))
+        else:
+            owner, poll_id = next(poll_iter)
+            answer = PollAnswer(poll_id=poll_id, user=_user(owner), option_ids=[rng.randint(0, 1)], option_persistent_ids=["0"])
+            updates.append(("quiz answer", Update(update_id=next(_ids), poll_answer=answer)))
+    return updates
+
+
+def _user(learner: int) -> User:
+    return User(id=learner, is_bot=False, first_name="L", language_code="en")
+
+
+def _message(learner: int, text: str) -> Update:
+    message = Message(message_id=next(_ids), date=datetime.now(UTC), chat=Chat(id=learner, type="private"),
+                      from_user=_user(learner), text=text)  # fmt: skip
+    return Update(update_id=next(_ids), message=message)
+
+
+def _callback(learner: int, data: str, message_id: int) -> Update:
+    message = Message(message_id=message_id, date=datetime.now(UTC), chat=Chat(id=learner, type="private"),
+                      from_user=BOT_USER, text="menu")  # fmt: skip
+    query = CallbackQuery(id=f"q{next(_ids)}", from_user=_user(learner), chat_instance="c", message=message, data=data)
+    return Update(update_id=next(_ids), callback_query=query)
+
+
+async def _throughput(dispatcher: Dispatcher, bot: Bot, updates: list[Update]) -> float:
+    started = time.perf_counter()
+    for start in range(0, len(updates), BATCH):
+        await asyncio.gather(*(dispatcher.feed_update(bot, u) for u in updates[start : start + BATCH]))
+    return len(updates) / (time.perf_counter() - started)
+
+
+async def coach_bot(tmp: Path, count: int) -> Result:
+    dispatcher, bot, _session, polls, (catalog, screens, engine) = await _world(tmp)
+    try:
+        mix = _mix(count + count // 4, polls, catalog, screens)
+        warm, measured, timed = mix[: count // 8], mix[count // 8 : count // 8 + count], mix[-(count // 8) :]
+        await _throughput(dispatcher, bot, [u for _, u in warm])
+        rate = await _throughput(dispatcher, bot, [u for _, u in measured])
+        latencies: dict[str, list[float]] = {}
+        for kind, update in timed:  # one at a time: the time a learner waits, without queueing behind others
+            started = time.perf_counter()
+            await dispatcher.feed_update(bot, update)
+            latencies.setdefault(kind, []).append(time.perf_counter() - started)
+        return Result(rate, latencies)
+    finally:
+        await bot.session.close()
+        await engine.dispose()
+
+
+async def echo_bot(count: int) -> float:
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    bot = create_bot(Settings(_env_file=None), FakeBotSession())
+    updates = [_message(1 + i % LEARNERS, f"hello {i}") for i in range(count + count // 8)]
+    await _throughput(dispatcher, bot, updates[: count // 8])
+    return await _throughput(dispatcher, bot, updates[count // 8 :])
+
+
+def summarise(results: list[Result]) -> dict[str, Any]:
+    latencies: dict[str, list[float]] = {}
+    for result in results:
+        for kind, values in result.latencies.items():
+            latencies.setdefault(kind, []).extend(values)
+    return {
+        "rate": median([r.updates_per_second for r in results]),
+        "latency": {k: (percentile(v, 0.5), percentile(v, 0.99), len(v)) for k, v in sorted(latencies.items())},
+    }
