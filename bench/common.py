@@ -53,8 +53,14 @@ def add_learners(path: Path, count: int, due: int, track: str = "mle", first_id:
     rows = []
     for index in range(count):
         learner = first_id + index
-        reminder = NOW - timedelta(seconds=1 + index % 60) if index < due else NOW + timedelta(minutes=1 + index % 1440)
-        rows.append((learner, "en", "UTC", 9 * 60, 6, track, onboarded, iso(NOW - timedelta(hours=5)), iso(reminder)))
+        reminder = (
+            NOW - timedelta(seconds=1 + index % 60)
+            if index < due
+            else NOW + timedelta(minutes=1 + index % 1440)
+        )
+        rows.append(
+            (learner, "en", "UTC", 9 * 60, 6, track, onboarded, iso(NOW - timedelta(hours=5)), iso(reminder))
+        )
     with connection:
         connection.executemany(
             "INSERT INTO learners (id, language, timezone, reminder_minute, weekly_hours, current_track, onboarded_at,"

@@ -77,7 +77,9 @@ async def _world(tmp: Path) -> tuple[Dispatcher, Bot, FakeBotSession, list[tuple
     return dispatcher, bot, session, polls, (catalog, screens, engine)
 
 
-def _mix(count: int, polls: list[tuple[int, str]], catalog: Any, screens: dict[int, int]) -> list[tuple[str, Update]]:
+def _mix(
+    count: int, polls: list[tuple[int, str]], catalog: Any, screens: dict[int, int]
+) -> list[tuple[str, Update]]:
     rng = random.Random(7)
     track = catalog.track("mle")
     topics = [r.topic.id for r in catalog.plan("mle")]
@@ -106,7 +108,12 @@ def _mix(count: int, polls: list[tuple[int, str]], catalog: Any, screens: dict[i
             updates.append((command, _message(learner, command)))
         else:
             owner, poll_id = next(poll_iter)
-            answer = PollAnswer(poll_id=poll_id, user=_user(owner), option_ids=[rng.randint(0, 1)], option_persistent_ids=["0"])
+            answer = PollAnswer(
+                poll_id=poll_id,
+                user=_user(owner),
+                option_ids=[rng.randint(0, 1)],
+                option_persistent_ids=["0"],
+            )
             updates.append(("quiz answer", Update(update_id=next(_ids), poll_answer=answer)))
     return updates
 
@@ -124,7 +131,9 @@ def _message(learner: int, text: str) -> Update:
 def _callback(learner: int, data: str, message_id: int) -> Update:
     message = Message(message_id=message_id, date=datetime.now(UTC), chat=Chat(id=learner, type="private"),
                       from_user=BOT_USER, text="menu")  # fmt: skip
-    query = CallbackQuery(id=f"q{next(_ids)}", from_user=_user(learner), chat_instance="c", message=message, data=data)
+    query = CallbackQuery(
+        id=f"q{next(_ids)}", from_user=_user(learner), chat_instance="c", message=message, data=data
+    )
     return Update(update_id=next(_ids), callback_query=query)
 
 
@@ -175,5 +184,7 @@ def summarise(results: list[Result]) -> dict[str, Any]:
             latencies.setdefault(kind, []).extend(values)
     return {
         "rate": median([r.updates_per_second for r in results]),
-        "latency": {k: (percentile(v, 0.5), percentile(v, 0.99), len(v)) for k, v in sorted(latencies.items())},
+        "latency": {
+            k: (percentile(v, 0.5), percentile(v, 0.99), len(v)) for k, v in sorted(latencies.items())
+        },
     }

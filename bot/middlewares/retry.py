@@ -26,6 +26,9 @@ BACKOFF_MAX = 30.0
 class RetryRequests(BaseRequestMiddleware):
     def __init__(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self._sleep = sleep
+        self._resume_at = (
+            0.0  # flood control is per bot: after a 429 every call waits, not only the refused one
+        )
 
     async def __call__(
         self,
@@ -34,14 +37,17 @@ class RetryRequests(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         backoff = BACKOFF_FIRST
+        loop = asyncio.get_running_loop()
         for attempt in range(1, ATTEMPTS + 1):
+            if (pause := self._resume_at - loop.time()) > 0:
+                await self._sleep(pause)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 if attempt == ATTEMPTS:
                     raise
                 log.warning("%s: flood control, retrying after %s s", method.__api_method__, exc.retry_after)
-                await self._sleep(exc.retry_after)
+                self._resume_at = max(self._resume_at, loop.time() + exc.retry_after)
             except (TelegramNetworkError, TelegramServerError) as exc:
                 if attempt == ATTEMPTS:
                     raise

@@ -1,6 +1,7 @@
 """The progress picture: activity per day, progress per module, the plan's line against the learner's.
 
-Drawn with matplotlib (Agg, no display) at 1080×1350 px, a phone screen's width, with large type."""
+Drawn with matplotlib (Agg, no display) at 1080×1350 px, a phone screen's width, with large type. matplotlib is
+imported when the first picture is drawn, not at start-up: it weighs about 40 MB."""
 
 from __future__ import annotations
 
@@ -9,18 +10,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 from aiogram.utils.i18n import gettext as _
-from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
 
 from bot.services.activity import CHART_DAYS, Activity, PlanSeries
 from bot.services.progress import TrackProgress
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1350, 100
 ACCENT, MUTED, PLAN = "#2b6cb0", "#a0aec0", "#dd6b20"
@@ -58,6 +56,11 @@ def progress_chart(progress: TrackProgress, active: Activity, series: PlanSeries
 
 
 def _draw(progress: TrackProgress, active: Activity, series: PlanSeries, locale: str) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     plt.rcParams.update({"font.size": 16, "axes.titlesize": 20, "axes.titleweight": "bold"})
     fig, (days_ax, modules_ax, plan_ax) = plt.subplots(
         3, 1, figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, gridspec_kw={"height_ratios": [1, 1.6, 1]}
@@ -113,6 +116,8 @@ def _plan(ax: Axes, series: PlanSeries) -> None:
     ax.plot(series.days, series.actual, color=ACCENT, linewidth=3, label=_("you"))
     ax.set_title(_("Hours: the plan and you"))
     ax.set_xlabel(_("days since you started the track"))
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", fontsize=13)
     ax.spines[["top", "right"]].set_visible(False)

@@ -5,6 +5,7 @@ are enforced here too."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ class FakeBotApiServer:
     _new_call: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     port: int = 0
+    # Like Telegram's flood control: above this many sendMessage calls in any second, answer 429.
+    send_rate_limit: int | None = None
+    refused: int = 0
+    _recent_sends: collections.deque[float] = field(default_factory=collections.deque)
 
     @property
     def url(self) -> str:
@@ -91,12 +96,26 @@ class FakeBotApiServer:
         self._new_call.set()
         if name == "getupdates":
             return await self._get_updates(params)
+        if name == "sendmessage" and self.send_rate_limit is not None and self._over_limit():
+            self.refused += 1
+            refusal = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                       "parameters": {"retry_after": 1}}  # fmt: skip
+            return web.json_response(refusal, status=429)
         cls = METHODS.get(name)
         if cls is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         method = cls.model_validate(params)
         status, body = response_body(method, self.telegram)
         return web.Response(status=status, text=body, content_type="application/json")
+
+    def _over_limit(self) -> bool:
+        now = asyncio.get_running_loop().time()
+        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
+            self._recent_sends.popleft()
+        if self.send_rate_limit is not None and len(self._recent_sends) >= self.send_rate_limit:
+            return True
+        self._recent_sends.append(now)
+        return False
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)
