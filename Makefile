@@ -38,5 +38,9 @@ locales: $(STAMP)
 	$(BIN)/pybabel update --no-location --omit-header -d $(LOCALES) -D messages -i $(LOCALES)/messages.pot
 	$(BIN)/pybabel compile -d $(LOCALES) -D messages
 
+# Every benchmark in one go (about ten minutes); the table goes to docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

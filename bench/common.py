@@ -45,10 +45,14 @@ async def fresh_database(path: Path) -> str:
     return url
 
 
+def iso(moment: datetime) -> str:
+    """SQLAlchemy's format for datetimes in SQLite."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def add_learners(path: Path, count: int, due: int, track: str = "mle", first_id: int = 1) -> None:
     """`count` onboarded learners; `due` of them have a reminder due now, the rest later today or tomorrow."""
     connection = sqlite3.connect(path)
-    iso = lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731  (SQLAlchemy's SQLite format)
     onboarded = iso(NOW - timedelta(days=3))
     rows = []
     for index in range(count):

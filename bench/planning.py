@@ -3,8 +3,10 @@ and 1,000,000 learners, with the same number due each time."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import tracemalloc
+from datetime import timedelta
 from pathlib import Path
 
 from bench.common import NOW, add_learners, fresh_database
@@ -15,11 +17,33 @@ from db.engine import create_engine, create_sessionmaker
 DUE = 300
 
 
-async def tick_cost(tmp: Path, learners: int) -> tuple[float, float, int]:
-    """Milliseconds to claim every due reminder (in the tick's batches), peak traced memory in MB, claims."""
+def _make_due_again(database: Path) -> None:
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute("DELETE FROM reminder_sends")
+        connection.execute(
+            "UPDATE learners SET next_reminder_at = ? WHERE id <= ?",
+            ((NOW - timedelta(seconds=5)).strftime("%Y-%m-%d %H:%M:%S.%f"), DUE),
+        )
+    connection.close()
+
+
+async def tick_costs(tmp: Path, learners: int, repeats: int) -> list[tuple[float, float, int]]:
     database = tmp / f"plan-{learners}.db"
     await fresh_database(database)
     add_learners(database, learners, due=DUE)
+    try:
+        results = []
+        for _ in range(repeats):
+            _make_due_again(database)
+            results.append(await tick_cost(database))
+        return results
+    finally:
+        database.unlink(missing_ok=True)
+
+
+async def tick_cost(database: Path) -> tuple[float, float, int]:
+    """Milliseconds to claim every due reminder (in the tick's batches), peak traced memory in MB, claims."""
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
     sessionmaker = create_sessionmaker(engine)
     try:
@@ -40,4 +64,3 @@ async def tick_cost(tmp: Path, learners: int) -> tuple[float, float, int]:
         return elapsed, peak / 2**20, claimed
     finally:
         await engine.dispose()
-        database.unlink(missing_ok=True)
