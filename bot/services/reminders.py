@@ -159,22 +159,48 @@ class Claim:
     timezone: str
 
 
+@dataclass(frozen=True)
+class _Decision:
+    learner: Learner
+    plan: dict[str, object]  # the learner's next planned times
+    send: tuple[SendKind, date] | None  # what to send now, for which local day
+
+
 async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Claim]:
-    """Claim up to `limit` due reminders and summaries, and plan each learner's next one."""
-    claims: list[Claim] = []
-    for learner in await repo.due_reminders(session, now, limit):
-        claim = await _claim(session, learner, now, summary=False)
-        if claim:
-            claims.append(claim)
-    for learner in await repo.due_summaries(session, now, max(0, limit - len(claims))):
-        claim = await _claim(session, learner, now, summary=True)
-        if claim:
-            claims.append(claim)
+    """Claim up to `limit` due reminders and summaries, and plan each learner's next one.
+
+    A handful of statements for the whole batch, whatever its size: the tick's cost follows the number due."""
+    reminders_due = await repo.due_reminders(session, now, limit)
+    summaries_due = await repo.due_summaries(session, now, max(0, limit - len(reminders_due)))
+    decisions = [_decide(learner, now, summary=False) for learner in reminders_due]
+    decisions += [_decide(learner, now, summary=True) for learner in summaries_due]
+    await repo.plan_many(session, now, [(d.learner.id, d.plan) for d in decisions])
+    wanted = [(d.learner.id, d.send[0], d.send[1]) for d in decisions if d.send is not None]
+    claimed = await repo.claim_sends(session, wanted, now)
     await session.commit()
+    claims = []
+    for decision in decisions:
+        if decision.send is None:
+            continue
+        send_id = claimed.get((decision.learner.id, decision.send[0]))
+        if send_id is None:
+            continue  # already sent today (another process, or before a restart)
+        learner = decision.learner
+        assert learner.timezone is not None
+        claims.append(
+            Claim(
+                send_id,
+                learner.id,
+                decision.send[0],
+                learner.language,
+                learner.current_track,
+                learner.timezone,
+            )
+        )
     return claims
 
 
-async def _claim(session: AsyncSession, learner: Learner, now: datetime, summary: bool) -> Claim | None:
+def _decide(learner: Learner, now: datetime, summary: bool) -> _Decision:
     assert learner.timezone is not None
     zone = ZoneInfo(learner.timezone)
     planned = learner.next_summary_at if summary else learner.next_reminder_at
@@ -186,31 +212,24 @@ async def _claim(session: AsyncSession, learner: Learner, now: datetime, summary
         todays = next_daily_at(learner, at_local(zone, today, time(0, 0)) - timedelta(seconds=1))
         if todays is not None and todays <= now:
             planned, kind = todays, SendKind.DAILY
-    day = local_date(zone, planned)
     late = now - planned > CATCH_UP_AFTER
     # A snooze, or a reminder missed while the bot was down, is not at the learner's chosen time: it waits out
     # quiet hours. A missed one is still sent on the same local day, never on a later one.
     held = (kind is SendKind.SNOOZE or late) and in_quiet_hours(zone, now)
-    send = today == day and not held
     if kind is SendKind.SNOOZE and held:
         local_now = now.astimezone(zone)
         wake_day = (
             local_now.date() + timedelta(days=1) if local_now.time() >= QUIET_START else local_now.date()
         )
-        await repo.plan(session, learner.id, now, reminder=at_local(zone, wake_day, QUIET_END), snoozed=True)
-        return None
-    if summary:
-        await repo.plan(session, learner.id, now, summary=next_summary_at(learner, max(now, planned)))
-    else:
-        await repo.plan(
-            session, learner.id, now, reminder=next_daily_at(learner, max(now, planned)), snoozed=False
+        return _Decision(
+            learner, {"next_reminder_at": at_local(zone, wake_day, QUIET_END), "reminder_snoozed": True}, None
         )
-    if not send:
-        return None
-    send_id = await repo.claim_send(session, learner.id, kind, local_date(zone, now), now)
-    if send_id is None:
-        return None  # already sent today (another process, or before a restart)
-    return Claim(send_id, learner.id, kind, learner.language, learner.current_track, learner.timezone)
+    if summary:
+        plan: dict[str, object] = {"next_summary_at": next_summary_at(learner, max(now, planned))}
+    else:
+        plan = {"next_reminder_at": next_daily_at(learner, max(now, planned)), "reminder_snoozed": False}
+    send = today == local_date(zone, planned) and not held
+    return _Decision(learner, plan, (kind, today) if send else None)
 
 
 async def record(

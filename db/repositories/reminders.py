@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Learner, ReminderSend, SendKind, SendStatus
@@ -62,19 +62,49 @@ async def plan(
     await session.execute(update(Learner).where(Learner.id == learner_id).values(**values))
 
 
-async def claim_send(
-    session: AsyncSession, learner_id: int, kind: SendKind, day: date, now: datetime
-) -> int | None:
-    """The new send's id, or None when this learner already has this kind of send for this local day."""
+async def plan_many(session: AsyncSession, now: datetime, plans: list[tuple[int, dict[str, Any]]]) -> None:
+    """Each learner's next planned times, in one statement per shape of plan (executemany)."""
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for learner_id, values in plans:
+        by_shape.setdefault(tuple(sorted(values)), []).append(
+            {"learner": learner_id, **{f"new_{k}": v for k, v in values.items()}}
+        )
+    table = cast(Table, Learner.__table__)
+    for shape, rows in by_shape.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("learner"))
+            .values(updated_at=now, **{column: bindparam(f"new_{column}") for column in shape})
+        )
+        await session.execute(stmt, rows)
+
+
+async def claim_sends(
+    session: AsyncSession, wanted: list[tuple[int, SendKind, date]], now: datetime
+) -> dict[tuple[int, str], int]:
+    """Claim every wanted send in one statement; (learner, kind) -> send id for those not already claimed for
+    that local day (the unique key turns a second claim into nothing)."""
+    if not wanted:
+        return {}
+    rows = [
+        {
+            "learner_id": learner,
+            "kind": kind,
+            "local_date": day,
+            "status": SendStatus.PENDING,
+            "claimed_at": now,
+        }
+        for learner, kind, day in wanted
+    ]
     stmt = (
         dialect_insert(session, ReminderSend)
-        .values(learner_id=learner_id, kind=kind, local_date=day, status=SendStatus.PENDING, claimed_at=now)
+        .values(rows)
         .on_conflict_do_nothing(
             index_elements=[ReminderSend.learner_id, ReminderSend.kind, ReminderSend.local_date]
         )
-        .returning(ReminderSend.id)
+        .returning(ReminderSend.id, ReminderSend.learner_id, ReminderSend.kind)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return {(learner, kind): send_id for send_id, learner, kind in await session.execute(stmt)}
 
 
 async def finish_send(
