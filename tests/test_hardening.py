@@ -154,3 +154,25 @@ def test_content_with_errors_keeps_the_bot_from_starting(tmp_path: Path) -> None
     assert "The content has problems; the bot does not start" in result.stderr
     assert f"{tmp_path / 'bad.yaml'}: title.ru: Field required" in result.stderr
     assert f"{tmp_path / 'bad.yaml'}: summary: Field required" in result.stderr
+
+
+def test_structured_logs_are_json_lines_without_secrets(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from bot import logs
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        logs.configure("INFO", ["123456:SECRET-token"], json_lines=True)
+        logging.getLogger("bot.test").info("calling https://api.telegram.org/bot123456:SECRET-token/getMe")
+        try:
+            raise RuntimeError("failed with 123456:SECRET-token")
+        except RuntimeError:
+            logging.getLogger("bot.test").exception("boom")
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert lines[0]["level"] == "INFO" and lines[0]["logger"] == "bot.test"
+    assert lines[0]["message"] == "calling https://api.telegram.org/bot<redacted>/getMe"
+    assert "SECRET" not in json.dumps(lines) and "RuntimeError" in lines[1]["exception"]
