@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import CommandStart
 from aiogram.fsm.context import FSMContext
@@ -78,10 +80,13 @@ async def ask_next(
             await show(event, main_menu(views.onboarding_done(learner, catalog)))
 
 
-async def chose_language(
+ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb
+
+
+async def chose(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
-    callback_data: LanguageCb,
+    callback_data: ProfileAnswer,
     learner: Learner,
     state: FSMContext,
     session: AsyncSession,
@@ -89,11 +94,23 @@ async def chose_language(
     clock: Clock,
     i18n: I18n,
 ) -> None:
-    if callback_data.code not in profile.LANGUAGES:
+    """A tapped answer to a profile question (language, hours, time, zone): store it, go on."""
+    try:
+        learner = await _store(callback_data, session, learner.id, clock())
+    except profile.ProfileError:
         alert(callback_answer, _("This button is out of date."))
         return
-    learner = await profile.set_language(session, learner.id, callback_data.code, clock())
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+async def _store(answer: ProfileAnswer, session: AsyncSession, learner_id: int, now: datetime) -> Learner:
+    if isinstance(answer, LanguageCb):
+        return await profile.set_language(session, learner_id, answer.code, now)
+    if isinstance(answer, HoursCb):
+        return await profile.set_weekly_hours(session, learner_id, answer.hours, now)
+    if isinstance(answer, TimeCb):
+        return await profile.set_reminder_minute(session, learner_id, answer.minute, now)
+    return await profile.set_timezone(session, learner_id, answer.zone, now)
 
 
 async def chose_track(
@@ -118,63 +135,6 @@ async def chose_track(
             notify(
                 callback_answer, _("Current track: {track}").format(track=track.title.get(learner.language))
             )
-    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
-
-
-async def chose_hours(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: HoursCb,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    try:
-        learner = await profile.set_weekly_hours(session, learner.id, callback_data.hours, clock())
-    except profile.ProfileError:
-        alert(callback_answer, _("This button is out of date."))
-        return
-    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
-
-
-async def chose_time(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: TimeCb,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    try:
-        learner = await profile.set_reminder_minute(session, learner.id, callback_data.minute, clock())
-    except profile.ProfileError:
-        alert(callback_answer, _("This button is out of date."))
-        return
-    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
-
-
-async def chose_zone(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: ZoneCb,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    try:
-        learner = await profile.set_timezone(session, learner.id, callback_data.zone, clock())
-    except profile.ProfileError:
-        alert(callback_answer, _("This button is out of date."))
-        return
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
 
 
@@ -265,11 +225,9 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(start, CommandStart())
-    router.callback_query.register(chose_language, LanguageCb.filter(), KnownLearner())
     router.callback_query.register(chose_track, ChooseTrackCb.filter(), KnownLearner())
-    router.callback_query.register(chose_hours, HoursCb.filter(), KnownLearner())
-    router.callback_query.register(chose_time, TimeCb.filter(), KnownLearner())
-    router.callback_query.register(chose_zone, ZoneCb.filter(), KnownLearner())
+    for answer in (LanguageCb, HoursCb, TimeCb, ZoneCb):
+        router.callback_query.register(chose, answer.filter(), KnownLearner())
     router.message.register(typed_hours, Ask.hours, F.text, KnownLearner())
     router.message.register(typed_time, Ask.time, F.text, KnownLearner())
     router.message.register(typed_zone, Ask.zone, F.text, KnownLearner())
