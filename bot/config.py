@@ -28,7 +28,6 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(default="https://api.telegram.org", description="Bot API base URL")
     content_dir: Path = Field(default_factory=_content_dir, description="Folder with the track files")
     default_locale: str = Field(default="en", pattern="^(en|ru)$", description="Language for unknown users")
-    default_timezone: str = Field(default="Europe/Moscow", description="Time zone preselected in onboarding")
     log_level: str = Field(default="INFO", description="Logging level")
     tick_seconds: float = Field(default=20, gt=0, description="How often the scheduler looks for due sends")
     webhook_url: str | None = Field(default=None, description="Public HTTPS URL for Telegram's webhook")

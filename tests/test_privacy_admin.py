@@ -115,6 +115,8 @@ async def test_broadcast_preview_confirm_deliver_and_report(
     admin = make_chat(user_id=ADMIN)
     await admin.send("/broadcast")
     assert "Send /broadcast followed by the text" in admin.text
+    await admin.send("/broadcast broad news")  # the first word also inside the command's own name
+    assert admin.screens()[-2].text == "broad news"
     await admin.send("/broadcast New module <soon> & more")
     assert (
         admin.screens()[-2].text == "New module &lt;soon&gt; &amp; more"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -21,6 +22,7 @@ from bot.views import admin as views
 from bot.views.screen import alert, show
 
 BROADCAST_KEY = "broadcast_text"
+COMMAND_PREFIX = re.compile(r"^/broadcast(@\w+)?\s+")
 
 
 class IsAdmin(Filter):
@@ -44,8 +46,7 @@ async def broadcast(
         await show(message, views.broadcast_usage())
         return
     # The text after the command, with the organiser's own formatting, exactly as learners will get it.
-    html = message.html_text
-    text = html[html.index(command.args.split()[0]) :] if command.args.split() else ""
+    text = COMMAND_PREFIX.sub("", message.html_text, count=1).strip()
     await state.update_data({BROADCAST_KEY: text})
     await message.answer(text)
     await show(message, views.broadcast_confirm(await admin.recipients(session)))
