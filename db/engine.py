@@ -30,6 +30,8 @@ def create_engine(url: str) -> AsyncEngine:
         pool_size=1,
         max_overflow=0,
         pool_timeout=120,
+        # Sessions end their transactions themselves; the pool need not roll back each returned connection.
+        pool_reset_on_return=None,
     )
     _configure_sqlite(engine)
     return engine

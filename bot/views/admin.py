@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import BroadcastCb
 from bot.curriculum.loader import ContentProblem
 from bot.services.admin import CourseStats
 from bot.views.format import esc
+from bot.views.keyboard import Keyboard
 from bot.views.screen import TEXT_LIMIT, Screen
 
 
@@ -50,7 +50,7 @@ def broadcast_usage() -> Screen:
 
 
 def broadcast_confirm(recipients: int) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("📣 Send"), callback_data=BroadcastCb(action="send"))
     kb.button(text=_("Cancel"), callback_data=BroadcastCb(action="cancel"))
     text = _("Above is how the message will look. Send it to {n} learners?").format(n=recipients)

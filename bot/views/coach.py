@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MenuCb, QuizCb, ReminderCb
 from bot.callbacks import Screen as Nav
@@ -12,6 +11,7 @@ from bot.services.activity import Streak, Week
 from bot.services.progress import TopicState, TrackProgress
 from bot.services.quiz import QuizItem, QuizStats
 from bot.views.format import esc
+from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
 
@@ -41,7 +41,7 @@ def reminder(state: TopicState | None, due: int, streak: Streak, locale: str) ->
     if due:
         lines.append(ngettext("🧠 {n} review is due.", "🧠 {n} reviews are due.", due).format(n=due))
     lines.append(streak_line(streak))
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     widths = []
     if state is not None:
         kb.button(text=_("▶️ Start now"), callback_data=MenuCb(screen=Nav.NEXT))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.support import LazyProxy
 
 from bot.callbacks import MenuCb
 from bot.callbacks import Screen as Nav
+from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 
 # (command, description) in the order /help and Telegram's command menu show them.
@@ -28,8 +28,8 @@ COMMANDS: list[tuple[str, LazyProxy]] = [
 ]
 
 
-def menu_markup() -> InlineKeyboardBuilder:
-    kb = InlineKeyboardBuilder()
+def menu_markup() -> Keyboard:
+    kb = Keyboard()
     kb.button(text=_("▶️ Continue"), callback_data=MenuCb(screen=Nav.NEXT))
     kb.button(text=_("🗺 Roadmap"), callback_data=MenuCb(screen=Nav.ROADMAP))
     kb.button(text=_("📊 Progress"), callback_data=MenuCb(screen=Nav.PROGRESS))
@@ -54,12 +54,12 @@ def help_screen() -> Screen:
     )
     lines.append("")
     lines.extend(f"/{command} — {description}" for command, description in COMMANDS)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     return Screen("\n".join(lines), kb.as_markup())
 
 
-def back_to_menu() -> InlineKeyboardBuilder:
-    kb = InlineKeyboardBuilder()
+def back_to_menu() -> Keyboard:
+    kb = Keyboard()
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     return kb

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ForgetCb
+from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 
 
@@ -14,7 +14,7 @@ def export_caption() -> str:
 
 
 def forget_confirm() -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("🗑 Yes, delete everything"), callback_data=ForgetCb(action="confirm"))
     kb.button(text=_("Cancel"), callback_data=ForgetCb(action="cancel"))
     kb.adjust(1)

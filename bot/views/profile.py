@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import AskCb, CapCb, ChooseTrackCb, Flow, HoursCb, LanguageCb, MenuCb, TimeCb, ZoneCb
 from bot.callbacks import Screen as Nav
@@ -11,6 +10,7 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
 from bot.services.profile import REVIEW_CAP_CHOICES
 from bot.views.format import clock, esc, language_name, weeks_range
+from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from db.models import Learner
 
@@ -38,13 +38,13 @@ def _mark(selected: bool) -> str:
     return "✓ " if selected else ""
 
 
-def _cancel(kb: InlineKeyboardBuilder, flow: Flow) -> None:
+def _cancel(kb: Keyboard, flow: Flow) -> None:
     if flow is Flow.SETTINGS:
         kb.button(text=_("⬅️ Back"), callback_data=MenuCb(screen=Nav.SETTINGS))
 
 
 def ask_language(current: str, flow: Flow) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for code in ("ru", "en"):
         kb.button(
             text=_mark(code == current) + language_name(code), callback_data=LanguageCb(code=code, flow=flow)
@@ -75,7 +75,7 @@ def _plan_length(track: Track) -> str:
 
 def ask_track(catalog: Catalog, locale: str, current: str | None, followed: set[str], flow: Flow) -> Screen:
     lines = [_("Choose a track. You can follow more than one and switch later in /settings."), ""]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for track in catalog.tracks:
         lines.append(track_line(track, locale))
         lines.append("")
@@ -89,7 +89,7 @@ def ask_track(catalog: Catalog, locale: str, current: str | None, followed: set[
 
 
 def ask_hours(current: int | None, flow: Flow) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for value in HOURS_CHOICES:
         kb.button(
             text=_mark(value == current) + _("{n} h").format(n=value),
@@ -103,7 +103,7 @@ def ask_hours(current: int | None, flow: Flow) -> Screen:
 
 
 def ask_time(current: int | None, flow: Flow) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for minute in TIME_CHOICES:
         kb.button(
             text=_mark(minute == current) + clock(minute), callback_data=TimeCb(minute=minute, flow=flow)
@@ -117,7 +117,7 @@ def ask_time(current: int | None, flow: Flow) -> Screen:
 
 
 def ask_zone(current: str | None, flow: Flow) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for zone in COMMON_ZONES:
         kb.button(text=_mark(zone == current) + zone, callback_data=ZoneCb(zone=zone, flow=flow))
     _cancel(kb, flow)
@@ -132,7 +132,7 @@ def ask_zone(current: str | None, flow: Flow) -> Screen:
 
 
 def ask_cap(current: int) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for value in REVIEW_CAP_CHOICES:
         kb.button(text=_mark(value == current) + str(value), callback_data=CapCb(cap=value))
     _cancel(kb, Flow.SETTINGS)
@@ -180,7 +180,7 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: list[str]) -> 
         _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
         _("Reminders: {value}").format(value=_("paused") if learner.reminders_paused else _("on")),
     ]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
     kb.button(text=_("🧭 Tracks"), callback_data=AskCb(item="track"))
     kb.button(text=_("⏱ Hours a week"), callback_data=AskCb(item="hours"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ChooseTrackCb, Flow, MarkCb, MenuCb, ModuleCb, PageCb, QuizCb, TopicCb, TrackCb
 from bot.callbacks import Screen as Nav
@@ -11,6 +10,7 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Module, Page, Track
 from bot.services.progress import TopicState
 from bot.views.format import STATUS_ICONS, esc, hours, status_name, weeks_range
+from bot.views.keyboard import Keyboard
 from bot.views.profile import track_line
 from bot.views.screen import Screen
 from db.models import Status
@@ -27,7 +27,7 @@ def clamp_page(page: int, items: int) -> int:
     return min(max(page, 0), page_count(items) - 1)
 
 
-def _pager(kb: InlineKeyboardBuilder, page: int, items: int, **fields: str) -> int:
+def _pager(kb: Keyboard, page: int, items: int, **fields: str) -> int:
     """Adds a ◀ n/N ▶ row when the list has more than one page; returns how many buttons it added."""
     pages = page_count(items)
     if pages == 1:
@@ -50,7 +50,7 @@ def _page_cb(fields: dict[str, str], page: int) -> TrackCb | ModuleCb:
 
 def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: set[str]) -> Screen:
     lines = [_("<b>Tracks</b>"), _("★ current · ✓ following"), ""]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for track in catalog.tracks:
         lines.append(track_line(track, locale))
         lines.append("")
@@ -75,7 +75,7 @@ def track_screen(track: Track, locale: str, states: dict[str, Status], page: int
             )
     lines.append("")
     lines.append(_("Modules:"))
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     shown = track.modules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     for module in shown:
         done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
@@ -116,7 +116,7 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
     ]
     if module.summary:
         lines.insert(1, esc(module.summary.get(locale)))
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     shown = module.topics[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     for topic in shown:
         icon = STATUS_ICONS[states.get(topic.id, Status.NOT_STARTED)]
@@ -175,7 +175,7 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     if note:
         lines += ["", note]
 
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     widths: list[int] = []
     if topic.passes:
         for passage in topic.passes:
@@ -228,14 +228,14 @@ def _kind(kind: str) -> str:
 
 
 def page_screen(track: Track, page: Page, locale: str) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     return Screen(f"<b>{esc(page.title.get(locale))}</b>\n\n{esc(page.body.get(locale))}", kb.as_markup())
 
 
 def track_finished(track: Track, locale: str) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_("🧭 All tracks"), callback_data=MenuCb(screen=Nav.TRACKS))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     text = _(
