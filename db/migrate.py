@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,10 +28,24 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+MIGRATION_LOCK = 7_420_001  # any number the application does not use elsewhere
+
+
 async def upgrade_to_head(engine: AsyncEngine) -> None:
+    """Upgrade to the newest schema. On PostgreSQL, replicas starting together take turns (an advisory lock):
+    the first upgrades, the others find nothing left to do."""
     async with engine.connect() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
-        await connection.commit()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            await connection.commit()
+        try:
+            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
+            await connection.commit()
+        finally:
+            if postgres:
+                await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                await connection.commit()
 
 
 async def downgrade_to_base(engine: AsyncEngine) -> None:

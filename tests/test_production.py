@@ -234,3 +234,17 @@ async def test_two_schedulers_on_one_postgresql_send_each_reminder_once(catalog:
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_replicas_starting_together_upgrade_postgresql_once() -> None:
+    url = require_postgres()
+    await reset_database(url)
+    engines = [create_engine(url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(upgrade_to_head(engine) for engine in engines))
+        async with engines[0].connect() as connection:
+            version = (await connection.exec_driver_sql("SELECT version_num FROM alembic_version")).all()
+        assert len(version) == 1
+    finally:
+        for engine in engines:
+            await engine.dispose()
