@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from bench.common import NOW, add_learners, fresh_database
 from bot.app import create_bot, create_i18n
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.loader import load_catalog
-from bot.delivery import MESSAGES_PER_SECOND
 from bot.scheduler import CoachLoop
 from db.engine import create_engine, create_sessionmaker
 from tests.fakes.bot_api_server import FakeBotApiServer
@@ -55,13 +53,5 @@ async def fan_out(tmp: Path, reminders: int) -> FanOut:
         await bot.session.close()
         await server.stop()
         await engine.dispose()
-    accepted = Counter(
-        int(call.params["chat_id"]) for call in server.calls if call.method == "sendmessage"
-    )  # every sendMessage call, refused ones included
-    distinct = len(server.telegram.messages)
-    assert delivered <= reminders and MESSAGES_PER_SECOND
-    return (
-        FanOut(reminders, seconds, delivered, distinct, server.refused)
-        if accepted
-        else FanOut(reminders, seconds, 0, 0, 0)
-    )
+    # Every accepted sendMessage is a stored message in the fake: one per chat means none was sent twice.
+    return FanOut(reminders, seconds, delivered, len(server.telegram.messages), server.refused)

@@ -7,14 +7,12 @@ is the bot's RetryRequests middleware's job (bot/middlewares/retry.py); this mod
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from aiogram.exceptions import TelegramRetryAfter
 from aiolimiter import AsyncLimiter
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MESSAGES_PER_SECOND = 29.5  # Telegram's limit is about 30; a hair under it, nothing is refused

@@ -1,4 +1,4 @@
-"""The dialect's own INSERT, so `on_conflict_do_*` works the same on SQLite and PostgreSQL."""
+"""What differs by database: the dialect's own INSERT (for `on_conflict_do_*`), and row locks for claiming."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def dialect_insert(session: AsyncSession, table: Any) -> Any:
     if name == "sqlite":
         return sqlite.insert(table)
     raise RuntimeError(f"unsupported database dialect: {name}")
+
+
+def skip_locked(stmt: Any, session: AsyncSession) -> Any:
+    """`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two schedulers never claim the same rows; SQLite has one
+    writer at a time and needs nothing."""
+    if session.get_bind().dialect.name == "postgresql":
+        return stmt.with_for_update(skip_locked=True)
+    return stmt

@@ -6,7 +6,7 @@ import asyncio
 import re
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Dispatcher, F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
@@ -79,7 +79,7 @@ async def broadcast_answer(
         task.add_done_callback(dispatcher.workflow_data["background"].discard)
 
 
-async def reload(message: Message, catalog: Catalog, settings: Settings, bot: Bot) -> None:
+async def reload(message: Message, catalog: Catalog, settings: Settings) -> None:
     problems = admin.reload_content(catalog, settings.content_dir)
     if problems:
         await show(message, views.reload_failed(problems))

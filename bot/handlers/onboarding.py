@@ -59,7 +59,7 @@ async def ask_next(
     with i18n.use_locale(learner.language):
         if flow is Flow.SETTINGS:
             await state.clear()
-            followed = [e.track_id for e in await profile.tracks_followed(session, learner.id)]
+            followed = await profile.tracks_followed(session, learner.id)
             await show(event, views.settings_screen(learner, catalog, followed))
             return
         if learner.current_track is None or catalog.track(learner.current_track) is None:
@@ -212,7 +212,7 @@ async def typed_instead_of_track(
     message: Message, learner: Learner, state: FSMContext, session: AsyncSession, catalog: Catalog
 ) -> None:
     flow = await _flow(state)
-    followed = {e.track_id for e in await profile.tracks_followed(session, learner.id)}
+    followed = await profile.tracks_followed(session, learner.id)
     screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow)
     await show(message, Screen(views.use_buttons(), screen.markup))
 

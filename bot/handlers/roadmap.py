@@ -49,7 +49,7 @@ async def roadmap(
 async def tracks(
     event: Message | CallbackQuery, learner: Learner, session: AsyncSession, catalog: Catalog
 ) -> None:
-    followed = {e.track_id for e in await profile.tracks_followed(session, learner.id)}
+    followed = await profile.tracks_followed(session, learner.id)
     await show(event, views.tracks_screen(catalog, learner.language, learner.current_track, followed))
 
 

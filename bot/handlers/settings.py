@@ -30,7 +30,7 @@ async def settings_screen(
     catalog: Catalog,
 ) -> None:
     await state.clear()
-    followed = [e.track_id for e in await profile.tracks_followed(session, learner.id)]
+    followed = await profile.tracks_followed(session, learner.id)
     await show(event, views.settings_screen(learner, catalog, followed))
 
 
@@ -48,7 +48,7 @@ async def ask(
     if callback_data.item == "language":
         screen, next_state = views.ask_language(learner.language, flow), Ask.language
     elif callback_data.item == "track":
-        followed = {e.track_id for e in await profile.tracks_followed(session, learner.id)}
+        followed = await profile.tracks_followed(session, learner.id)
         screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow)
         next_state = Ask.track
     elif callback_data.item == "hours":
@@ -83,7 +83,7 @@ async def chose_cap(
     except profile.ProfileError:
         alert(callback_answer, _("This button is out of date."))
         return
-    followed = [e.track_id for e in await profile.tracks_followed(session, learner.id)]
+    followed = await profile.tracks_followed(session, learner.id)
     await show(query, views.settings_screen(learner, catalog, followed))
 
 

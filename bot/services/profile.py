@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import reminders
-from db.models import Enrollment, Learner
+from db.models import Learner
 from db.repositories import learners
 
 LANGUAGES = ("en", "ru")
@@ -177,7 +177,8 @@ async def finish_onboarding(session: AsyncSession, learner_id: int, now: datetim
     return await _replanned(session, learner_id, now)
 
 
-async def tracks_followed(session: AsyncSession, learner_id: int) -> list[Enrollment]:
-    result = await learners.enrollments(session, learner_id)
+async def tracks_followed(session: AsyncSession, learner_id: int) -> list[str]:
+    """The ids of the tracks the learner follows, in the order they started them."""
+    result = [e.track_id for e in await learners.enrollments(session, learner_id)]
     await session.commit()
     return result

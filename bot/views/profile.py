@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import AskCb, CapCb, ChooseTrackCb, Flow, HoursCb, LanguageCb, MenuCb, TimeCb, ZoneCb
@@ -73,7 +75,9 @@ def _plan_length(track: Track) -> str:
     return f" · {weeks_range(low, high)}"
 
 
-def ask_track(catalog: Catalog, locale: str, current: str | None, followed: set[str], flow: Flow) -> Screen:
+def ask_track(
+    catalog: Catalog, locale: str, current: str | None, followed: Collection[str], flow: Flow
+) -> Screen:
     lines = [_("Choose a track. You can follow more than one and switch later in /settings."), ""]
     kb = Keyboard()
     for track in catalog.tracks:
@@ -159,7 +163,7 @@ def use_buttons() -> str:
     return _("Please answer with the buttons below.")
 
 
-def settings_screen(learner: Learner, catalog: Catalog, followed: list[str]) -> Screen:
+def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str]) -> Screen:
     locale = learner.language
     track = catalog.track(learner.current_track)
     others = [catalog.track(t) for t in followed if t != learner.current_track]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import ChooseTrackCb, Flow, MarkCb, MenuCb, ModuleCb, PageCb, QuizCb, TopicCb, TrackCb
@@ -48,7 +50,7 @@ def _page_cb(fields: dict[str, str], page: int) -> TrackCb | ModuleCb:
     return TrackCb(track=fields["track"], page=page)
 
 
-def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: set[str]) -> Screen:
+def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: Collection[str]) -> Screen:
     lines = [_("<b>Tracks</b>"), _("★ current · ✓ following"), ""]
     kb = Keyboard()
     for track in catalog.tracks:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Broadcast, BroadcastDelivery, Learner, SendStatus
+from db.upsert import skip_locked
 
 QUEUED = "queued"
 
@@ -36,12 +36,6 @@ async def recipients_count(session: AsyncSession) -> int:
     return int(result or 0)
 
 
-def _lock(stmt: Any, session: AsyncSession) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return stmt.with_for_update(skip_locked=True)
-    return stmt
-
-
 async def claim(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int, str]]:
     """(broadcast id, learner id, text) for up to `limit` queued deliveries, now marked as being sent."""
     stmt = (
@@ -50,7 +44,7 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[tuple[
         .order_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.learner_id)
         .limit(limit)
     )
-    keys = [tuple(row) for row in await session.execute(_lock(stmt, session))]
+    keys = [tuple(row) for row in await session.execute(skip_locked(stmt, session))]
     claimed: list[tuple[int, int, str]] = []
     texts: dict[int, str] = {}
     for broadcast_id, learner_id in keys:

@@ -9,14 +9,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Learner, ReminderSend, SendKind, SendStatus
-from db.upsert import dialect_insert
-
-
-def _lock(stmt: Any, session: AsyncSession) -> Any:
-    # On PostgreSQL two schedulers must not pick the same rows; SQLite has one writer at a time anyway.
-    if session.get_bind().dialect.name == "postgresql":
-        return stmt.with_for_update(skip_locked=True)
-    return stmt
+from db.upsert import dialect_insert, skip_locked
 
 
 async def due_reminders(session: AsyncSession, now: datetime, limit: int) -> list[Learner]:
@@ -26,7 +19,7 @@ async def due_reminders(session: AsyncSession, now: datetime, limit: int) -> lis
         .order_by(Learner.next_reminder_at)
         .limit(limit)
     )
-    return list(await session.scalars(_lock(stmt, session)))
+    return list(await session.scalars(skip_locked(stmt, session)))
 
 
 async def due_summaries(session: AsyncSession, now: datetime, limit: int) -> list[Learner]:
@@ -38,28 +31,7 @@ async def due_summaries(session: AsyncSession, now: datetime, limit: int) -> lis
         .order_by(Learner.next_summary_at)
         .limit(limit)
     )
-    return list(await session.scalars(_lock(stmt, session)))
-
-
-_UNSET: Any = object()
-
-
-async def plan(
-    session: AsyncSession,
-    learner_id: int,
-    now: datetime,
-    reminder: datetime | None = _UNSET,
-    snoozed: bool | None = None,
-    summary: datetime | None = _UNSET,
-) -> None:
-    values: dict[str, Any] = {"updated_at": now}
-    if reminder is not _UNSET:
-        values["next_reminder_at"] = reminder
-    if snoozed is not None:
-        values["reminder_snoozed"] = snoozed
-    if summary is not _UNSET:
-        values["next_summary_at"] = summary
-    await session.execute(update(Learner).where(Learner.id == learner_id).values(**values))
+    return list(await session.scalars(skip_locked(stmt, session)))
 
 
 async def plan_many(session: AsyncSession, now: datetime, plans: list[tuple[int, dict[str, Any]]]) -> None:
@@ -124,10 +96,3 @@ async def fail_pending(session: AsyncSession, claimed_before: datetime, now: dat
         .values(status=SendStatus.FAILED, sent_at=now, error=error)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def sends(session: AsyncSession, learner_id: int) -> list[ReminderSend]:
-    result = await session.scalars(
-        select(ReminderSend).where(ReminderSend.learner_id == learner_id).order_by(ReminderSend.id)
-    )
-    return list(result)
