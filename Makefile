@@ -38,7 +38,7 @@ locales: $(STAMP)
 	$(BIN)/pybabel update --no-location --omit-header -d $(LOCALES) -D messages -i $(LOCALES)/messages.pot
 	$(BIN)/pybabel compile -d $(LOCALES) -D messages
 
-# Every benchmark in one go (about ten minutes); the table goes to docs/benchmarks.md.
+# Every benchmark in one go (about twenty minutes); the table goes to docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 

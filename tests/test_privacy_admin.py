@@ -174,3 +174,18 @@ async def test_reload_keeps_the_running_content_on_errors(
     await admin.send("/reload")
     assert "Content reloaded: 1 tracks, 5 topics, 2 questions." in admin.text
     assert catalog.track("second") is None
+
+
+async def test_a_stale_broadcast_button_sends_nothing(make_chat: Callable[..., Chat_]) -> None:
+    from aiogram.methods import AnswerCallbackQuery
+
+    from bot.callbacks import BroadcastCb
+
+    admin = make_chat(user_id=ADMIN)
+    await admin.send("/stats")
+    calls = await admin.press_data(
+        BroadcastCb(action="send").pack()
+    )  # no preview before it (or a restart since)
+    answer = next(c for c in calls if isinstance(c, AnswerCallbackQuery))
+    assert answer.show_alert and answer.text == "Nothing to send: start again with /broadcast."
+    assert not [c for c in calls if isinstance(c, SendMessage)]
