@@ -11,7 +11,8 @@ from pathlib import Path
 from bot import logs
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.curriculum.loader import ContentError, check_content
+from bot.curriculum.loader import ContentError, ContentProblem, check_content
+from bot.curriculum.quality import figures, quiz_problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,8 +58,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def content_check(directory: Path) -> int:
     tracks, problems = check_content(directory)
+    for track in tracks:  # quiz-quality cues: a gate for authors, not a reason to stop a running bot
+        name = str(directory / f"{track.id}.yaml")
+        problems.extend(ContentProblem(name, path, message) for path, message in quiz_problems(track))
     for problem in problems:
         print(problem)
+    for track in tracks:
+        print(figures(track).line())
     counts = Catalog(tracks).counts()
     print(
         f"{counts['tracks']} tracks, {counts['modules']} modules, {counts['topics']} topics, "
