@@ -173,6 +173,15 @@ class Chat_:
         )
         return await self.feed(Update(update_id=next(_update_ids), poll_answer=answer))
 
+    async def answer_right(self) -> list[TelegramMethod[Any]]:
+        """Answer the newest quiz poll with the option it shows as right (options are shuffled on every send)."""
+        return await self.answer_poll(self.polls()[-1].correct_option_ids[0])
+
+    async def answer_wrong(self) -> list[TelegramMethod[Any]]:
+        """Answer the newest quiz poll with an option it shows as wrong."""
+        poll = self.polls()[-1]
+        return await self.answer_poll(next(i for i in range(len(poll.options)) if i not in poll.correct_option_ids))
+
     @property
     def poll_ids(self) -> list[str]:
         return [poll_id for chat, poll_id in self.session.telegram.sent_polls if chat == self.user.id]

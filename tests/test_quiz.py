@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from aiogram.methods import SendMessage, SendPoll
@@ -40,12 +41,13 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     poll = chat.polls()[-1]
     assert poll.type == "quiz" and poll.is_anonymous is False
     assert poll.question == "What is the time complexity of binary search?"
-    assert poll.options == ["O(1)", "O(log n)", "O(n)", "O(n log n)"]
-    assert poll.correct_option_ids == [1] and poll.explanation == "Each step halves the range."
+    assert sorted(map(str, poll.options)) == ["O(1)", "O(log n)", "O(n log n)", "O(n)"]  # shuffled
+    assert poll.options[poll.correct_option_ids[0]] == "O(log n)"
+    assert poll.explanation == "Each step halves the range."
 
     answered_at = clock.now
     clock.advance(seconds=30)  # a right answer after 30 s: Good
-    await chat.answer_poll(1)
+    await chat.answer_right()
     cards = await _cards(sessionmaker, chat.user.id)
     assert cards["q1"].last_review == answered_at + timedelta(seconds=30)
     assert cards["q1"].due - cards["q1"].last_review >= timedelta(days=2)  # Good on a new card: a few days
@@ -53,10 +55,10 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     assert second.question.startswith("Lookup by key in a Python dict")  # the next due question follows
 
     clock.advance(seconds=5)
-    await chat.answer_poll(1)  # wrong: Again
+    await chat.answer_wrong()  # wrong: Again
     cards = await _cards(sessionmaker, chat.user.id)
     assert cards["q2"].due - clock.now == timedelta(days=1)  # back tomorrow, never in minutes
-    assert "Done for now: 1 of 2 right today." in chat.text
+    assert chat.text == "1 of 2 answers right this round.\nThe next review is due 04.03 09:00."
 
     async with sessionmaker() as session:
         ratings = [(r.question_id, r.correct, r.rating) for r in await session.scalars(select(QuizReview))]
@@ -69,8 +71,9 @@ async def test_a_quick_right_answer_is_easy_and_a_repeated_answer_changes_nothin
     await chat.onboard(zone="UTC")
     await chat.press_data(QuizCb(track="demo", topic="big-o").pack())  # practise now
     clock.advance(seconds=4)
-    await chat.answer_poll(1)
-    await chat.answer_poll(1, poll_id=chat.poll_ids[0])  # the same poll_answer delivered again
+    right = chat.polls()[-1].correct_option_ids[0]
+    await chat.answer_poll(right)
+    await chat.answer_poll(right, poll_id=chat.poll_ids[0])  # the same poll_answer delivered again
     async with sessionmaker() as session:
         reviews = list(await session.scalars(select(QuizReview)))
     assert [(r.question_id, r.rating) for r in reviews] == [("q1", 4)]  # Easy = 4, recorded once
@@ -114,8 +117,11 @@ async def test_the_daily_cap_limits_reviews(
     clock.advance(days=1)
     await chat.send("/quiz")
     clock.advance(seconds=20)
-    await chat.answer_poll(1)
-    assert "Done for now" in chat.text  # one due card left, but the cap of one is reached
+    await chat.answer_right()
+    assert chat.text == (  # one due card left, but the cap of one is reached
+        "✅ 1 of 1 answer right this round.\nThe next review is due 04.03 00:00.\n"
+        "1 more waits for the next days: today's limit is reached."
+    )
     await chat.send("/quiz")
     assert "That's today's reviews done." in chat.text
 
@@ -143,7 +149,7 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
     clock.advance(days=1)
     await chat.send("/quiz")
     clock.advance(seconds=30)
-    await chat.answer_poll(1)
+    await chat.answer_right()
     await chat.send("/progress")
     text = chat.latest("Progress:")
     assert "🔥 Streak: 2 days in a row (best: 2)." in text
@@ -155,3 +161,103 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
 
 def test_scheduler_is_set_up_for_a_chat() -> None:
     assert quiz.SCHEDULER.learning_steps == () and quiz.SCHEDULER.relearning_steps == ()
+
+
+async def test_options_come_in_a_new_order_on_every_send_and_answers_are_rated_by_their_text(
+    chat: Chat_, clock: FakeClock, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.onboard(zone="UTC")
+    for _ in range(20):  # «Practise now» twenty times: twenty polls of the same question
+        await chat.press_data(QuizCb(track="demo", topic="big-o").pack())
+    polls = chat.polls()
+    assert len(polls) == 20 and {p.question for p in polls} == {"What is the time complexity of binary search?"}
+    assert len({tuple(map(str, p.options)) for p in polls}) > 1  # different orders
+    assert all(p.options[p.correct_option_ids[0]] == "O(log n)" for p in polls)  # the key follows its option
+    assert all(p.explanation == "Each step halves the range." for p in polls)
+
+    # The file's key is at position 2 ("O(log n)" is options_en[1]); answer polls that showed it elsewhere.
+    moved = [i for i, p in enumerate(polls) if p.correct_option_ids != [1]]
+    assert len(moved) >= 2
+    right, wrong = moved[0], moved[1]
+    clock.advance(seconds=30)
+    await chat.answer_poll(polls[right].correct_option_ids[0], poll_id=chat.poll_ids[right])  # shown right: Good
+    clock.advance(seconds=30)
+    await chat.answer_poll(1, poll_id=chat.poll_ids[wrong])  # the file's key position, showing another option
+    async with sessionmaker() as session:
+        reviews = [(r.question_id, r.correct, r.rating) for r in await session.scalars(select(QuizReview))]
+    assert reviews == [("q1", True, 3), ("q1", False, 1)]  # Good, then Again
+
+
+def test_a_shuffled_order_maps_back_to_the_question_s_own_options() -> None:
+    from bot.curriculum.loader import load_catalog
+    from tests.conftest import FIXTURE_CONTENT
+
+    catalog = load_catalog(FIXTURE_CONTENT)
+    question = catalog.question("demo", "big-o", "q1")
+    assert question is not None
+    orders = {tuple(quiz.shuffled_order(question)) for _ in range(50)}
+    assert len(orders) > 1 and all(sorted(o) == [0, 1, 2, 3] for o in orders)
+    order = quiz.shuffled_order(question, random.Random(7))
+    shown_right = order.index(question.correct)
+    assert quiz.own_options(",".join(map(str, order)), [shown_right]) == [question.correct]
+    assert quiz.own_options(None, [2]) == [2]  # a poll sent before shuffling: shown in the file's order
+    assert quiz.own_options("1,0", [5]) == [-1]  # no such option: never right
+
+
+async def test_a_bad_round_offers_the_topic_again_kindly(chat: Chat_, clock: FakeClock) -> None:
+    await chat.onboard(zone="UTC")
+    await chat.send("/next")
+    await chat.press("✅ Done")
+    clock.advance(days=1)
+    await chat.send("/quiz")
+    await chat.answer_wrong()
+    await chat.answer_wrong()
+    text = chat.text
+    assert text.startswith("📖 0 of 2 answers right this round.") and "✅" not in text
+    assert "That's normal while a topic is fresh. Re-read it" in text
+    assert chat.buttons() == ["📖 Complexity: Big-O", "🏠 Menu"]
+    await chat.press("📖 Complexity: Big-O")
+    assert "Complexity: Big-O" in chat.text and "✅ Done" not in chat.buttons()  # the topic card, already done
+
+
+async def test_a_good_round_says_what_is_left_and_when(chat: Chat_, clock: FakeClock) -> None:
+    await chat.onboard(zone="UTC")
+    await chat.send("/next")
+    await chat.press("✅ Done")
+    clock.advance(days=1)
+    await chat.send("/quiz")
+    clock.advance(seconds=30)
+    await chat.answer_right()
+    clock.advance(seconds=30)
+    await chat.answer_right()
+    assert chat.text.startswith("✅ 2 of 2 answers right this round.\nThe next review is due ")
+    assert chat.buttons() == ["🏠 Menu"]
+
+
+async def test_a_practice_round_counts_only_its_own_answers_and_shows_due_reviews(
+    chat: Chat_, clock: FakeClock
+) -> None:
+    await chat.onboard(zone="UTC")
+    await chat.send("/next")
+    await chat.press("✅ Done")
+    clock.advance(days=1)
+    await chat.send("/quiz")
+    await chat.answer_wrong()  # a due review, then the round is left open
+    await chat.send("/quiz Complexity")  # practice: both questions of the topic
+    clock.advance(seconds=30)
+    await chat.answer_right()
+    clock.advance(seconds=30)
+    await chat.answer_right()
+    assert chat.text.startswith("✅ 2 of 2 answers right this round.")
+
+
+async def test_the_end_of_a_bad_round_in_russian(chat: Chat_, clock: FakeClock) -> None:
+    await chat.onboard(track_title="Демо-роадмап", zone="UTC", language="Русский")
+    await chat.send("/next")
+    await chat.press("Готово")
+    clock.advance(days=1)
+    await chat.send("/quiz")
+    await chat.answer_wrong()
+    await chat.answer_wrong()
+    assert chat.text.startswith("📖 Верно 0 из 2 в этом раунде.")
+    assert chat.buttons()[0] == "📖 Оценка сложности: Big-O"

@@ -14,7 +14,9 @@ from bot.curriculum.quality import chi_square_p, formatting
 FAIR = [["alpha one", "bravo two", "charl tre", "delta for"]]
 
 
-def _question(n: int, options: list[str], correct: int, question: str = "Which one fits?") -> dict[str, object]:
+def _question(
+    n: int, options: list[str], correct: int, question: str = "Which one fits?"
+) -> dict[str, object]:
     return {
         "id": f"q{n}",
         "question": {"en": question, "ru": question},
@@ -54,7 +56,9 @@ def _fair(count: int) -> list[dict[str, object]]:
     return [_question(n, FAIR[0], n % 4) for n in range(count)]
 
 
-def _check(tmp_path: Path, questions: list[dict[str, object]], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def _check(
+    tmp_path: Path, questions: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     code = content_check(_track(tmp_path, questions))
     out = capsys.readouterr()
     return code, out.out
@@ -81,7 +85,9 @@ def test_the_right_option_as_the_only_longest_in_over_35_percent_fails(
         questions[n] = _question(n, options, n % 4)
     code, out = _check(tmp_path, questions, capsys)
     assert code == 1
-    assert "quiz: the right option is the only longest in 4 of 10 questions (en, 40%); the limit is 35%" in out
+    assert (
+        "quiz: the right option is the only longest in 4 of 10 questions (en, 40%); the limit is 35%" in out
+    )
     assert "(ru, 40%)" in out
     assert "right option the only longest: en 40% (4), ru 40% (4)" in out
 
@@ -104,6 +110,7 @@ def test_only_longest_is_checked_in_each_language(tmp_path: Path, capsys: pytest
 def test_a_tie_for_longest_is_not_a_cue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     questions = [_question(n, ["long option", "long choice", "short", "tiny"], n % 2) for n in range(4)]
     code, out = _check(tmp_path, questions, capsys)
+    assert code == 0, out
     assert "right option the only longest: en 0% (0), ru 0% (0)" in out
 
 
@@ -183,7 +190,9 @@ def test_positions_of_questions_with_fewer_options_are_expected_where_they_can_b
     for n, question in enumerate(four):
         question["id"] = f"f{n}"
     code, out = _check(tmp_path, two + four, capsys)
-    assert code == 0, out  # 7, 7, 2, 2: what random placement gives for ten 2-option and eight 4-option questions
+    assert code == 0, (
+        out
+    )  # 7, 7, 2, 2: what random placement gives for ten 2-option and eight 4-option questions
 
 
 def test_chi_square_p_values() -> None:

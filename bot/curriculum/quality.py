@@ -30,13 +30,17 @@ from bot.curriculum.models import LOCALES, Question, Track
 ONLY_LONGEST_MAX = 0.35
 POSITIONS_P_MIN = 0.001
 
-_HTML_TAGS = (
-    "a|b|i|u|s|em|strong|ins|del|strike|code|pre|br|p|span|div|ul|ol|li|blockquote|sub|sup|tg-spoiler|tg-emoji"
-)
+_HTML_TAGS = "a|b|i|u|s|em|strong|ins|del|strike|code|pre|br|p|span|div|ul|ol|li|blockquote|sub|sup|tg-spoiler|tg-emoji"
 _FORMATTING = (
     ("a backtick (code formatting)", re.compile(r"`")),
-    ("Markdown emphasis with *", re.compile(r"(?<![\w*])\*{1,2}(?=[^\s*])[^*\n]+?(?<=[^\s*])\*{1,2}(?![\w*])")),
-    ("Markdown emphasis with _", re.compile(r"(?<![\w_])_{1,2}(?=[^\s_])[^_\n]*\s[^_\n]*?(?<=[^\s_])_{1,2}(?![\w_])")),
+    (
+        "Markdown emphasis with *",
+        re.compile(r"(?<![\w*])\*{1,2}(?=[^\s*])[^*\n]+?(?<=[^\s*])\*{1,2}(?![\w*])"),
+    ),
+    (
+        "Markdown emphasis with _",
+        re.compile(r"(?<![\w_])_{1,2}(?=[^\s_])[^_\n]*\s[^_\n]*?(?<=[^\s_])_{1,2}(?![\w_])"),
+    ),
     ("a Markdown link", re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")),
     ("an HTML tag", re.compile(rf"</?(?:{_HTML_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)),
 )

@@ -34,20 +34,27 @@ def _when(learner: Learner, moment: datetime | None) -> str | None:
 
 
 async def send_question(
-    bot: Bot, session: AsyncSession, learner: Learner, item: quiz.QuizItem, clock: Clock
+    bot: Bot,
+    session: AsyncSession,
+    learner: Learner,
+    item: quiz.QuizItem,
+    clock: Clock,
+    round_started_at: datetime | None = None,
 ) -> None:
-    question, options, explanation = coach.question_text(item, learner.language)
+    """Send a question as a quiz poll with its options in a new order; `round_started_at` continues a round."""
+    order = quiz.shuffled_order(item.question)
+    question, options, explanation = coach.question_text(item, learner.language, order)
     message = await bot.send_poll(
         chat_id=learner.id,
         question=question,
         options=list[InputPollOption | str](options),
         type="quiz",
-        correct_option_ids=[item.question.correct],
+        correct_option_ids=[order.index(item.question.correct)],
         explanation=explanation,
         is_anonymous=False,
     )
     assert message.poll is not None
-    await quiz.record_sent(session, message.poll.id, learner.id, item, clock())
+    await quiz.record_sent(session, message.poll.id, learner.id, item, clock(), order, round_started_at)
 
 
 def find_topic(catalog: Catalog, track_id: str, text: str) -> TopicRef | None:
@@ -164,9 +171,12 @@ async def poll_answer(
         return  # a repeated delivery or a retracted vote
     metrics.quiz_answers.labels(str(result.correct).lower()).inc()
     if result.item is not None:
-        await send_question(bot, session, learner, result.item, clock)
+        await send_question(bot, session, learner, result.item, clock, result.round_started_at)
         return
-    screen = coach.session_done(result.answered_today, result.correct_today)
+    assert result.outcome is not None
+    screen = coach.round_done(
+        result.outcome, learner.language, _when(learner, result.outcome.outlook.next_at)
+    )
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
 
 

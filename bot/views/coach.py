@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.callbacks import MenuCb, QuizCb, ReminderCb
+from bot.callbacks import MenuCb, QuizCb, ReminderCb, TopicCb
 from bot.callbacks import Screen as Nav
 from bot.services.activity import Streak, Week
 from bot.services.progress import TopicState, TrackProgress
-from bot.services.quiz import QuizItem, QuizStats
+from bot.services.quiz import QuizItem, QuizStats, RoundOutcome
 from bot.views.format import esc
 from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
@@ -127,11 +127,13 @@ def quiz_stats_lines(stats: QuizStats, module_titles: dict[str, str]) -> list[st
     return lines
 
 
-def question_text(item: QuizItem, locale: str) -> tuple[str, list[str], str]:
-    """The poll's question, options and explanation in the learner's language."""
+def question_text(item: QuizItem, locale: str, order: list[int] | None = None) -> tuple[str, list[str], str]:
+    """The poll's question, options (in the shown `order`, see `quiz.shuffled_order`) and explanation in the
+    learner's language."""
+    options = item.question.options(locale)
     return (
         item.question.question.get(locale),
-        item.question.options(locale),
+        options if order is None else [options[index] for index in order],
         item.question.explanation.get(locale),
     )
 
@@ -151,11 +153,60 @@ def cap_reached() -> Screen:
     )
 
 
-def session_done(answered: int, correct: int) -> Screen:
-    return Screen(
-        _("✅ Done for now: {correct} of {answered} right today.").format(correct=correct, answered=answered),
-        back_to_menu().as_markup(),
-    )
+REREAD_BUTTONS = 3  # at most this many topics offered for re-reading after a bad round
+BUTTON_TITLE = 48
+
+
+def round_done(outcome: RoundOutcome, locale: str, next_text: str | None) -> Screen:
+    """The end of a round: after a bad one (most answers wrong) kind words and the topics to re-read; after a
+    good one what is left and when the next review comes (`next_text`: the learner's local time of it)."""
+    score = ngettext(
+        "{correct} of {n} answer right this round.",
+        "{correct} of {n} answers right this round.",
+        outcome.answered,
+    ).format(correct=outcome.correct, n=outcome.answered)
+    kb = Keyboard()
+    if outcome.bad:
+        lines = [
+            "📖 " + score,
+            ngettext(
+                "That's normal while a topic is fresh. Re-read it and the next round will go better: "
+                "the questions you missed come back tomorrow.",
+                "That's normal while topics are fresh. Re-read them and the next round will go better: "
+                "the questions you missed come back tomorrow.",
+                max(1, len(outcome.to_reread)),
+            ),
+        ]
+        for ref in outcome.to_reread[:REREAD_BUTTONS]:
+            title = ref.topic.title.get(locale)
+            title = title if len(title) <= BUTTON_TITLE else title[: BUTTON_TITLE - 1] + "…"
+            kb.button(
+                text=_("📖 {topic}").format(topic=title),
+                callback_data=TopicCb(track=ref.track.id, topic=ref.topic.id),
+            )
+    else:
+        lines = [("✅ " if outcome.correct > outcome.answered - outcome.correct else "") + score]
+        outlook = outcome.outlook
+        if outlook.due_today:
+            lines.append(
+                ngettext(
+                    "{n} more review is due today.", "{n} more reviews are due today.", outlook.due_today
+                ).format(n=outlook.due_today)
+            )
+            kb.button(text=_("🧠 Review ({n})").format(n=outlook.due_today), callback_data=QuizCb())
+        elif next_text is not None:
+            lines.append(_("The next review is due {when}.").format(when=next_text))
+        if outlook.waiting:
+            lines.append(
+                ngettext(
+                    "{n} more waits for the next days: today's limit is reached.",
+                    "{n} more wait for the next days: today's limit is reached.",
+                    outlook.waiting,
+                ).format(n=outlook.waiting)
+            )
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(1)
+    return Screen("\n".join(lines), kb.as_markup())
 
 
 def no_quiz_for_topic() -> str:
