@@ -169,12 +169,14 @@ def round_done(outcome: RoundOutcome, locale: str, next_text: str | None) -> Scr
     if outcome.bad:
         lines = [
             "📖 " + score,
-            ngettext(
+            _(
                 "That's normal while a topic is fresh. Re-read it and the next round will go better: "
-                "the questions you missed come back tomorrow.",
+                "the questions you missed come back tomorrow."
+            )
+            if len(outcome.to_reread) <= 1
+            else _(
                 "That's normal while topics are fresh. Re-read them and the next round will go better: "
-                "the questions you missed come back tomorrow.",
-                max(1, len(outcome.to_reread)),
+                "the questions you missed come back tomorrow."
             ),
         ]
         for ref in outcome.to_reread[:REREAD_BUTTONS]:
