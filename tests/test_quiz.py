@@ -13,7 +13,7 @@ from bot.callbacks import MarkCb, QuizCb
 from bot.scheduler import CoachLoop
 from bot.services import quiz
 from db.models import QuizCard, QuizReview
-from tests.harness import Chat_, FakeClock
+from tests.harness import Chat_, FakeClock, shown_right
 
 
 async def _cards(sessionmaker: async_sessionmaker[AsyncSession], learner_id: int) -> dict[str, QuizCard]:
@@ -42,7 +42,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     assert poll.type == "quiz" and poll.is_anonymous is False
     assert poll.question == "What is the time complexity of binary search?"
     assert sorted(map(str, poll.options)) == ["O(1)", "O(log n)", "O(n log n)", "O(n)"]  # shuffled
-    assert poll.options[poll.correct_option_ids[0]] == "O(log n)"
+    assert poll.options[shown_right(poll)] == "O(log n)"
     assert poll.explanation == "Each step halves the range."
 
     answered_at = clock.now
@@ -71,7 +71,7 @@ async def test_a_quick_right_answer_is_easy_and_a_repeated_answer_changes_nothin
     await chat.onboard(zone="UTC")
     await chat.press_data(QuizCb(track="demo", topic="big-o").pack())  # practise now
     clock.advance(seconds=4)
-    right = chat.polls()[-1].correct_option_ids[0]
+    right = shown_right(chat.polls()[-1])
     await chat.answer_poll(right)
     await chat.answer_poll(right, poll_id=chat.poll_ids[0])  # the same poll_answer delivered again
     async with sessionmaker() as session:
@@ -170,17 +170,19 @@ async def test_options_come_in_a_new_order_on_every_send_and_answers_are_rated_b
     for _ in range(20):  # «Practise now» twenty times: twenty polls of the same question
         await chat.press_data(QuizCb(track="demo", topic="big-o").pack())
     polls = chat.polls()
-    assert len(polls) == 20 and {p.question for p in polls} == {"What is the time complexity of binary search?"}
+    assert len(polls) == 20 and {p.question for p in polls} == {
+        "What is the time complexity of binary search?"
+    }
     assert len({tuple(map(str, p.options)) for p in polls}) > 1  # different orders
-    assert all(p.options[p.correct_option_ids[0]] == "O(log n)" for p in polls)  # the key follows its option
+    assert all(p.options[shown_right(p)] == "O(log n)" for p in polls)  # the key follows its option
     assert all(p.explanation == "Each step halves the range." for p in polls)
 
     # The file's key is at position 2 ("O(log n)" is options_en[1]); answer polls that showed it elsewhere.
-    moved = [i for i, p in enumerate(polls) if p.correct_option_ids != [1]]
+    moved = [i for i, p in enumerate(polls) if shown_right(p) != 1]
     assert len(moved) >= 2
     right, wrong = moved[0], moved[1]
     clock.advance(seconds=30)
-    await chat.answer_poll(polls[right].correct_option_ids[0], poll_id=chat.poll_ids[right])  # shown right: Good
+    await chat.answer_poll(shown_right(polls[right]), poll_id=chat.poll_ids[right])  # Good
     clock.advance(seconds=30)
     await chat.answer_poll(1, poll_id=chat.poll_ids[wrong])  # the file's key position, showing another option
     async with sessionmaker() as session:
@@ -217,7 +219,9 @@ async def test_a_bad_round_offers_the_topic_again_kindly(chat: Chat_, clock: Fak
     assert "That's normal while a topic is fresh. Re-read it" in text
     assert chat.buttons() == ["📖 Complexity: Big-O", "🏠 Menu"]
     await chat.press("📖 Complexity: Big-O")
-    assert "Complexity: Big-O" in chat.text and "✅ Done" not in chat.buttons()  # the topic card, already done
+    assert (
+        "Complexity: Big-O" in chat.text and "✅ Done" not in chat.buttons()
+    )  # the topic card, already done
 
 
 async def test_a_good_round_says_what_is_left_and_when(chat: Chat_, clock: FakeClock) -> None:
