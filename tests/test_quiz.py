@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from aiogram.methods import SendMessage, SendPoll
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import MarkCb, QuizCb
+from bot.curriculum.catalog import Catalog
 from bot.scheduler import CoachLoop
 from bot.services import quiz
 from db.models import QuizCard, QuizReview
@@ -265,3 +267,64 @@ async def test_the_end_of_a_bad_round_in_russian(chat: Chat_, clock: FakeClock) 
     await chat.answer_wrong()
     assert chat.text.startswith("📖 Верно 0 из 2 в этом раунде.")
     assert chat.buttons()[0] == "📖 Оценка сложности: Big-O"
+
+
+async def test_review_outlook_counts_the_learner_s_day_within_the_cap(
+    chat: Chat_, clock: FakeClock, catalog: Catalog, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from db.repositories import quiz as quiz_repo
+
+    await chat.onboard(zone="UTC")
+    now = clock.now  # 09:00 UTC
+    zone = ZoneInfo("UTC")
+    async with sessionmaker() as session:
+        ref = catalog.topic("demo", "big-o")
+        assert ref is not None
+        rows = [quiz.new_card_values(q, now) for q in ref.topic.quiz]
+        rows[0]["due"], rows[1]["due"] = now - timedelta(hours=1), now + timedelta(hours=2)  # both due today
+        await quiz_repo.add_cards(session, chat.user.id, "demo", "big-o", rows)
+        await session.commit()
+
+        outlook = await quiz.review_outlook(session, catalog, chat.user.id, zone, 10, now)
+        assert outlook == quiz.ReviewOutlook(due_today=2, waiting=0, next_at=now)
+
+        outlook = await quiz.review_outlook(
+            session, catalog, chat.user.id, zone, 0, now
+        )  # the cap is reached
+        tomorrow = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+        assert outlook == quiz.ReviewOutlook(due_today=0, waiting=2, next_at=tomorrow)
+
+        later = now + timedelta(days=3)
+        for card in await quiz_repo.cards(session, chat.user.id):
+            card.due = later
+        await session.commit()
+        outlook = await quiz.review_outlook(session, catalog, chat.user.id, zone, 10, now)
+        assert outlook == quiz.ReviewOutlook(due_today=0, waiting=0, next_at=later)
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
+    from bot.app import create_i18n
+    from bot.views import coach as coach_views
+
+    ref = catalog.topic("demo", "big-o")
+    assert ref is not None
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale(locale):
+        outlook = quiz.ReviewOutlook(due_today=3, waiting=0, next_at=None)
+        screen = coach_views.round_done(quiz.RoundOutcome(2, 2, [], outlook), locale, "now")
+        assert screen.markup is not None
+        buttons = [b.text for row in screen.markup.inline_keyboard for b in row]
+        if locale == "en":
+            assert screen.text == "✅ 2 of 2 answers right this round.\n3 more reviews are due today."
+            assert buttons == ["🧠 Review (3)", "🏠 Menu"]
+        else:
+            assert screen.text == "✅ Верно 2 из 2 в этом раунде.\nНа сегодня осталось ещё 3 повторения."
+        # 2 of 4 is not a bad round, but not a tick either; 1 of 4 is
+        tie = coach_views.round_done(quiz.RoundOutcome(4, 2, [ref], outlook), locale, None)
+        assert not tie.text.startswith(("✅", "📖"))
+        bad = coach_views.round_done(quiz.RoundOutcome(4, 1, [ref, ref], outlook), locale, None)
+        assert bad.text.startswith("📖") and "✅" not in bad.text
+        assert bad.markup is not None and len(bad.markup.inline_keyboard) == 3  # two topics and Menu
