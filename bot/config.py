@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     web_host: str = Field(default="0.0.0.0", description="Web server address (webhook, /healthz, /metrics)")
     web_port: int = Field(default=8080, ge=0, le=65535, description="Web server port")
     webapp_url: str | None = Field(
-        default=None, description="Public HTTPS URL under which /app/ (the roadmap map, a Mini App) is reachable"
+        default=None,
+        description="Public HTTPS URL under which /app/ (the roadmap map, a Mini App) is reachable",
     )
     redis_url: str | None = Field(default=None, description="Redis for FSM state; memory when unset")
     log_format: str = Field(default="text", pattern="^(text|json)$", description="text or json log lines")

@@ -34,7 +34,9 @@ async def client(
         yield test_client
 
 
-def tma(bot: Bot, clock: FakeClock, user_id: int = 1001, age: timedelta = timedelta(0), **extra: str) -> dict[str, str]:
+def tma(
+    bot: Bot, clock: FakeClock, user_id: int = 1001, age: timedelta = timedelta(0), **extra: str
+) -> dict[str, str]:
     user = {"id": user_id, "first_name": "Ann", "language_code": "en"}
     return {"Authorization": "tma " + sign_init_data(bot.token, user, clock() - age, **extra)}
 
@@ -53,8 +55,13 @@ async def test_the_page_is_small_and_carries_no_build(client: Client) -> None:
 
 
 async def test_the_roadmap_shows_the_learners_own_statuses(
-    client: Client, chat: Chat_, make_chat: Callable[..., Chat_], bot: Bot, clock: FakeClock,
-    sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog,
+    client: Client,
+    chat: Chat_,
+    make_chat: Callable[..., Chat_],
+    bot: Bot,
+    clock: FakeClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: Catalog,
 ) -> None:
     await chat.onboard()
     other = make_chat(2002, "ru")
@@ -75,24 +82,32 @@ async def test_the_roadmap_shows_the_learners_own_statuses(
     status, theirs = await get(client, "/app/api/roadmap?track=demo", tma(bot, clock, 2002))
     assert status == 200 and theirs["lang"] == "ru"
     assert set(theirs["statuses"].values()) == {"not_started"}
-    assert "Демо-роадмап" == theirs["track"]["title"]
+    assert theirs["track"]["title"] == "Демо-роадмап"
 
 
 async def test_a_change_on_the_map_is_the_chats_change_and_back(
-    client: Client, chat: Chat_, make_chat: Callable[..., Chat_], bot: Bot, clock: FakeClock,
-    sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog,
+    client: Client,
+    chat: Chat_,
+    make_chat: Callable[..., Chat_],
+    bot: Bot,
+    clock: FakeClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: Catalog,
 ) -> None:
     await chat.onboard()
     other = make_chat(2002)
     await other.onboard()
     response = await client.post(
-        "/app/api/status", json={"track": "demo", "topic": "big-o", "part": "", "status": "done"},
+        "/app/api/status",
+        json={"track": "demo", "topic": "big-o", "part": "", "status": "done"},
         headers=tma(bot, clock),
     )
     assert response.status == 200
     card = await response.json()
     assert card["status"] == "done" and {a["status"] for a in card["parts"][0]["actions"]} == {
-        "in_progress", "skipped", "not_started"
+        "in_progress",
+        "skipped",
+        "not_started",
     }
     async with sessionmaker() as session:
         assert (await progress.module_states(session, catalog, 1001, "demo"))["big-o"] is Status.DONE
@@ -117,7 +132,8 @@ async def test_a_video_with_passes_has_the_chats_actions_per_pass(
     assert status == 200
     assert [p["part"] for p in card["parts"]] == ["watch", "active"]
     response = await client.post(
-        "/app/api/status", json={"track": "demo", "topic": "intro-video", "part": "watch", "status": "done"},
+        "/app/api/status",
+        json={"track": "demo", "topic": "intro-video", "part": "watch", "status": "done"},
         headers=tma(bot, clock),
     )
     card = await response.json()
@@ -144,8 +160,12 @@ async def test_a_video_with_passes_has_the_chats_actions_per_pass(
     ids=["missing", "other-scheme", "empty", "forged", "tampered", "signature-added", "expired", "future"],
 )
 async def test_missing_forged_tampered_or_expired_init_data_gets_401(
-    client: Client, chat: Chat_, bot: Bot, clock: FakeClock,
-    make_headers: Callable[[Bot, FakeClock], dict[str, str]], caplog: pytest.LogCaptureFixture,
+    client: Client,
+    chat: Chat_,
+    bot: Bot,
+    clock: FakeClock,
+    make_headers: Callable[[Bot, FakeClock], dict[str, str]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     await chat.onboard()
     caplog.set_level(logging.DEBUG)
@@ -153,7 +173,8 @@ async def test_missing_forged_tampered_or_expired_init_data_gets_401(
         response = await client.get(path, headers=make_headers(bot, clock))
         assert response.status == 401 and await response.json() == {"error": "unauthorized"}
     response = await client.post(
-        "/app/api/status", json={"track": "demo", "topic": "big-o", "status": "done"},
+        "/app/api/status",
+        json={"track": "demo", "topic": "big-o", "status": "done"},
         headers=make_headers(bot, clock),
     )
     assert response.status == 401

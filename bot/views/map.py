@@ -30,7 +30,13 @@ LINE = 17
 
 # Status value → the class the stylesheet colours, and the mark drawn in the node's badge.
 # "known" is drawn already so the map shows it the day the content marks a topic as known.
-CLASSES = {"done": "done", "in_progress": "studying", "known": "known", "skipped": "skipped", "not_started": "todo"}
+CLASSES = {
+    "done": "done",
+    "in_progress": "studying",
+    "known": "known",
+    "skipped": "skipped",
+    "not_started": "todo",
+}
 MARKS = {"done": "✓", "in_progress": "▶", "known": "★", "skipped": "»", "not_started": ""}
 LEGEND_ORDER = ("done", "in_progress", "known", "skipped", "not_started")
 
@@ -83,7 +89,9 @@ def _stages(track_map: TrackMap, catalog: Catalog) -> list[tuple[Stage | None, l
 def _module(parts: list[str], track_map: TrackMap, module: Module, locale: str, y: int) -> int:
     share = track_map.modules[module.id]
     parts.append(f'<g class="module" id="m-{_esc(module.id)}">')
-    parts.append(f'<text class="mtitle" x="4" y="{y + 14}">{_esc(_short(module.title.get(locale), 34))}</text>')
+    parts.append(
+        f'<text class="mtitle" x="4" y="{y + 14}">{_esc(_short(module.title.get(locale), 34))}</text>'
+    )
     parts.append(
         f'<text class="mshare" x="{WIDTH - 4}" y="{y + 14}" text-anchor="end">'
         f"{share.done}/{share.total} · {share.percent}%</text>"
@@ -112,7 +120,7 @@ def _topic(track_map: TrackMap, topic: Topic, locale: str, y: int) -> tuple[int,
     today = topic.id == track_map.today
     lines = textwrap.wrap(topic.title.get(locale), TITLE_CHARS, max_lines=2, placeholder="…") or [topic.id]
     top = 14 if today else 0
-    height = 12 + top + LINE * len(lines) + 6
+    height = top + LINE * len(lines) + 16  # 8 px above and below the title
     mid = y + height // 2
     classes = f"topic st-{status_class(value)}" + (" today" if today else "")
     label = f"{topic.title.get(locale)}: {status_label(value)}"
@@ -129,23 +137,32 @@ def _topic(track_map: TrackMap, topic: Topic, locale: str, y: int) -> tuple[int,
         )
     out.append(f'<circle class="badge" cx="{NODE_X + 18}" cy="{mid}" r="10"/>')
     if MARKS.get(value):
-        out.append(f'<text class="mark" x="{NODE_X + 18}" y="{mid + 4}" text-anchor="middle">{MARKS[value]}</text>')
+        out.append(
+            f'<text class="mark" x="{NODE_X + 18}" y="{mid + 4}" text-anchor="middle">{MARKS[value]}</text>'
+        )
     if today:
-        out.append(f'<text class="tag" x="{NODE_X + 36}" y="{y + 15}">{_esc(_("Today"))}</text>')
+        tag = _("Today")
+        out.append(f'<text class="tag" x="{NODE_X + 36}" y="{y + 17}">{_esc(tag)}</text>')
     for number, line in enumerate(lines):
-        out.append(f'<text class="ttitle" x="{NODE_X + 36}" y="{y + top + 18 + LINE * number}">{_esc(line)}</text>')
+        out.append(
+            f'<text class="ttitle" x="{NODE_X + 36}" y="{y + top + 21 + LINE * number}">{_esc(line)}</text>'
+        )
     out.append("</g>")
     return height, "".join(out)
 
 
-def roadmap_payload(track_map: TrackMap, catalog: Catalog, locale: str, current: str | None) -> dict[str, Any]:
+def roadmap_payload(
+    track_map: TrackMap, catalog: Catalog, locale: str, current: str | None
+) -> dict[str, Any]:
     """What the page shows above and in the map, in the learner's language."""
     track = track_map.track
     done = sum(1 for s in track_map.statuses.values() if s is Status.DONE)
     total = len(track_map.statuses)
     today_ref = catalog.topic(track.id, track_map.today) if track_map.today else None
     if track_map.finish is not None:
-        finish = _("Your plan finishes on {date}").format(date=format_date(track_map.finish, "long", locale=locale))
+        finish = _("Your plan finishes on {date}").format(
+            date=format_date(track_map.finish, "long", locale=locale)
+        )
     elif today_ref is None:
         finish = _("You have gone through the whole track 🎉")
     else:
@@ -156,15 +173,22 @@ def roadmap_payload(track_map: TrackMap, catalog: Catalog, locale: str, current:
             {"id": t.id, "title": t.title.get(locale), "current": t.id == current} for t in catalog.tracks
         ],
         "summary": ngettext(
-            "{percent}% done · {done} of {total} topic", "{percent}% done · {done} of {total} topics", total
+            "{done} of {total} topic done · {percent}%", "{done} of {total} topics done · {percent}%", total
         ).format(percent=track_map.percent, done=done, total=total),
         "finish": track_map.finish.isoformat() if track_map.finish else None,
         "finish_text": finish,
         "today": track_map.today,
-        "today_text": _("Today: {topic}").format(topic=today_ref.topic.title.get(locale)) if today_ref else None,
+        "today_text": _("Today: {topic}").format(topic=today_ref.topic.title.get(locale))
+        if today_ref
+        else None,
         "statuses": {topic_id: str(status) for topic_id, status in track_map.statuses.items()},
         "legend": [
-            {"status": value, "class": status_class(value), "mark": MARKS[value], "label": status_label(value)}
+            {
+                "status": value,
+                "class": status_class(value),
+                "mark": MARKS[value],
+                "label": status_label(value),
+            }
             for value in LEGEND_ORDER
             if value in Status._value2member_map_
         ],
@@ -205,13 +229,24 @@ def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
     else:
         current = state.parts[""]
         marks = (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED, Status.NOT_STARTED)
-        parts = [{"part": "", "title": "", "status": str(current), "class": status_class(current),
-                  "actions": _actions(current, marks)}]
+        parts = [
+            {
+                "part": "",
+                "title": "",
+                "status": str(current),
+                "class": status_class(current),
+                "actions": _actions(current, marks),
+            }
+        ]
     resources = []
     for resource in topic.resources:
         length = ", " + _("{n} min").format(n=resource.minutes) if resource.minutes else ""
         resources.append(
-            {"title": resource.title.get(locale), "url": str(resource.url), "kind": _kind(str(resource.kind)) + length}
+            {
+                "title": resource.title.get(locale),
+                "url": str(resource.url),
+                "kind": _kind(str(resource.kind)) + length,
+            }
         )
     return {
         "track": ref.track.id,

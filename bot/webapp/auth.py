@@ -42,7 +42,11 @@ def learner_from(authorization: str | None, token: str, now: datetime) -> WebApp
 
 def sign_init_data(token: str, user: dict[str, object], auth_date: datetime, **fields: str) -> str:
     """Init data as Telegram would sign it for this bot: for the console demo's link and for tests."""
-    data = {"user": json.dumps(user, separators=(",", ":")), "auth_date": str(int(auth_date.timestamp())), **fields}
+    data = {
+        "user": json.dumps(user, separators=(",", ":")),
+        "auth_date": str(int(auth_date.timestamp())),
+        **fields,
+    }
     check_string = "\n".join(f"{key}={value}" for key, value in sorted(data.items()))
     secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
     data["hash"] = hmac.new(secret, check_string.encode(), hashlib.sha256).hexdigest()

@@ -109,7 +109,9 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
         except (ValueError, KeyError, TypeError):
             return json_error(400, "bad_request")
         try:
-            state = await progress.mark(session, catalog, learner.id, track_id, topic_id, part, chosen, clock())
+            state = await progress.mark(
+                session, catalog, learner.id, track_id, topic_id, part, chosen, clock()
+            )
         except progress.UnknownTopic:
             return json_error(404, "unknown_topic")
         return web.json_response(views.card_payload(state, learner.language))
