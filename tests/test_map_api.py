@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+import aiohttp
 import pytest
 from aiogram import Bot, Dispatcher
 from aiohttp import web as aiohttp_web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.app import prepare
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
+from bot.demo.console import ConsoleChat, serve_map
 from bot.metrics import Metrics
 from bot.services import progress
 from bot.web import create_web_app
@@ -207,3 +213,27 @@ async def test_unknown_ids_and_strangers(client: Client, chat: Chat_, bot: Bot, 
     ):
         response = await client.post("/app/api/status", json=body, headers=tma(bot, clock))
         assert response.status in (400, 404)
+
+
+async def test_the_console_demo_prints_a_working_map_url(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/demo.db", web_port=0)
+    runtime = await prepare(settings)
+    out = io.StringIO()
+    chat = ConsoleChat(runtime, out=out)
+    runner, url = await serve_map(chat)
+    try:
+        for line in ("/start", "2", "1", "3", "3", "1"):  # English, the MLE roadmap, hours, time, zone
+            await chat.send_line(line)
+        init_data = unquote(urlsplit(url).fragment.removeprefix("tgWebAppData="))
+        async with aiohttp.ClientSession() as http:
+            async with http.get(url) as page:
+                assert page.status == 200 and "MAP_WORDS" in await page.text()
+            api = url.split("#")[0] + "api/roadmap"
+            async with http.get(api, headers={"Authorization": "tma " + init_data}) as response:
+                assert response.status == 200
+                assert (await response.json())["track"]["id"] == "mle"
+            async with http.get(api, headers={"Authorization": "tma " + init_data + "0"}) as response:
+                assert response.status == 401
+    finally:
+        await runner.cleanup()
+        await runtime.close()
