@@ -85,7 +85,7 @@
       legend.textContent = "";
       data.legend.forEach(function (item) { legend.appendChild(chip(item["class"], item.mark, item.label)); });
       $("map").innerHTML = data.svg;  // built and escaped on the server
-      $("head").hidden = false;
+      $("head").hidden = cardOpen;  // redrawn behind an open card after a mark
       $("note").hidden = true;
       var target = scrollTo === "module" && focusModule ? document.getElementById("m-" + focusModule)
         : scrollTo === "today" && data.today ? document.querySelector('[data-topic="' + data.today + '"]') : null;
