@@ -32,7 +32,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     assert all(c.due == clock.now + timedelta(days=1) for c in cards.values())
 
     await chat.send("/quiz")
-    assert "Nothing to review right now. The next review is due 03.03 09:00." in chat.text
+    assert "Nothing to review right now. The next review is due March 3, 9:00 AM." in chat.text
     assert not chat.polls()
 
     clock.advance(days=1)
@@ -86,7 +86,7 @@ async def test_practise_now_on_a_finished_topic_and_by_command(chat: Chat_) -> N
     await chat.press("Practise now")
     assert chat.polls()[-1].question == "What is the time complexity of binary search?"
     await chat.send("/quiz transformers")
-    assert "I can't find the topic «transformers»" in chat.text
+    assert "I can't find the topic “transformers”" in chat.text
     await chat.send("/quiz sorting")
     assert "This topic has no quiz questions." in chat.text
     await chat.send("/quiz Complexity")  # a part of the title works too

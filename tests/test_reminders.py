@@ -193,7 +193,7 @@ async def test_pause_and_resume(chat: Chat_, coach: CoachLoop, clock: FakeClock)
     clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     assert await coach.tick() == 0
     await chat.send("/resume")
-    assert "every day at 09:00" in chat.text
+    assert "every day at 9:00 AM" in chat.text
     clock.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     assert await coach.tick() == 1
 

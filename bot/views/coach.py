@@ -164,5 +164,5 @@ def no_quiz_for_topic() -> str:
 
 def unknown_topic(text: str) -> str:
     return _(
-        "I can't find the topic «{topic}» in your track. Open it from the roadmap and tap «Practise now»."
+        "I can't find the topic “{topic}” in your track. Open it from the roadmap and tap “Practise now”."
     ).format(topic=esc(text[:64]))

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TypeVar
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import ChooseTrackCb, Flow, MarkCb, MenuCb, ModuleCb, PageCb, QuizCb, TopicCb, TrackCb
+from bot.callbacks import (
+    ChooseTrackCb,
+    Flow,
+    MarkCb,
+    MenuCb,
+    ModuleCb,
+    PageCb,
+    QuizCb,
+    TopicCb,
+    TrackCb,
+    UnfollowCb,
+)
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Module, Page, Track
@@ -17,11 +29,28 @@ from bot.views.profile import track_line
 from bot.views.screen import Screen
 from db.models import Status
 
-PAGE_SIZE = 8
+T = TypeVar("T")
+
+PAGE_SIZE = 8  # at most this many items a page; the pages of a list are balanced (9 items: 5 + 4, not 8 + 1)
 
 
 def page_count(items: int) -> int:
     return max(1, -(-items // PAGE_SIZE))
+
+
+def page_size(items: int) -> int:
+    """Items on a full page: a list split evenly over as few pages as PAGE_SIZE allows."""
+    return max(1, -(-items // page_count(items)))
+
+
+def page_of(index: int, items: int) -> int:
+    """The page the item at `index` is on."""
+    return index // page_size(items)
+
+
+def page_items(items: list[T], page: int) -> list[T]:
+    size = page_size(len(items))
+    return items[page * size : (page + 1) * size]
 
 
 def clamp_page(page: int, items: int) -> int:
@@ -30,16 +59,16 @@ def clamp_page(page: int, items: int) -> int:
 
 
 def _pager(kb: Keyboard, page: int, items: int, **fields: str) -> int:
-    """Adds a ◀ n/N ▶ row when the list has more than one page; returns how many buttons it added."""
+    """Adds a row of labelled page buttons when the list has more than one page; returns how many it added."""
     pages = page_count(items)
     if pages == 1:
         return 0
     added = 0
     if page > 0:
-        kb.button(text="◀️", callback_data=_page_cb(fields, page - 1))
+        kb.button(text=_("⬅️ Previous page"), callback_data=_page_cb(fields, page - 1))
         added += 1
     if page < pages - 1:
-        kb.button(text="▶️", callback_data=_page_cb(fields, page + 1))
+        kb.button(text=_("Next page ➡️"), callback_data=_page_cb(fields, page + 1))
         added += 1
     return added
 
@@ -63,7 +92,9 @@ def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: 
     return Screen("\n".join(lines).strip(), kb.as_markup())
 
 
-def track_screen(track: Track, locale: str, states: dict[str, Status], page: int, is_current: bool) -> Screen:
+def track_screen(
+    track: Track, locale: str, states: dict[str, Status], page: int, is_current: bool, is_followed: bool = False
+) -> Screen:
     page = clamp_page(page, len(track.modules))
     lines = [f"<b>{esc(track.title.get(locale))}</b>"]
     if track.description:
@@ -78,7 +109,7 @@ def track_screen(track: Track, locale: str, states: dict[str, Status], page: int
     lines.append("")
     lines.append(_("Modules:"))
     kb = Keyboard()
-    shown = track.modules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = page_items(track.modules, page)
     for module in shown:
         done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
         kb.button(
@@ -100,6 +131,9 @@ def track_screen(track: Track, locale: str, states: dict[str, Status], page: int
             callback_data=ChooseTrackCb(track=track.id, flow=Flow.SETTINGS),
         )
         widths.append(1)
+    if is_followed and not is_current:
+        kb.button(text=_("✖️ Stop following this track"), callback_data=UnfollowCb(track=track.id))
+        widths.append(1)
     kb.button(text=_("🧭 All tracks"), callback_data=MenuCb(screen=Nav.TRACKS))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     widths.append(2)
@@ -119,7 +153,7 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
     if module.summary:
         lines.insert(1, esc(module.summary.get(locale)))
     kb = Keyboard()
-    shown = module.topics[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = page_items(module.topics, page)
     for topic in shown:
         icon = STATUS_ICONS[states.get(topic.id, Status.NOT_STARTED)]
         kb.button(
@@ -131,14 +165,21 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
         widths.append(added)
         lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=page_count(len(module.topics))))
     module_index = track.modules.index(module)
-    kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id, page=module_index // PAGE_SIZE))
+    back_page = page_of(module_index, len(track.modules))
+    kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id, page=back_page))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     widths.append(2)
     kb.adjust(*widths)
     return Screen("\n".join(lines), kb.as_markup())
 
 
-_MARKS = (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED, Status.NOT_STARTED)
+# What a part can be marked next, from what it is now: a finished topic offers only to reset it.
+_NEXT_MARKS = {
+    Status.NOT_STARTED: (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED),
+    Status.IN_PROGRESS: (Status.DONE, Status.SKIPPED, Status.NOT_STARTED),
+    Status.DONE: (Status.NOT_STARTED,),
+    Status.SKIPPED: (Status.IN_PROGRESS, Status.DONE, Status.NOT_STARTED),
+}
 
 
 def _mark_label(status: Status) -> str:
@@ -169,6 +210,13 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
                 f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a>'
                 f" ({_kind(resource.kind)}{length})"
             )
+    if topic.passes:
+        lines += ["", _("<b>Passes</b>")]
+        for passage in topic.passes:
+            current = state.parts[passage.id]
+            lines.append(
+                f"{STATUS_ICONS[current]} {esc(passage.title.get(locale))} — {status_name(current)}"
+            )
     if topic.checklist:
         lines += ["", _("<b>Checklist</b>")]
         lines.extend(f"☐ {esc(item.get(locale))}" for item in topic.checklist)
@@ -180,20 +228,16 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     kb = Keyboard()
     widths: list[int] = []
     if topic.passes:
-        for passage in topic.passes:
-            current = state.parts[passage.id]
-            label = f"{STATUS_ICONS[current]} {passage.title.get(locale)}"
-            kb.button(text=label, callback_data=TopicCb(track=ref.track.id, topic=topic.id))
-            for status in (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED):
-                if status is not current:
-                    kb.button(
-                        text=_mark_label(status),
-                        callback_data=_mark(ref.track.id, topic.id, passage.id, status),
-                    )
-            widths += [1, 2]
+        for number, passage in enumerate(topic.passes, start=1):
+            marks = [s for s in _NEXT_MARKS[state.parts[passage.id]] if s is not Status.SKIPPED]
+            for status in marks:
+                kb.button(
+                    text=_("{mark} · pass {n}").format(mark=_mark_label(status), n=number),
+                    callback_data=_mark(ref.track.id, topic.id, passage.id, status),
+                )
+            widths.append(len(marks))
     else:
-        current = state.parts[""]
-        marks = [s for s in _MARKS if s is not current]
+        marks = list(_NEXT_MARKS[state.parts[""]])
         for status in marks:
             kb.button(text=_mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
         widths.append(len(marks))
@@ -203,7 +247,9 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     topic_index = ref.module.topics.index(topic)
     kb.button(
         text=_("⬅️ Back"),
-        callback_data=ModuleCb(track=ref.track.id, module=ref.module.id, page=topic_index // PAGE_SIZE),
+        callback_data=ModuleCb(
+            track=ref.track.id, module=ref.module.id, page=page_of(topic_index, len(ref.module.topics))
+        ),
     )
     kb.button(text=_("➡️ Next step"), callback_data=MenuCb(screen=Nav.NEXT))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
