@@ -146,7 +146,7 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
     await chat.answer_poll(1)
     await chat.send("/progress")
     text = chat.latest("Progress:")
-    assert "🔥 Streak: 2 days in a row (best: 2)." in text
+    assert "🔥 Streak: 2 days in a row." in text
     assert "Quiz accuracy, Computer science base: 100%, answers: 1" in text
     assert "Reviews due: 1 today" in text and "Estimated recall:" in text
     photo = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1]

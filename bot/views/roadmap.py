@@ -6,6 +6,7 @@ from collections.abc import Collection
 from typing import TypeVar
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import (
     ChooseTrackCb,
@@ -148,7 +149,9 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
     done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
     lines = [
         f"<b>{esc(module.title.get(locale))}</b>",
-        _("{done} of {total} topics done").format(done=done, total=len(module.topics)),
+        ngettext(
+            "{done} of {total} topic done", "{done} of {total} topics done", len(module.topics)
+        ).format(done=done, total=len(module.topics)),
     ]
     if module.summary:
         lines.insert(1, esc(module.summary.get(locale)))
@@ -206,9 +209,12 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
         lines += ["", _("<b>Resources</b>")]
         for resource in topic.resources:
             length = ", " + _("{n} min").format(n=resource.minutes) if resource.minutes else ""
+            kind = _kind(resource.kind)
+            if resource.language != locale:
+                kind = _("{kind} in English").format(kind=kind) if resource.language == "en" else kind
             lines.append(
                 f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a>'
-                f" ({_kind(resource.kind)}{length})"
+                f" ({kind}{length})"
             )
     if topic.passes:
         lines += ["", _("<b>Passes</b>")]
