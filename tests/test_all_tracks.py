@@ -43,7 +43,7 @@ async def test_onboard_and_browse_every_track(
     await chat.press("🗺")
     for index, module in enumerate(track.modules):
         if index and page_of(index, len(track.modules)) != page_of(index - 1, len(track.modules)):
-            await chat.press("Next page")  # the next page of modules
+            await chat.press("➡️")  # the next page of modules
         await chat.press(module.title.get(language)[:20])
         assert module.title.get(language)[:20] in chat.text
         await chat.press("⬅️")  # back to the page this module is on

@@ -272,6 +272,6 @@ async def test_the_weekly_summary_comes_on_sunday_evening_with_a_chart(
     photos = [m for m in chat.session.requests if isinstance(m, SendPhoto)]
     assert len(photos) == 1
     caption = photos[0].caption or ""
-    assert "Your week" in caption and "1 topic or pass finished" in caption
+    assert "Your week" in caption and "1 study step finished this week" in caption
     await coach.tick()
     assert len([m for m in chat.session.requests if isinstance(m, SendPhoto)]) == 1

@@ -101,10 +101,10 @@ def weekly_caption(progress: TrackProgress | None, week: Week, streak: Streak, l
     if week.answers:
         lines.append(
             ngettext(
-                "🧠 {n} quiz answer, {percent}% of them right",
-                "🧠 {n} quiz answers, {percent}% of them right",
+                "🧠 {n} quiz answer this week, {right} of them right",
+                "🧠 {n} quiz answers this week, {right} of them right",
                 week.answers,
-            ).format(n=week.answers, percent=round(100 * week.correct / week.answers))
+            ).format(n=week.answers, right=week.correct)
         )
     lines.append(streak_line(streak))
     if progress is not None:
@@ -137,10 +137,10 @@ def quiz_stats_lines(stats: QuizStats, module_titles: dict[str, str]) -> list[st
         title = module_titles.get(module_id, module_id)
         lines.append(
             ngettext(
-                "Quizzes on “{module}”: {percent}% right of {n} answer",
-                "Quizzes on “{module}”: {percent}% right of {n} answers",
+                "Quizzes on “{module}”: {right} of {n} answer right ({percent}%)",
+                "Quizzes on “{module}”: {right} of {n} answers right ({percent}%)",
                 total,
-            ).format(module=esc(title), percent=round(100 * right / total), n=total)
+            ).format(module=esc(title), right=right, n=total, percent=round(100 * right / total))
         )
     return lines
 
