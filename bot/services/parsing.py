@@ -169,13 +169,24 @@ def parse_timezone(text: str) -> str:
     zone = ABBREVIATIONS.get(key) or _zone_index().get(key) or _offset_zone(key, text)
     if zone is not None:
         return zone
-    close = difflib.get_close_matches(key, list(_zone_index()), n=8, cutoff=0.7)
+    raise ParseError(text, "unknown", _closest_zones(key))
+
+
+def _closest_zones(key: str) -> tuple[str, ...]:
+    """Up to three zones whose names come closest to a typo, only those about as close as the best one."""
+    scored = []
+    for name, zone in _zone_index().items():
+        matcher = difflib.SequenceMatcher(None, key, name)
+        if matcher.real_quick_ratio() >= 0.7 and matcher.quick_ratio() >= 0.7:
+            scored.append((matcher.ratio(), zone))
+    scored.sort(key=lambda item: -item[0])
     suggestions: list[str] = []
-    for match in close:
-        candidate = _zone_index()[match]
-        if candidate not in suggestions:
-            suggestions.append(candidate)
-    raise ParseError(text, "unknown", tuple(suggestions[:3]))
+    for score, zone in scored:
+        if score < 0.7 or score < scored[0][0] - 0.05:
+            break
+        if zone not in suggestions:
+            suggestions.append(zone)
+    return tuple(suggestions[:3])
 
 
 def zone_label(zone: str | None, locale: str) -> str:
