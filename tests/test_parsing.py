@@ -28,7 +28,22 @@ def test_times_people_type(text: str, minute: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "24:00", "12:60", "noon", "13pm", "0pm", "١٢:٣٠", "٠٧:٣٠", "1:2:3", "🙂", "-5", "7:5", "12345", "25 часов"],
+    [
+        "",
+        "24:00",
+        "12:60",
+        "noon",
+        "13pm",
+        "0pm",
+        "١٢:٣٠",
+        "٠٧:٣٠",
+        "1:2:3",
+        "🙂",
+        "-5",
+        "7:5",
+        "12345",
+        "25 часов",
+    ],
 )
 def test_times_refused(text: str) -> None:
     with pytest.raises(ParseError):

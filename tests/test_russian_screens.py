@@ -86,7 +86,7 @@ async def russian_screens(
     texts: list[str] = []
     for method in session.requests:
         if isinstance(method, SendMessage | EditMessageText):
-            texts.append(method.text)
+            texts.append(method.text or "")
             markup = method.reply_markup
             if markup is not None and hasattr(markup, "inline_keyboard"):
                 texts.extend(b.text for row in markup.inline_keyboard for b in row)

@@ -48,6 +48,8 @@ from db.engine import create_sessionmaker
 from db.models import Learner
 
 DEMO_USER_ID = 1
+
+
 def __(text: str) -> str:
     """Marks one of the demo's own lines for `make locales`; `ConsoleChat.t` translates it when printed."""
     return text
@@ -86,7 +88,9 @@ class ConsoleChat:
         self.poll: Poll | None = None  # the quiz poll that typed numbers answer
         self.output_dir = output_dir or Path("demo-output")
         self._update_ids = itertools.count(1)
-        self._run = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")  # files of this run never overwrite older ones
+        self._run = datetime.now(UTC).strftime(
+            "%Y%m%d-%H%M%S"
+        )  # files of this run never overwrite older ones
         self.i18n = create_i18n(runtime.settings.default_locale)
         self.language = language_code if language_code in ("en", "ru") else "en"
         self._sessionmaker = create_sessionmaker(runtime.engine)
@@ -193,10 +197,10 @@ class ConsoleChat:
         # "#3" always presses button 3; a bare "3" does too, unless a question waits for a typed answer
         # (hours, time): then the number is the answer.
         pressed = number.removeprefix("#")
-        if pressed.isdigit() and 1 <= int(pressed) <= len(self.buttons):
-            if number.startswith("#") or not await self._typed_answer_expected():
-                await self.press(int(pressed))
-                return
+        is_button = pressed.isdigit() and 1 <= int(pressed) <= len(self.buttons)
+        if is_button and (number.startswith("#") or not await self._typed_answer_expected()):
+            await self.press(int(pressed))
+            return
         self.print(self.t(__("── you ──")) + f"\n{line}\n")
         message = Message(
             message_id=next(self._update_ids) + 1_000_000,
@@ -254,7 +258,9 @@ class ConsoleChat:
         await self._follow_language()
 
     async def _typed_answer_expected(self) -> bool:
-        context = self.runtime.dispatcher.fsm.get_context(self.bot, chat_id=self.user.id, user_id=self.user.id)
+        context = self.runtime.dispatcher.fsm.get_context(
+            self.bot, chat_id=self.user.id, user_id=self.user.id
+        )
         return await context.get_state() in TYPED_ANSWERS
 
     async def _follow_language(self) -> None:
@@ -267,8 +273,12 @@ class ConsoleChat:
     async def run(self, lines: AsyncIterator[str]) -> None:
         await self._follow_language()
         self.print(
-            self.t(__("MLE Coach demo: type /start. Type a button's number to press it "
-                "(or #number when a question waits for a typed number). Ctrl-D to quit."))
+            self.t(
+                __(
+                    "MLE Coach demo: type /start. Type a button's number to press it "
+                    "(or #number when a question waits for a typed number). Ctrl-D to quit."
+                )
+            )
             + "\n"
         )
         dispatcher = self.runtime.dispatcher

@@ -31,7 +31,9 @@ def streak_line(streak: Streak) -> str:
         n=streak.current
     )
     if streak.best > streak.current:
-        line += " " + ngettext("Your record: {n} day.", "Your record: {n} days.", streak.best).format(n=streak.best)
+        line += " " + ngettext("Your record: {n} day.", "Your record: {n} days.", streak.best).format(
+            n=streak.best
+        )
     return line
 
 

@@ -11,7 +11,6 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
 from bot.services.parsing import clock_label
-
 from db.models import Status
 
 BAR_WIDTH = 10

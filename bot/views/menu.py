@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
-from aiogram.types import InlineKeyboardMarkup
 from babel.support import LazyProxy
 
 from bot.callbacks import MenuCb

@@ -10,8 +10,8 @@ from bot.callbacks import AskCb, CapCb, ChooseTrackCb, Flow, HoursCb, LanguageCb
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
-from bot.services.profile import REVIEW_CAP_CHOICES
 from bot.services.parsing import zone_label
+from bot.services.profile import REVIEW_CAP_CHOICES
 from bot.views.format import clock, current_locale, esc, language_name, weeks_range
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
@@ -148,7 +148,9 @@ def ask_time(current: int | None, flow: Flow) -> Screen:
 def ask_zone(current: str | None, flow: Flow, suggestions: tuple[str, ...] = ()) -> Screen:
     locale = current_locale()
     kb = Keyboard()
-    zones = list(suggestions) + [z for z in COMMON_ZONES.get(locale, COMMON_ZONES["en"]) if z not in suggestions]
+    zones = list(suggestions) + [
+        z for z in COMMON_ZONES.get(locale, COMMON_ZONES["en"]) if z not in suggestions
+    ]
     for zone in zones:
         kb.button(
             text=_mark(zone == current) + zone_label(zone, locale), callback_data=ZoneCb(zone=zone, flow=flow)

@@ -94,7 +94,12 @@ def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: 
 
 
 def track_screen(
-    track: Track, locale: str, states: dict[str, Status], page: int, is_current: bool, is_followed: bool = False
+    track: Track,
+    locale: str,
+    states: dict[str, Status],
+    page: int,
+    is_current: bool,
+    is_followed: bool = False,
 ) -> Screen:
     page = clamp_page(page, len(track.modules))
     lines = [f"<b>{esc(track.title.get(locale))}</b>"]
@@ -149,9 +154,9 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
     done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
     lines = [
         f"<b>{esc(module.title.get(locale))}</b>",
-        ngettext(
-            "{done} of {total} topic done", "{done} of {total} topics done", len(module.topics)
-        ).format(done=done, total=len(module.topics)),
+        ngettext("{done} of {total} topic done", "{done} of {total} topics done", len(module.topics)).format(
+            done=done, total=len(module.topics)
+        ),
     ]
     if module.summary:
         lines.insert(1, esc(module.summary.get(locale)))
@@ -177,7 +182,7 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
 
 
 # What a part can be marked next, from what it is now: a finished topic offers only to reset it.
-_NEXT_MARKS = {
+_NEXT_MARKS: dict[Status, tuple[Status, ...]] = {
     Status.NOT_STARTED: (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED),
     Status.IN_PROGRESS: (Status.DONE, Status.SKIPPED, Status.NOT_STARTED),
     Status.DONE: (Status.NOT_STARTED,),
@@ -213,16 +218,13 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
             if resource.language != locale:
                 kind = _("{kind} in English").format(kind=kind) if resource.language == "en" else kind
             lines.append(
-                f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a>'
-                f" ({kind}{length})"
+                f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a> ({kind}{length})'
             )
     if topic.passes:
         lines += ["", _("<b>Passes</b>")]
         for passage in topic.passes:
             current = state.parts[passage.id]
-            lines.append(
-                f"{STATUS_ICONS[current]} {esc(passage.title.get(locale))} — {status_name(current)}"
-            )
+            lines.append(f"{STATUS_ICONS[current]} {esc(passage.title.get(locale))} — {status_name(current)}")
     if topic.checklist:
         lines += ["", _("<b>Checklist</b>")]
         lines.extend(f"☐ {esc(item.get(locale))}" for item in topic.checklist)
@@ -235,7 +237,7 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     widths: list[int] = []
     if topic.passes:
         for number, passage in enumerate(topic.passes, start=1):
-            marks = [s for s in _NEXT_MARKS[state.parts[passage.id]] if s is not Status.SKIPPED]
+            marks: list[Status] = [s for s in _NEXT_MARKS[state.parts[passage.id]] if s is not Status.SKIPPED]
             for status in marks:
                 kb.button(
                     text=_("{mark} · pass {n}").format(mark=_mark_label(status), n=number),
