@@ -359,3 +359,25 @@ async def test_the_memory_estimate_says_what_it_is(
     text = chat.latest("%")
     assert line in text and "Estimated recall" not in text and "Оценка запоминания" not in text
     assert isinstance(chat.session.requests[-1], SendMessage | object)
+
+
+@pytest.mark.parametrize(
+    ("language", "english", "russian"),
+    [("en", None, "(repository in Russian)"), ("ru", "(документация на английском)", None)],
+)
+def test_a_resource_in_the_other_language_says_so(
+    i18n_locale: Callable[[str], None], language: str, english: str | None, russian: str | None
+) -> None:
+    from bot.services.progress import TopicState
+    from db.models import Status
+
+    i18n_locale(language)
+    ref = next(r for r in CATALOG.plan("dmia") if any(x.language == "ru" for x in r.topic.resources))
+    card = roadmap.topic_screen(TopicState(ref, Status.NOT_STARTED, {"": Status.NOT_STARTED}), language).text
+    navec = next(line for line in card.splitlines() if "navec" in line)
+    if russian:
+        assert russian in navec
+    else:
+        assert "на английском" not in navec and "на русском" not in navec
+    if english:
+        assert english in card

@@ -216,7 +216,8 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
             length = ", " + _("{n} min").format(n=resource.minutes) if resource.minutes else ""
             kind = _kind(resource.kind)
             if resource.language != locale:
-                kind = _("{kind} in English").format(kind=kind) if resource.language == "en" else kind
+                in_language = _("{kind} in English") if resource.language == "en" else _("{kind} in Russian")
+                kind = in_language.format(kind=kind)
             lines.append(
                 f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a> ({kind}{length})'
             )
