@@ -21,6 +21,7 @@ demo: $(STAMP)
 
 test: $(STAMP) lint typecheck content-check
 	$(BIN)/pytest
+	@command -v chromium >/dev/null 2>&1 || echo "No chromium here: the map's browser test did NOT run (apt-get install chromium)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

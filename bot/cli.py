@@ -82,13 +82,19 @@ async def _upgrade(settings: Settings) -> int:
 
 async def _demo(settings: Settings) -> int:
     from bot.app import prepare
-    from bot.demo.console import ConsoleChat, stdin_lines
+    from bot.demo.console import ConsoleChat, serve_map, stdin_lines
 
     runtime = await prepare(settings)
     language = "ru" if os.environ.get("LANG", "").lower().startswith("ru") else "en"
+    chat = ConsoleChat(runtime, language_code=language)
+    runner, url = await serve_map(chat)
     try:
-        await ConsoleChat(runtime, language_code=language).run(stdin_lines())
+        chat.print(
+            f"🗺  Your roadmap as a map (the Mini App), to open in a browser beside this chat:\n{url}\n"
+        )
+        await chat.run(stdin_lines())
     finally:
+        await runner.cleanup()
         await runtime.close()
     return 0
 

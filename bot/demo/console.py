@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -38,12 +39,15 @@ from aiogram.types import (
     Update,
     User,
 )
+from aiohttp import web
 
 from bot.app import Runtime, create_bot, create_i18n
 from bot.demo.limits import visible_text
 from bot.demo.session import FakeBotSession
 from bot.demo.telegram import BOT_USER, FakeTelegram
 from bot.states import Ask
+from bot.web import create_web_app
+from bot.webapp.auth import sign_init_data
 from db.engine import create_sessionmaker
 from db.models import Learner
 
@@ -183,6 +187,8 @@ class ConsoleChat:
                         cells.append(f"[{len(self.buttons)}] {button.text}")
                     elif button.url:
                         cells.append(f"[link] {button.text} <{button.url}>")
+                    elif button.web_app:
+                        cells.append(f"[map] {button.text} <{button.web_app.url}>")
                 self.print("   " + "   ".join(cells))
         self.print("")
 
@@ -289,6 +295,29 @@ class ConsoleChat:
         finally:
             await dispatcher.emit_shutdown(bot=self.bot, dispatcher=dispatcher, **dispatcher.workflow_data)
             await self.bot.session.close()
+
+
+async def serve_map(chat: ConsoleChat, host: str = "127.0.0.1") -> tuple[web.AppRunner, str]:
+    """The bot's web server on this machine, and the map's URL for the demo learner.
+
+    The init data in the URL is signed with the demo bot's token, so the real check runs; a browser outside
+    Telegram reads it from the `#tgWebAppData=` part, as Telegram's own script does."""
+    runtime = chat.runtime
+    app = create_web_app(
+        runtime.dispatcher, chat.bot, runtime.engine, runtime.metrics, runtime.settings, runtime.clock
+    )
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    for port in (runtime.settings.web_port, 0):  # WEB_PORT, or any free port when it is taken
+        try:
+            await web.TCPSite(runner, host, port).start()
+            break
+        except OSError:
+            continue
+    port = runner.addresses[0][1]
+    user = {"id": chat.user.id, "first_name": chat.user.first_name, "language_code": chat.user.language_code}
+    init_data = sign_init_data(chat.bot.token, user, runtime.clock())
+    return runner, f"http://{host}:{port}/app/#tgWebAppData={quote(init_data)}"
 
 
 def _console_text(html: str) -> str:

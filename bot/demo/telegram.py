@@ -23,6 +23,7 @@ from aiogram.methods import (
     SendMessage,
     SendPhoto,
     SendPoll,
+    SetChatMenuButton,
     SetMyCommands,
     SetWebhook,
     TelegramMethod,
@@ -108,7 +109,10 @@ class FakeTelegram:
             poll = self._poll(method)
             self.sent_polls.append((_int(method.chat_id), poll.id))
             return self._message(method.chat_id, poll=poll)
-        if isinstance(method, SetMyCommands | DeleteWebhook | SetWebhook | DeleteMessage | SendChatAction):
+        if isinstance(
+            method,
+            SetMyCommands | SetChatMenuButton | DeleteWebhook | SetWebhook | DeleteMessage | SendChatAction,
+        ):
             return True
         if isinstance(method, GetMe):
             return BOT_USER

@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import MarkCb, MenuCb, ModuleCb, PageCb, TopicCb, TrackCb, UnfollowCb
 from bot.callbacks import Screen as Nav
 from bot.clock import Clock
+from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.services import profile, progress
 from bot.views import roadmap as views
 from bot.views.format import status_name
 from bot.views.screen import alert, notify, show
+from bot.webapp.links import map_url
 from db.models import Learner, Status
 
 
@@ -103,6 +105,7 @@ async def module(
     learner: Learner,
     session: AsyncSession,
     catalog: Catalog,
+    settings: Settings,
 ) -> None:
     chosen = catalog.module(callback_data.track, callback_data.module)
     track = catalog.track(callback_data.track)
@@ -110,7 +113,8 @@ async def module(
         _stale(callback_answer)
         return
     states = await progress.module_states(session, catalog, learner.id, track.id)
-    await show(query, views.module_screen(track, chosen, learner.language, states, callback_data.page))
+    link = map_url(settings, query, track.id, chosen.id)
+    await show(query, views.module_screen(track, chosen, learner.language, states, callback_data.page, link))
 
 
 async def topic(

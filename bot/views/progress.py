@@ -7,7 +7,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.services.progress import TrackProgress
 from bot.views.format import bar, esc, hours, number
-from bot.views.menu import back_to_menu
+from bot.views.menu import back_to_menu, map_button
 from bot.views.screen import Screen
 
 
@@ -16,7 +16,11 @@ def days(n: int) -> str:
 
 
 def progress_screen(
-    progress: TrackProgress, locale: str, weekly_hours: int | None, extra: list[str] | None = None
+    progress: TrackProgress,
+    locale: str,
+    weekly_hours: int | None,
+    extra: list[str] | None = None,
+    map_url: str | None = None,
 ) -> Screen:
     lines = [_("<b>Progress: {track}</b>").format(track=esc(progress.track.title.get(locale))), ""]
     for item in progress.modules:
@@ -69,4 +73,7 @@ def progress_screen(
     if extra:
         lines.append("")
         lines.extend(extra)
-    return Screen("\n".join(lines), back_to_menu().as_markup())
+    kb = back_to_menu()
+    if map_url:
+        kb.button(text=map_button(), web_app=map_url)
+    return Screen("\n".join(lines), kb.as_markup())

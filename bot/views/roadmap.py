@@ -26,6 +26,7 @@ from bot.curriculum.models import Module, Page, Track
 from bot.services.progress import TopicState
 from bot.views.format import STATUS_ICONS, esc, hours, status_name, weeks_range
 from bot.views.keyboard import Keyboard
+from bot.views.menu import map_button
 from bot.views.profile import track_line
 from bot.views.screen import Screen
 from db.models import Status
@@ -149,7 +150,14 @@ def track_screen(
     return Screen("\n".join(lines), kb.as_markup())
 
 
-def module_screen(track: Track, module: Module, locale: str, states: dict[str, Status], page: int) -> Screen:
+def module_screen(
+    track: Track,
+    module: Module,
+    locale: str,
+    states: dict[str, Status],
+    page: int,
+    map_url: str | None = None,
+) -> Screen:
     page = clamp_page(page, len(module.topics))
     done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
     lines = [
@@ -172,6 +180,9 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
     if added:
         widths.append(added)
         lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=page_count(len(module.topics))))
+    if map_url:
+        kb.button(text=map_button(), web_app=map_url)
+        widths.append(1)
     module_index = track.modules.index(module)
     back_page = page_of(module_index, len(track.modules))
     kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id, page=back_page))
