@@ -35,7 +35,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     assert all(c.due == clock.now + timedelta(days=1) for c in cards.values())
 
     await chat.send("/quiz")
-    assert "Nothing to review right now. The next review is due 03.03 09:00." in chat.text
+    assert "Nothing to review right now. The next review is due March 3, 9:00 AM." in chat.text
     assert not chat.polls()
 
     clock.advance(days=1)
@@ -91,7 +91,7 @@ async def test_practise_now_on_a_finished_topic_and_by_command(chat: Chat_) -> N
     await chat.press("Practise now")
     assert chat.polls()[-1].question == "What is the time complexity of binary search?"
     await chat.send("/quiz transformers")
-    assert "I can't find the topic «transformers»" in chat.text
+    assert "I can't find the topic “transformers”" in chat.text
     await chat.send("/quiz sorting")
     assert "This topic has no quiz questions." in chat.text
     await chat.send("/quiz Complexity")  # a part of the title works too
@@ -154,9 +154,9 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
     await chat.answer_right()
     await chat.send("/progress")
     text = chat.latest("Progress:")
-    assert "🔥 Streak: 2 days in a row (best: 2)." in text
-    assert "Quiz accuracy, Computer science base: 100%, answers: 1" in text
-    assert "Reviews due: 1 today" in text and "Estimated recall:" in text
+    assert "🔥 Streak: 2 days in a row." in text
+    assert "Quizzes on “Computer science base”: 1 of 1 answer right (100%)" in text
+    assert "Reviews due: 1 today" in text and "(the spaced-repetition estimate)" in text
     photo = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1]
     assert photo.chat_id == chat.user.id
 

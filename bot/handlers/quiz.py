@@ -19,7 +19,9 @@ from bot.filters import HasTrack, KnownLearner
 from bot.metrics import Metrics
 from bot.services import quiz
 from bot.views import coach
-from bot.views.screen import alert, show
+from bot.views.format import moment as format_moment
+from bot.views.menu import roadmap_or_menu
+from bot.views.screen import Screen, alert, show
 from db.models import Learner
 
 
@@ -30,7 +32,7 @@ def _zone(learner: Learner) -> ZoneInfo:
 def _when(learner: Learner, moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(_zone(learner)).strftime("%d.%m %H:%M")
+    return format_moment(moment.astimezone(_zone(learner)))
 
 
 async def send_question(
@@ -82,7 +84,7 @@ async def quiz_command(
     if command.args:
         ref = find_topic(catalog, track_id, command.args[:200])
         if ref is None:
-            await message.answer(coach.unknown_topic(command.args))
+            await show(message, Screen(coach.unknown_topic(command.args), roadmap_or_menu()))
             return
         await _practise(message, bot, learner, ref.track.id, ref.topic.id, session, catalog, clock)
         return

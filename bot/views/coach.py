@@ -20,12 +20,21 @@ CAPTION_LIMIT = 1024
 
 def streak_line(streak: Streak) -> str:
     if streak.current == 0:
-        return _("🔥 No streak yet: study today to start one (best: {best}).").format(best=streak.best)
-    return ngettext(
-        "🔥 Streak: {n} day in a row (best: {best}).",
-        "🔥 Streak: {n} days in a row (best: {best}).",
-        streak.current,
-    ).format(n=streak.current, best=streak.best)
+        if streak.best == 0:
+            return _("🔥 No streak yet: study today to start one.")
+        return ngettext(
+            "🔥 No streak right now: study today to start a new one. Your record is {n} day in a row.",
+            "🔥 No streak right now: study today to start a new one. Your record is {n} days in a row.",
+            streak.best,
+        ).format(n=streak.best)
+    line = ngettext("🔥 Streak: {n} day in a row.", "🔥 Streak: {n} days in a row.", streak.current).format(
+        n=streak.current
+    )
+    if streak.best > streak.current:
+        line += " " + ngettext("Your record: {n} day.", "Your record: {n} days.", streak.best).format(
+            n=streak.best
+        )
+    return line
 
 
 def reminder(state: TopicState | None, due: int, streak: Streak, locale: str) -> Screen:
@@ -85,15 +94,19 @@ def resumed(time_text: str) -> Screen:
 def weekly_caption(progress: TrackProgress | None, week: Week, streak: Streak, locale: str) -> str:
     lines = [_("📅 <b>Your week</b>")]
     lines.append(
-        ngettext("✅ {n} topic or pass finished", "✅ {n} topics or passes finished", week.parts_done).format(
-            n=week.parts_done
-        )
+        ngettext(
+            "✅ {n} study step finished this week (a topic or one pass over a video)",
+            "✅ {n} study steps finished this week (topics or passes over a video)",
+            week.parts_done,
+        ).format(n=week.parts_done)
     )
     if week.answers:
         lines.append(
-            _("🧠 {answers} quiz answers, right: {percent}%").format(
-                answers=week.answers, percent=round(100 * week.correct / week.answers)
-            )
+            ngettext(
+                "🧠 {n} quiz answer this week, {right} of them right",
+                "🧠 {n} quiz answers this week, {right} of them right",
+                week.answers,
+            ).format(n=week.answers, right=week.correct)
         )
     lines.append(streak_line(streak))
     if progress is not None:
@@ -116,13 +129,20 @@ def quiz_stats_lines(stats: QuizStats, module_titles: dict[str, str]) -> list[st
         )
     ]
     if stats.recall is not None:
-        lines.append(_("Estimated recall: {percent}%").format(percent=round(100 * stats.recall)))
+        lines.append(
+            _(
+                "How much of what you finished you likely remember now (the spaced-repetition estimate): "
+                "{percent}%"
+            ).format(percent=round(100 * stats.recall))
+        )
     for module_id, (right, total) in stats.accuracy_by_module.items():
         title = module_titles.get(module_id, module_id)
         lines.append(
-            _("Quiz accuracy, {module}: {percent}%, answers: {n}").format(
-                module=esc(title), percent=round(100 * right / total), n=total
-            )
+            ngettext(
+                "Quizzes on “{module}”: {right} of {n} answer right ({percent}%)",
+                "Quizzes on “{module}”: {right} of {n} answers right ({percent}%)",
+                total,
+            ).format(module=esc(title), right=right, n=total, percent=round(100 * right / total))
         )
     return lines
 
@@ -217,5 +237,5 @@ def no_quiz_for_topic() -> str:
 
 def unknown_topic(text: str) -> str:
     return _(
-        "I can't find the topic «{topic}» in your track. Open it from the roadmap and tap «Practise now»."
+        "I can't find the topic “{topic}” in your track. Open it from the roadmap and tap “Practise now”."
     ).format(topic=esc(text[:64]))

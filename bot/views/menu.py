@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
@@ -70,3 +71,12 @@ def back_to_menu() -> Keyboard:
     kb = Keyboard()
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     return kb
+
+
+def roadmap_or_menu() -> InlineKeyboardMarkup:
+    """The way on from a dead end: the roadmap, or the menu."""
+    kb = Keyboard()
+    kb.button(text=_("🗺 Roadmap"), callback_data=MenuCb(screen=Nav.ROADMAP))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(2)
+    return kb.as_markup()
