@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InputPollOption, Message, PollAnswer
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
@@ -16,6 +16,7 @@ from bot.callbacks import QuizCb
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.filters import HasTrack, KnownLearner
+from bot.handlers import known_check
 from bot.metrics import Metrics
 from bot.services import quiz
 from bot.views import coach
@@ -27,15 +28,10 @@ def _zone(learner: Learner) -> ZoneInfo:
     return ZoneInfo(learner.timezone or "UTC")
 
 
-def _when(learner: Learner, moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(_zone(learner)).strftime("%d.%m %H:%M")
-
-
 async def send_question(
     bot: Bot, session: AsyncSession, learner: Learner, item: quiz.QuizItem, clock: Clock
-) -> None:
+) -> str:
+    """Send the question as a quiz poll and remember it; returns the poll's id."""
     question, options, explanation = coach.question_text(item, learner.language)
     message = await bot.send_poll(
         chat_id=learner.id,
@@ -48,6 +44,7 @@ async def send_question(
     )
     assert message.poll is not None
     await quiz.record_sent(session, message.poll.id, learner.id, item, clock())
+    return message.poll.id
 
 
 def find_topic(catalog: Catalog, track_id: str, text: str) -> TopicRef | None:
@@ -129,11 +126,16 @@ async def _reviews(
     clock: Clock,
 ) -> None:
     now = clock()
-    item, due_now, later = await quiz.start_reviews(
+    item, day = await quiz.start_reviews(
         session, catalog, learner.id, _zone(learner), learner.daily_review_cap, now
     )
     if item is None:
-        await show(event, coach.cap_reached() if due_now else coach.nothing_due(_when(learner, later)))
+        screen = (
+            coach.cap_reached(day, learner.language)
+            if day.waiting
+            else coach.nothing_due(day, learner.language)
+        )
+        await show(event, screen)
         return
     await send_question(bot, session, learner, item, clock)
 
@@ -146,6 +148,7 @@ async def poll_answer(
     catalog: Catalog,
     clock: Clock,
     metrics: Metrics,
+    state: FSMContext | None = None,
 ) -> None:
     try:
         result = await quiz.answer(
@@ -163,10 +166,17 @@ async def poll_answer(
     if result is None:
         return  # a repeated delivery or a retracted vote
     metrics.quiz_answers.labels(str(result.correct).lower()).inc()
+    if await known_check.answered(
+        answer.poll_id, result.correct, bot, learner, session, catalog, clock, state
+    ):
+        return  # an answer of the «I already know this» check: the check goes on from there
     if result.item is not None:
         await send_question(bot, session, learner, result.item, clock)
         return
-    screen = coach.session_done(result.answered_today, result.correct_today)
+    day = await quiz.review_day(
+        session, catalog, learner.id, _zone(learner), learner.daily_review_cap, clock()
+    )
+    screen = coach.session_done(result.answered_today, result.correct_today, day, learner.language)
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
 
 
