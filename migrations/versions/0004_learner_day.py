@@ -27,7 +27,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("replanned_at", sa.DateTime(timezone=True), nullable=True))
     for table in ("topic_progress", "progress_events"):
         with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(f"ck_{table}_status", type_="check")
+            batch.drop_constraint(op.f(f"ck_{table}_status"), type_="check")
             batch.create_check_constraint("status", NEW_STATUSES)
 
 
@@ -35,11 +35,11 @@ def downgrade() -> None:
     for table in ("topic_progress", "progress_events"):
         op.execute(f"DELETE FROM {table} WHERE status = 'known'")
         with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(f"ck_{table}_status", type_="check")
+            batch.drop_constraint(op.f(f"ck_{table}_status"), type_="check")
             batch.create_check_constraint("status", OLD_STATUSES)
     with op.batch_alter_table("enrollments") as batch:
         batch.drop_column("replanned_at")
     with op.batch_alter_table("learners") as batch:
-        batch.drop_constraint("ck_learners_study_days", type_="check")
+        batch.drop_constraint(op.f("ck_learners_study_days"), type_="check")
         batch.drop_column("behind_offer_at")
         batch.drop_column("study_days")
