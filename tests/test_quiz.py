@@ -32,7 +32,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     assert all(c.due == clock.now + timedelta(days=1) for c in cards.values())
 
     await chat.send("/quiz")
-    assert "Nothing to review right now. The next review is due 03.03 09:00." in chat.text
+    assert "No reviews due today. The next ones come on Tue, 3 March." in chat.text
     assert not chat.polls()
 
     clock.advance(days=1)
@@ -117,7 +117,7 @@ async def test_the_daily_cap_limits_reviews(
     await chat.answer_poll(1)
     assert "Done for now" in chat.text  # one due card left, but the cap of one is reached
     await chat.send("/quiz")
-    assert "That's today's reviews done." in chat.text
+    assert "🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March." in chat.text
 
 
 async def test_due_reviews_come_with_the_reminder(chat: Chat_, coach: CoachLoop, clock: FakeClock) -> None:
@@ -129,7 +129,7 @@ async def test_due_reviews_come_with_the_reminder(chat: Chat_, coach: CoachLoop,
     reminder = [m for m in chat.session.requests if isinstance(m, SendMessage) and "Time to study" in m.text][
         -1
     ]
-    assert "🧠 2 reviews are due." in reminder.text
+    assert "🧠 Reviews: 2 today" in reminder.text
     await chat.press("Review (2)")
     assert isinstance(chat.session.requests[-1], SendPoll) or chat.polls()
 
@@ -148,7 +148,7 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
     text = chat.latest("Progress:")
     assert "🔥 Streak: 2 days in a row (best: 2)." in text
     assert "Quiz accuracy, Computer science base: 100%, answers: 1" in text
-    assert "Reviews due: 1 today" in text and "Estimated recall:" in text
+    assert "🧠 Reviews: 1 today" in text and "Estimated recall:" in text
     photo = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1]
     assert photo.chat_id == chat.user.id
 

@@ -156,12 +156,13 @@ class PersonalPlan:
 
     @property
     def hours_left(self) -> float:
-        return sum(t.hours_left for t in self.remaining)
+        """The hours the plan still has to count."""
+        return max(0.0, self.hours_total - self.hours_counted)
 
     @property
     def finish_from_today(self) -> date:
-        """The finish date if the remaining topics are re-planned from today at the plan's hours."""
-        return self.remaining[-1].ends_on if self.remaining else self.today
+        """The finish date if the rest is re-planned from today at the plan's hours."""
+        return _finish_day(self.schedule, self.today, self.hours_left)
 
     @property
     def weeks_total(self) -> int:
