@@ -49,7 +49,7 @@ async def test_the_chart_is_a_phone_sized_png_of_the_learners_data(
     # holds at most 3 h at the default 6 h a week), and their own plan's line (6/7 h a day).
     assert active.topics_by_day == Counter({date(2026, 4, 7): 1, date(2026, 4, 9): 1})
     assert series.actual == [0.0, 3.0, 3.0, 6.0, 6.0, 6.0, 6.0]
-    assert round(series.planned[7], 6) == 6.0 and len(series.plan_days) == 15
+    assert round(series.planned[6], 6) == 6.0 and len(series.plan_days) == 15  # 7 days of 6/7 h
 
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale("ru"):

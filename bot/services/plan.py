@@ -138,6 +138,7 @@ class PersonalPlan:
     today: date
     schedule: Schedule
     minutes_today: int  # the plan's study time today (0 on a day off)
+    started_on: date  # the day the learner started the track
     starts_on: date  # the day the plan starts (the track's start, or the day the finish date was moved)
     hours_at_start: float  # counted before the plan's start (more than 0 only once the finish date was moved)
     hours_total: float  # the hours of the topics in the plan (known and skipped ones are out of it)
@@ -182,6 +183,11 @@ class PersonalPlan:
     def planned_hours_on(self, day: date) -> float:
         """The plan's cumulative hours by the end of `day` (the chart's plan line)."""
         return _planned(self.schedule, self.starts_on, self.hours_at_start, self.hours_total, day)
+
+    @property
+    def too_early_for_pace(self) -> bool:
+        """The first week: no finish at the actual pace yet."""
+        return (self.today - self.started_on).days + 1 < PACE_MIN_DAYS
 
     @property
     def behind(self) -> bool:
@@ -343,6 +349,7 @@ def build_plan(
         today=today,
         schedule=schedule,
         minutes_today=minutes if today.weekday() in schedule.weekdays else 0,
+        started_on=started,
         starts_on=start,
         hours_at_start=at_start,
         hours_total=total,

@@ -40,8 +40,10 @@ def pace_line(plan: PersonalPlan) -> str:
 
 
 def at_pace_line(plan: PersonalPlan, locale: str) -> str:
-    if plan.finish_at_pace is None:
+    if plan.finish_at_pace is None and plan.too_early_for_pace:
         return _("At your own pace: too early to tell (after your first week).")
+    if plan.finish_at_pace is None:
+        return _("At your pace of the last weeks: no finish date, nothing was studied in them.")
     return _("At your pace of the last weeks: finish on {date}").format(
         date=long_date(plan.finish_at_pace, locale)
     )
