@@ -73,9 +73,7 @@ def reviews_line(day: ReviewDay, locale: str) -> str | None:
             today=day.due_today, waiting=day.waiting
         )
     if day.due_today:
-        return ngettext("🧠 Reviews: {n} today", "🧠 Reviews: {n} today", day.due_today).format(
-            n=day.due_today
-        )
+        return _("🧠 Reviews: {n} today").format(n=day.due_today)
     if day.waiting:
         return cap_line(day, locale)
     return None
