@@ -32,9 +32,10 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
             "2",  # English
             "1",  # the first track: the MLE roadmap
             "3",  # 6 h a week
+            "8",  # study days: every day (Done)
             "3",  # 09:00
             "1",  # Europe/Moscow
-            "1",  # Continue: the first topic card
+            "2",  # Continue: the first topic card
             "2",  # ✅ Done
             "/progress",
         ]
@@ -45,9 +46,8 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
     assert "Which language do you prefer?" in out
     assert "── you pressed [2] ──" in out
     assert "Choose a track." in out and "MLE Roadmap 2025" in out
-    assert (
-        "All set! Track: MLE Roadmap 2025, 6 h a week, a reminder every day at 09:00 (Europe/Moscow)." in out
-    )
+    assert "All set! Track: MLE Roadmap 2025, a reminder every day at 09:00 (Europe/Moscow)." in out
+    assert "6 h a week on every day: 51 min a study day" in out
     assert "(edited)" in out
     assert "Resources" in out and "<https://" in out  # links are printed with their address
     assert "🔔 Marked: done" in out
@@ -88,12 +88,12 @@ async def test_the_demo_shows_reminders_quiz_polls_and_photos(tmp_path: Path) ->
     dispatcher = runtime.dispatcher
     await dispatcher.emit_startup(bot=chat.bot, dispatcher=dispatcher, **dispatcher.workflow_data)
     try:
-        # English, the demo track, 6 h, 12:00, Europe/Moscow; then finish the first topic.
-        for line in ["/start", "2", "1", "3", "4", "1", "/next", "2"]:
+        # English, the demo track, 6 h on every day, 12:00, Europe/Moscow; then finish the first topic.
+        for line in ["/start", "2", "1", "3", "8", "4", "1", "/next", "2"]:
             await chat.send_line(line)
         clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 12:00 in Moscow the next day: reviews are due
         assert await dispatcher["coach"].tick() == 1
-        assert "⏰ Time to study!" in out.getvalue() and "2 reviews are due" in out.getvalue()
+        assert "⏰ Time to study:" in out.getvalue() and "🧠 Reviews: 2 today" in out.getvalue()
         await chat.send_line("/quiz")
         assert "❓ What is the time complexity of binary search?" in out.getvalue()
         assert "   (2) O(log n)" in out.getvalue()

@@ -444,5 +444,13 @@ async def move_finish_date(
 async def track_plans(
     session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime
 ) -> dict[str, PersonalPlan | None]:
-    """Each track's plan at the learner's hours (the track lists): what they did on a track counts."""
-    return {t.id: await personal_plan(session, catalog, learner, t.id, now) for t in catalog.tracks}
+    """Each track's plan at the learner's hours (the track lists): what they did on a followed track counts."""
+    followed = {e.track_id for e in await learner_repo.enrollments(session, learner.id)}
+    await session.commit()
+    plans: dict[str, PersonalPlan | None] = {}
+    for track in catalog.tracks:
+        if track.id in followed:
+            plans[track.id] = await personal_plan(session, catalog, learner, track.id, now)
+        else:
+            plans[track.id] = plan_for_new_learner(catalog, track.id, learner, now)
+    return plans
