@@ -40,17 +40,27 @@ def test_pace_follows_the_learners_own_hours(catalog: Catalog) -> None:
     events = [_done("big-o", START), _done("sorting", START + timedelta(days=1))]  # 4 h, 6 h (3 h counted)
     statuses = {("big-o", ""): Status.DONE, ("sorting", ""): Status.DONE}
     now = START + timedelta(days=7)  # Monday of week 2
-    slow = plan.build_plan(refs, statuses, events, Schedule(4, frozenset(range(5))), UTC_ZONE, START, None, now)
-    fast = plan.build_plan(refs, statuses, events, Schedule(20, frozenset(range(5))), UTC_ZONE, START, None, now)
+    slow = plan.build_plan(
+        refs, statuses, events, Schedule(4, frozenset(range(5))), UTC_ZONE, START, None, now
+    )
+    fast = plan.build_plan(
+        refs, statuses, events, Schedule(20, frozenset(range(5))), UTC_ZONE, START, None, now
+    )
     assert slow.days_ahead > 0 > fast.days_ahead
 
 
 def test_click_through_never_claims_weeks_ahead(catalog: Catalog) -> None:
     # Before: every topic marked done within three minutes gave «77 days ahead of the plan».
     refs = catalog.plan("demo")
-    events = [_done(r.topic.id, START + timedelta(seconds=10 * i), p) for i, r in enumerate(refs) for p in r.topic.parts]
+    events = [
+        _done(r.topic.id, START + timedelta(seconds=10 * i), p)
+        for i, r in enumerate(refs)
+        for p in r.topic.parts
+    ]
     statuses = {(r.topic.id, p): Status.DONE for r in refs for p in r.topic.parts}
-    personal = plan.build_plan(refs, statuses, events, WEEKDAYS, UTC_ZONE, START, None, START + timedelta(minutes=3))
+    personal = plan.build_plan(
+        refs, statuses, events, WEEKDAYS, UTC_ZONE, START, None, START + timedelta(minutes=3)
+    )
     assert personal.hours_done == 19
     assert personal.hours_counted == 3  # one day holds at most max(2 × 1.2 h, 3 h)
     assert personal.days_ahead <= 3
@@ -59,7 +69,14 @@ def test_click_through_never_claims_weeks_ahead(catalog: Catalog) -> None:
 def test_one_topic_done_the_minute_it_was_opened_counts_in_full(catalog: Catalog) -> None:
     refs = catalog.plan("demo")
     personal = plan.build_plan(
-        refs, {("big-o", ""): Status.DONE}, [_done("big-o", START)], Schedule(20, frozenset(range(5))), UTC_ZONE, START, None, START
+        refs,
+        {("big-o", ""): Status.DONE},
+        [_done("big-o", START)],
+        Schedule(20, frozenset(range(5))),
+        UTC_ZONE,
+        START,
+        None,
+        START,
     )
     assert personal.hours_counted == 4  # at 20 h a week a study day is 4 h: a 4 h topic fits in it
 

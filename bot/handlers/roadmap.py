@@ -188,7 +188,7 @@ async def moments(
             track,
             summary.done if summary else 0,
             summary.known if summary else 0,
-            personal.hours_counted if personal else 0.0,
+            personal.hours_done if personal else 0.0,
             answers,
             active.streak.best,
             others,
