@@ -248,6 +248,9 @@ def _decide(learner: Learner, now: datetime, summary: bool) -> _Decision:
         return _Decision(
             learner, {"next_reminder_at": at_local(zone, wake_day, QUIET_END), "reminder_snoozed": True}, None
         )
+    if summary and learner.reminders_paused:
+        # Planned before the learner paused (or before pause stopped summaries): nothing until they resume.
+        return _Decision(learner, {"next_summary_at": None}, None)
     if summary:
         plan: dict[str, object] = {"next_summary_at": next_summary_at(learner, max(now, planned))}
     else:
