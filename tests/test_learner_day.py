@@ -400,3 +400,29 @@ async def test_the_plan_screens_in_russian(
     assert "🧠 Повторения: сегодня 2" in offer[-1]
     await chat.send("/today")
     assert "📅 <b>Сегодня, пн, 16 марта</b>: 51 мин по вашему плану" in chat.text
+
+
+async def test_days_step_summary_and_moments_in_russian(
+    make_chat: Callable[..., Chat_], clock: FakeClock, coach: CoachLoop
+) -> None:
+    chat = make_chat(user_id=6006, language="ru")
+    await chat.send("/start")
+    await chat.press("Русский")
+    await chat.press("Демо-роадмап")
+    await chat.press("6 ч")
+    assert "В какие дни вы учитесь?" in chat.text and "Сейчас: каждый день." in chat.text
+    await chat.press("сб")
+    await chat.press("вс")
+    assert "Сейчас: пн–пт." in chat.text
+    await chat.press("Готово")
+    await chat.press("09:00")
+    await chat.press("UTC")
+    text = chat.latest("Готово!")
+    assert "6 ч в неделю, дни: пн–пт; 72 мин в учебный день" in text
+    assert "Ваш план: около 4 недель при 6 ч в неделю, до 23 марта 2026" in text
+    await chat.press_data(KnownCb(track="demo", module="base", action="yes").pack())
+    assert sent_to(chat, "🏅 Модуль «База computer science» пройден!")
+    clock.now = datetime(2026, 3, 8, 19, 0, tzinfo=UTC)
+    await coach.tick()
+    caption = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1].caption or ""
+    assert "<b>Следующая неделя</b>: 6 ч, дни: пн–пт" in caption

@@ -24,6 +24,7 @@ def days_text(n: int) -> str:
 
 
 def weeks_text(n: int) -> str:
+    """Only after «about» (Russian puts it in the genitive: «около 4 недель»)."""
     return ngettext("{n} week", "{n} weeks", n).format(n=n)
 
 
