@@ -83,6 +83,12 @@ class TrackCb(CallbackData, prefix="rt"):
     page: int = 0
 
 
+class UnfollowCb(CallbackData, prefix="uf"):
+    """Stop following a track (not the current one); its progress stays."""
+
+    track: str
+
+
 class ModuleCb(CallbackData, prefix="rm"):
     track: str
     module: str

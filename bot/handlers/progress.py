@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import MenuCb
 from bot.callbacks import Screen as Nav
 from bot.clock import Clock
+from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.services import activity, plan, progress, quiz
@@ -20,6 +21,7 @@ from bot.views.chart import progress_chart
 from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.progress import progress_screen
 from bot.views.screen import show
+from bot.webapp.links import map_url
 from db.models import Learner
 
 
@@ -31,6 +33,7 @@ async def show_progress(
     session: AsyncSession,
     catalog: Catalog,
     clock: Clock,
+    settings: Settings,
 ) -> None:
     now = clock()
     zone = ZoneInfo(learner.timezone or "UTC")
@@ -43,7 +46,8 @@ async def show_progress(
     series = await activity.plan_series(session, catalog, learner.id, track_id, zone, now, personal)
     titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
     extra = [streak_line(active.streak), *quiz_stats_lines(stats, reviews, titles, learner.language)]
-    await show(event, progress_screen(summary, personal, learner.language, extra))
+    link = map_url(settings, event, track_id)
+    await show(event, progress_screen(summary, personal, learner.language, extra, link))
     png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
     await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.services.plan import PersonalPlan
 from bot.services.progress import TrackProgress
 from bot.views.format import bar, esc, hours
-from bot.views.menu import back_to_menu
+from bot.views.menu import back_to_menu, map_button
 from bot.views.screen import Screen
 from bot.views.today import at_pace_line, finish_line, hours_line, pace_line
 
 
 def progress_screen(
-    progress: TrackProgress, plan: PersonalPlan | None, locale: str, extra: list[str] | None = None
+    progress: TrackProgress,
+    plan: PersonalPlan | None,
+    locale: str,
+    extra: list[str] | None = None,
+    map_url: str | None = None,
 ) -> Screen:
     lines = [_("<b>Progress: {track}</b>").format(track=esc(progress.track.title.get(locale))), ""]
     for item in progress.modules:
@@ -28,12 +33,13 @@ def progress_screen(
             f"<code>{bar(item.done + item.known, item.total)}</code> {item.done + item.known}/{item.total}{suffix}"
         )
     lines.append("")
+    total = progress.total - progress.skipped
     lines.append(
-        _("Overall: <b>{percent}%</b> ({done} of {total} topics)").format(
-            percent=progress.percent,
-            done=progress.done + progress.known,
-            total=progress.total - progress.skipped,
-        )
+        ngettext(
+            "Overall: <b>{percent}%</b> ({done} of {total} topic)",
+            "Overall: <b>{percent}%</b> ({done} of {total} topics)",
+            total,
+        ).format(percent=progress.percent, done=progress.done + progress.known, total=total)
     )
     if plan is not None:
         lines.append(hours_line(plan, locale))
@@ -61,4 +67,7 @@ def progress_screen(
     if extra:
         lines.append("")
         lines.extend(extra)
-    return Screen("\n".join(lines), back_to_menu().as_markup())
+    kb = back_to_menu()
+    if map_url:
+        kb.button(text=map_button(), web_app=map_url)
+    return Screen("\n".join(lines), kb.as_markup())

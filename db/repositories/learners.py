@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Enrollment, Learner
@@ -50,4 +50,10 @@ async def replan_track(session: AsyncSession, learner_id: int, track_id: str, at
         update(Enrollment)
         .where(Enrollment.learner_id == learner_id, Enrollment.track_id == track_id)
         .values(replanned_at=at)
+    )
+
+
+async def unenroll(session: AsyncSession, learner_id: int, track_id: str) -> None:
+    await session.execute(
+        delete(Enrollment).where(Enrollment.learner_id == learner_id, Enrollment.track_id == track_id)
     )
