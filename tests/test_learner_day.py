@@ -10,7 +10,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage, SendPhoto
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import CatchUpCb, DaysCb, Flow, KnownCb, MarkCb, NextCb, TopicCb
+from bot.callbacks import CatchUpCb, DaysCb, Flow, KnownCb, MarkCb, NextCb, TimeCb, TopicCb, ZoneCb
 from bot.scheduler import CoachLoop
 from db.models import Learner, QuizCard
 from tests.harness import Chat_, FakeClock
@@ -45,8 +45,8 @@ async def test_onboarding_asks_the_study_days_and_plans_with_them(chat: Chat_) -
     await chat.press("Sun")
     assert "Now: Mon–Fri." in chat.text
     await chat.press("Done")
-    await chat.press("09:00")
-    await chat.press("Europe/Berlin")
+    await chat.press("9:00 AM")
+    await chat.press_data(ZoneCb(zone="Europe/Berlin", flow=Flow.ONBOARDING).pack())
     text = chat.latest("All set!")
     assert "6 h a week on Mon–Fri: 72 min a study day" in text
     # 19 h at 1.2 h a study day: 16 study days from Monday 2 March.
@@ -144,9 +144,9 @@ async def test_one_review_number_everywhere_and_the_cap_says_what_is_left(
     assert line in chat.latest("Progress:")
     await chat.send("/quiz")
     clock.advance(seconds=30)
-    await chat.answer_poll(1)
+    await chat.answer_right()
     # Before: after the cap's last answer nothing said how many were left.
-    done = chat.latest("Done for now")
+    done = chat.latest("this round")
     assert "🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March." in done
     await chat.send("/quiz")
     assert "1 more wait, from Wed, 4 March." in chat.text
@@ -180,7 +180,7 @@ async def test_tomorrow_means_the_learners_own_time(chat: Chat_, clock: FakeCloc
     await chat.press("In an hour")
     calls = await chat.press("Tomorrow")
     toast = next(c for c in calls if isinstance(c, AnswerCallbackQuery))
-    assert toast.text == "OK, see you tomorrow at 19:00."
+    assert toast.text == "OK, see you tomorrow at 7:00 PM."
     clock.now = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # 08:00 Berlin: before, the reminder came now
     assert await coach.tick() == 0
     clock.now = datetime(2026, 3, 3, 18, 0, tzinfo=UTC)
@@ -267,15 +267,15 @@ async def test_the_short_check_marks_known_or_suggests_topics(make_chat: Callabl
     await chat.onboard()
     await chat.press_data(KnownCb(track="demo", module="base", action="check").pack())
     assert sent_to(chat, "A short check: 2 questions")
-    await chat.answer_poll(1)  # right (O(log n))
-    await chat.answer_poll(1)  # wrong (O(n) for a dict lookup)
+    await chat.answer_right()
+    await chat.answer_wrong()
     assert sent_to(chat, "1 of 2 right: not marked as known this time.")
     assert "Complexity: Big-O" in chat.buttons()[0]
     other = make_chat(user_id=4005)
     await other.onboard()
     await other.press_data(KnownCb(track="demo", module="", topic="big-o", action="check").pack())
-    await other.answer_poll(1)
-    await other.answer_poll(0)
+    await other.answer_right()
+    await other.answer_right()
     assert sent_to(other, "✅ 2 of 2 right: marked as known.")
 
 
@@ -415,8 +415,8 @@ async def test_days_step_summary_and_moments_in_russian(
     await chat.press("вс")
     assert "Сейчас: пн–пт." in chat.text
     await chat.press("Готово")
-    await chat.press("09:00")
-    await chat.press("UTC")
+    await chat.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(ZoneCb(zone="UTC", flow=Flow.ONBOARDING).pack())
     text = chat.latest("Готово!")
     assert "6 ч в неделю, дни: пн–пт; 72 мин в учебный день" in text
     assert "Ваш план: около 4 недель при 6 ч в неделю, до 23 марта 2026" in text

@@ -60,7 +60,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     await chat.answer_wrong()  # wrong: Again
     cards = await _cards(sessionmaker, chat.user.id)
     assert cards["q2"].due - clock.now == timedelta(days=1)  # back tomorrow, never in minutes
-    assert chat.text == "1 of 2 answers right this round.\nThe next review is due 04.03 09:00."
+    assert chat.text == "1 of 2 answers right this round.\nThe next review is due Wed, 4 March."
 
     async with sessionmaker() as session:
         ratings = [(r.question_id, r.correct, r.rating) for r in await session.scalars(select(QuizReview))]
@@ -121,8 +121,7 @@ async def test_the_daily_cap_limits_reviews(
     clock.advance(seconds=20)
     await chat.answer_right()
     assert chat.text == (  # one due card left, but the cap of one is reached
-        "✅ 1 of 1 answer right this round.\nThe next review is due 04.03 00:00.\n"
-        "1 more waits for the next days: today's limit is reached."
+        "✅ 1 of 1 answer right this round.\n🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March."
     )
     await chat.send("/quiz")
     assert "🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March." in chat.text

@@ -183,7 +183,7 @@ async def test_a_snooze_late_in_the_evening_says_when_it_really_comes(
     calls = await chat.press("In an hour")
     toast = next(c for c in calls if isinstance(c, AnswerCallbackQuery))
     assert toast.text == (
-        "It's late: an hour from now is in your quiet hours. I'll remind you tomorrow at 22:30."
+        "It's late: an hour from now is in your quiet hours. I'll remind you tomorrow at 10:30 PM."
     )
     clock.now = datetime(2026, 3, 3, 23, 30, tzinfo=UTC)
     assert await coach.tick() == 0

@@ -21,7 +21,7 @@ from bot.handlers import known_check
 from bot.metrics import Metrics
 from bot.services import quiz
 from bot.views import coach
-from bot.views.format import moment as format_moment
+from bot.views.format import short_date
 from bot.views.menu import roadmap_or_menu
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
@@ -29,12 +29,6 @@ from db.models import Learner
 
 def _zone(learner: Learner) -> ZoneInfo:
     return ZoneInfo(learner.timezone or "UTC")
-
-
-def _when(learner: Learner, moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return format_moment(moment.astimezone(_zone(learner)))
 
 
 async def send_question(
@@ -193,9 +187,9 @@ async def poll_answer(
     day = await quiz.review_day(
         session, catalog, learner.id, _zone(learner), learner.daily_review_cap, clock()
     )
-    screen = coach.round_done(
-        result.outcome, learner.language, _when(learner, result.outcome.outlook.next_at), day
-    )
+    # Reviews come by the learner's local date: the next one is named by its day, as every screen does.
+    next_day = short_date(day.next_on, learner.language) if day.next_on else None
+    screen = coach.round_done(result.outcome, learner.language, next_day, day)
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
 
 

@@ -50,7 +50,8 @@ async def reminder_button(
 def _local_time(moment: datetime | None, zone: ZoneInfo) -> str:
     if moment is None:
         return "—"
-    return moment.astimezone(zone).strftime("%H:%M")
+    local = moment.astimezone(zone)
+    return clock_text(local.hour * 60 + local.minute)
 
 
 async def pause(message: Message, learner: Learner, session: AsyncSession, clock: Clock) -> None:

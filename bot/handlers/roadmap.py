@@ -197,8 +197,8 @@ async def mark(
             note = _("🎉 Well done! That was the last topic left: the whole track is done.")
         else:
             note = _("🎉 Well done! Tap “Next step” to keep going.")
-    await show(query, views.topic_screen(state, learner.language, note))
     await moments(bot, state, learner, session, catalog, clock)
+    await show(query, views.topic_screen(state, learner.language, note))
 
 
 async def moments(

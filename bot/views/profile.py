@@ -166,7 +166,7 @@ def ask_days(weekdays: frozenset[int], flow: Flow, locale: str) -> Screen:
     kb.adjust(4, 3, 1, 1)
     return Screen(
         _(
-            "On which days do you study? Tap to switch a day on or off, then «Done». "
+            "On which days do you study? Tap to switch a day on or off, then “Done”. "
             "Your weekly hours are spread over these days. Now: {days}."
         ).format(days=weekday_names(weekdays, locale)),
         kb.as_markup(),
@@ -309,5 +309,5 @@ def onboarding_done(learner: Learner, catalog: Catalog, plan: PersonalPlan | Non
         suggestion = _authors_length(track) if track else ""
         if suggestion:
             lines.append(_("The authors suggest {weeks}").format(weeks=suggestion))
-    lines += ["", _("Tap «Today» for what to do today. You can change any of this in /settings.")]
+    lines += ["", _("Tap “Today” for what to do today. You can change any of this in /settings.")]
     return "\n".join(lines)

@@ -213,6 +213,7 @@ _NEXT_MARKS: dict[Status, tuple[Status, ...]] = {
     Status.IN_PROGRESS: (Status.DONE, Status.SKIPPED, Status.NOT_STARTED),
     Status.DONE: (Status.NOT_STARTED,),
     Status.SKIPPED: (Status.IN_PROGRESS, Status.DONE, Status.NOT_STARTED),
+    Status.KNOWN: (Status.NOT_STARTED,),
 }
 
 
@@ -336,10 +337,10 @@ def track_finished(track: Track, locale: str) -> Screen:
 def known_confirm(track: Track, module: Module | None, topic: Topic | None, locale: str) -> Screen:
     """«I already know this»: one tap to confirm, or a short check first."""
     if topic is not None:
-        what = _("the topic «{title}»").format(title=esc(topic.title.get(locale)))
+        what = _("the topic “{title}”").format(title=esc(topic.title.get(locale)))
     else:
         assert module is not None
-        what = _("the whole module «{title}»").format(title=esc(module.title.get(locale)))
+        what = _("the whole module “{title}”").format(title=esc(module.title.get(locale)))
     text = _(
         "Mark {what} as already known? It leaves your plan (your finish date moves up) and is not counted as "
         "hours studied; its questions come back for review in a week.\n\n"
@@ -369,11 +370,11 @@ def module_finished(module: Module, next_module: Module | None, locale: str) -> 
     """The moment a module is finished: what it covered, what comes next."""
     covered = ", ".join(esc(t.title.get(locale)) for t in module.topics)
     lines = [
-        _("🏅 Module «{module}» finished!").format(module=esc(module.title.get(locale))),
+        _("🏅 Module “{module}” finished!").format(module=esc(module.title.get(locale))),
         _("Covered: {topics}.").format(topics=covered),
     ]
     if next_module is not None:
-        lines.append(_("Next: «{module}».").format(module=esc(next_module.title.get(locale))))
+        lines.append(_("Next: “{module}”.").format(module=esc(next_module.title.get(locale))))
     return "\n".join(lines)[:4000]
 
 
@@ -410,7 +411,7 @@ def track_summary(
 
 
 def check_unavailable() -> str:
-    return _("There are no quiz questions for this yet. Tap «Yes, I know it» if you are sure.")
+    return _("There are no quiz questions for this yet. Tap “Yes, I know it” if you are sure.")
 
 
 def check_intro(count: int) -> str:

@@ -1,7 +1,7 @@
 """the learner's day: study days, a re-planned start, known topics, the falling-behind offer
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006"  # re-chained after merging main (was "0003")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
