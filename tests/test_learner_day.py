@@ -233,7 +233,7 @@ async def test_known_topic_leaves_the_plan_with_a_longer_first_interval(
     assert "🏁 Planned finish: March 24, 2026" in chat.latest("Progress:")
     await chat.send("/next")
     await chat.press("I already know this")
-    assert "Mark the topic «Complexity: Big-O» as already known?" in chat.text
+    assert "Mark the topic “Complexity: Big-O” as already known?" in chat.text
     await chat.press("Yes, I know it")
     assert "🎓 already known" in chat.text
     async with sessionmaker() as session:
@@ -251,10 +251,10 @@ async def test_known_topic_leaves_the_plan_with_a_longer_first_interval(
 async def test_a_whole_module_is_known_in_one_confirmed_tap(chat: Chat_) -> None:
     await chat.onboard()
     await chat.press_data(KnownCb(track="demo", module="base").pack())
-    assert "Mark the whole module «Computer science base» as already known?" in chat.text
+    assert "Mark the whole module “Computer science base” as already known?" in chat.text
     await chat.press("Yes, I know it")
     assert "2 of 2 topics done" in chat.text or "🎓" in " ".join(chat.buttons())
-    assert sent_to(chat, "🏅 Module «Computer science base» finished!")
+    assert sent_to(chat, "🏅 Module “Computer science base” finished!")
     await chat.send("/progress")
     text = chat.latest("Progress:")
     # Before: 24 taps credited 55 hours. Now: no hours, the module leaves the plan.
