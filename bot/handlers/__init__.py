@@ -17,6 +17,7 @@ from bot.handlers import (
     reminders,
     roadmap,
     settings,
+    today,
 )
 
 
@@ -26,6 +27,7 @@ def get_routers() -> list[Router]:
         onboarding.create_router(),
         settings.create_router(),
         menu.create_router(),
+        today.create_router(),
         roadmap.create_router(),
         progress.create_router(),
         quiz.create_router(),
