@@ -63,7 +63,7 @@ class ZoneCb(CallbackData, prefix="tz"):
 class AskCb(CallbackData, prefix="ask"):
     """A settings item: open its question."""
 
-    item: str  # language | track | hours | days | time | zone | cap | pause | resume
+    item: str  # language | track | hours | days | time | zone | cap | pause | resume | break | nudge
 
 
 class DaysCb(CallbackData, prefix="dy"):
@@ -128,6 +128,12 @@ class CatchUpCb(CallbackData, prefix="cu"):
 
     action: str  # move | hours | keep
     hours: int = 0
+
+
+class BreakCb(CallbackData, prefix="bk"):
+    """/pause: how long the break lasts (days; 0 is until the learner is back)."""
+
+    days: int
 
 
 class PageCb(CallbackData, prefix="pg"):

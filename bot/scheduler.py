@@ -23,9 +23,11 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
 from bot.metrics import Metrics
-from bot.services import activity, admin, plan, profile, progress, quiz, reminders, today
+from bot.services import activity, admin, breaks, plan, profile, progress, quiz, reminders, streaks, today
+from bot.services.plan import study_weekdays
 from bot.services.reminders import Claim
 from bot.views import admin as admin_views
+from bot.views import breaks as break_views
 from bot.views import coach
 from bot.views.chart import progress_chart
 from db.models import SendKind, SendStatus
@@ -73,12 +75,32 @@ class CoachLoop:
                 delivered += sum(results)
                 if len(claims) < BATCH:
                     break
+            delivered += await self._returns()
+            delivered += await self._nudges()
             delivered += await self._broadcasts()
             self.last_tick_at = self.clock()
             if self.metrics is not None:
                 self.metrics.scheduler_ticks.inc()
                 await self._count_active()
             return delivered
+
+    async def _returns(self) -> int:
+        """Breaks whose date is reached: the welcome back (claimed like the daily reminder)."""
+        delivered, more = 0, True
+        while more:
+            async with self.sessionmaker() as session:
+                claims, more = await breaks.claim_returns(session, self.catalog, self.clock(), BATCH)
+            delivered += sum(await asyncio.gather(*(self._deliver(claim) for claim in claims)))
+        return delivered
+
+    async def _nudges(self) -> int:
+        """The evening "streak at risk" nudges due now (claimed like the daily reminder)."""
+        delivered, more = 0, True
+        while more:
+            async with self.sessionmaker() as session:
+                claims, more = await streaks.claim_nudges(session, self.clock(), BATCH)
+            delivered += sum(await asyncio.gather(*(self._deliver(claim) for claim in claims)))
+        return delivered
 
     async def _count_active(self) -> None:
         assert self.metrics is not None
@@ -133,6 +155,12 @@ class CoachLoop:
             with self.i18n.context(), self.i18n.use_locale(claim.language):
                 if claim.kind is SendKind.SUMMARY:
                     await self._send_summary(claim)
+                elif claim.kind is SendKind.NUDGE:
+                    if not await self._send_nudge(claim):
+                        status = SendStatus.SKIPPED  # studied already, or no streak to keep
+                elif claim.kind is SendKind.RETURN:
+                    if not await self._send_return(claim):
+                        status = SendStatus.SKIPPED
                 elif not await self._send_reminder(claim):
                     status = SendStatus.SKIPPED  # nothing to say today: no message
         except TelegramForbiddenError:
@@ -159,6 +187,11 @@ class CoachLoop:
             learner = await profile.get_learner(session, claim.learner_id)
             if learner is None:
                 return False
+            # Reviews beyond today's cap move to the next study days, oldest first.
+            await quiz.spread_due(
+                session, self.catalog, learner.id, zone, learner.daily_review_cap,
+                study_weekdays(learner.study_days), now,
+            )  # fmt: skip
             day = await today.learner_today(session, self.catalog, learner, claim.track_id, now)
             active = await activity.activity(session, claim.learner_id, zone, now)
             offer = plan.catch_up_offer(day.plan, learner, now) if day.plan else None
@@ -167,6 +200,37 @@ class CoachLoop:
                 await plan.record_catch_up_offer(session, learner.id, now)
         if screen is None:
             return False
+        await self.courier.deliver(
+            claim.learner_id,
+            lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
+        )
+        return True
+
+    async def _send_nudge(self, claim: Claim) -> bool:
+        """ "Streak at risk": False when it is not needed (already studied today, a streak under three)."""
+        async with self.sessionmaker() as session:
+            found = await streaks.nudge(session, self.catalog, claim.learner_id, self.clock())
+        if found is None:
+            return False
+        screen = break_views.streak_at_risk(found)
+        await self.courier.deliver(
+            claim.learner_id,
+            lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
+        )
+        return True
+
+    async def _send_return(self, claim: Claim) -> bool:
+        """The welcome back when a break's date is reached."""
+        now = self.clock()
+        async with self.sessionmaker() as session:
+            learner = await profile.get_learner(session, claim.learner_id)
+            if learner is None:
+                return False
+            days = await breaks.last_break_days(session, learner)
+            back = await breaks.welcome_back(session, self.catalog, learner.id, days, now)
+        if back is None:
+            return False
+        screen = break_views.welcome_back(back, claim.language)
         await self.courier.deliver(
             claim.learner_id,
             lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),

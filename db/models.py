@@ -81,6 +81,11 @@ class Learner(Base):
     study_days: Mapped[int] = mapped_column(Integer, server_default=str(EVERY_DAY))
     # When the coach last offered ways on to a learner behind their plan (offered again two weeks later at most).
     behind_offer_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The evening "streak at risk" nudge: when it is next looked at (UTC), and whether the learner wants it.
+    next_nudge_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    streak_nudge: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # Streak freezes used so far that the learner has been told about ("your streak is safe").
+    freezes_used: Mapped[int] = mapped_column(Integer, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
 
@@ -103,6 +108,8 @@ class Enrollment(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # The learner moved their finish date: the plan starts again from this moment (NULL: from `started_at`).
     replanned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Days of breaks (vacations) since the plan's start: the plan's dates move later by as many days.
+    break_days: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class TopicProgress(Base):
@@ -143,6 +150,8 @@ class SendKind(StrEnum):
     DAILY = "daily"
     SNOOZE = "snooze"
     SUMMARY = "summary"
+    NUDGE = "nudge"  # "streak at risk", in the evening of a study day
+    RETURN = "return"  # the welcome back when a break's end date is reached
 
 
 class SendStatus(StrEnum):
@@ -172,6 +181,20 @@ class ReminderSend(Base):
         UniqueConstraint("learner_id", "kind", "local_date", name="uq_reminder_sends_once_a_day"),
         Index("ix_reminder_sends_status", "status"),
     )
+
+
+class LearnerBreak(Base):
+    """A vacation: nothing is sent while it lasts; its days neither break the streak nor count against the plan."""
+
+    __tablename__ = "learner_breaks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    until: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), index=True
+    )  # NULL: until the learner is back
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # NULL while the break lasts
 
 
 class QuizCard(Base):

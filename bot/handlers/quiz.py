@@ -20,6 +20,7 @@ from bot.filters import HasTrack, KnownLearner
 from bot.handlers import known_check
 from bot.metrics import Metrics
 from bot.services import quiz
+from bot.services.plan import study_weekdays
 from bot.views import coach
 from bot.views.format import short_date
 from bot.views.menu import roadmap_or_menu
@@ -170,6 +171,7 @@ async def poll_answer(
             _zone(learner),
             learner.daily_review_cap,
             clock(),
+            study_weekdays(learner.study_days),
         )
     except quiz.UnknownPoll:
         return  # not ours, or its question left the content: nothing to rate

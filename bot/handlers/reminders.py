@@ -1,4 +1,4 @@
-"""The reminder's buttons, /pause and /resume."""
+"""The reminder's buttons, /pause (a break: how long?) and /resume."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ReminderCb
+from bot.callbacks import BreakCb, ReminderCb
 from bot.clock import Clock
 from bot.filters import KnownLearner
-from bot.services import reminders
+from bot.services import breaks, reminders
+from bot.views import breaks as break_views
 from bot.views import coach
 from bot.views.format import clock as clock_text
 from bot.views.screen import alert, notify, show
@@ -54,9 +55,20 @@ def _local_time(moment: datetime | None, zone: ZoneInfo) -> str:
     return clock_text(local.hour * 60 + local.minute)
 
 
-async def pause(message: Message, learner: Learner, session: AsyncSession, clock: Clock) -> None:
-    await reminders.set_paused(session, learner.id, True, clock())
-    await show(message, coach.paused())
+async def pause(message: Message) -> None:
+    await show(message, break_views.break_choice())
+
+
+async def take_break(
+    query: CallbackQuery, callback_data: BreakCb, learner: Learner, session: AsyncSession, clock: Clock
+) -> None:
+    now = clock()
+    days = callback_data.days if callback_data.days in breaks.BREAK_LENGTHS else 0
+    until = await breaks.start_break(session, learner, days, now)
+    zone = ZoneInfo(learner.timezone or "UTC")
+    await show(
+        query, break_views.break_started(until.astimezone(zone).date() if until else None, learner.language)
+    )
 
 
 async def resume(message: Message, learner: Learner, session: AsyncSession, clock: Clock) -> None:
@@ -69,6 +81,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private", KnownLearner())
     router.callback_query.register(reminder_button, ReminderCb.filter(), KnownLearner())
+    router.callback_query.register(take_break, BreakCb.filter(), KnownLearner())
     router.message.register(pause, Command("pause"))
     router.message.register(resume, Command("resume"))
     return router

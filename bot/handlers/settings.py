@@ -15,9 +15,10 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
-from bot.services import plan, profile, reminders
+from bot.services import plan, profile, reminders, streaks
 from bot.services.plan import study_weekdays
 from bot.states import Ask
+from bot.views import breaks as break_views
 from bot.views import profile as views
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
@@ -67,6 +68,17 @@ async def ask(
     elif callback_data.item in ("pause", "resume"):
         await state.clear()
         updated = await reminders.set_paused(session, learner.id, callback_data.item == "pause", clock())
+        followed = await profile.tracks_followed(session, learner.id)
+        await show(query, views.settings_screen(updated or learner, catalog, followed))
+        return
+    elif callback_data.item == "break":
+        await state.clear()
+        await show(query, break_views.break_choice())
+        return
+    elif callback_data.item == "nudge":
+        await state.clear()
+        await streaks.set_nudge(session, learner.id, not learner.streak_nudge, clock())
+        updated = await profile.get_learner(session, learner.id)
         followed = await profile.tracks_followed(session, learner.id)
         await show(query, views.settings_screen(updated or learner, catalog, followed))
         return

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
+from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import profile
+from bot.services import breaks, profile
+from bot.views import breaks as break_views
 from bot.views import coach
+from bot.views.screen import Screen
 
 
 class LearnerMiddleware(BaseMiddleware):
@@ -25,17 +27,29 @@ class LearnerMiddleware(BaseMiddleware):
         session: AsyncSession = data["session"]
         learner = await profile.get_learner(session, user.id) if user else None
         data["learner"] = learner
-        away = (
-            await profile.touch(session, learner, data["clock"]())
-            if learner and learner.onboarded_at
-            else None
-        )
-        if away and learner is not None and learner.active:
-            # The welcome comes first, before whatever the learner asked for.
-            bot: Bot = data["bot"]
-            with data["i18n_core"].context(), data["i18n_core"].use_locale(learner.language):
-                await bot.send_message(learner.id, coach.comeback())
+        if learner is not None and learner.onboarded_at:
+            # A break ends when the learner writes; the welcome comes first, before whatever they asked for.
+            arrival = await breaks.arrive(session, data["catalog"], learner, data["clock"]())
+            if arrival.learner_changed:
+                data["learner"] = await profile.get_learner(session, learner.id)
+            if learner.active:
+                with data["i18n_core"].context(), data["i18n_core"].use_locale(learner.language):
+                    for screen in _greetings(arrival, learner.language):
+                        await data["bot"].send_message(learner.id, screen.text, reply_markup=screen.markup)
         return await handler(event, data)
+
+
+def _greetings(arrival: breaks.Arrival, locale: str) -> list[Screen]:
+    screens: list[Screen] = []
+    if arrival.back is not None:
+        screens.append(break_views.welcome_back(arrival.back, locale))
+    elif arrival.restart is not None:
+        screens.append(break_views.restart(arrival.restart, locale))
+    elif arrival.away:
+        screens.append(Screen(coach.comeback(), None))
+    if arrival.freezes is not None:
+        screens.append(Screen(break_views.freezes_used(arrival.freezes), None))
+    return screens
 
 
 class LearnerLocaleMiddleware(I18nMiddleware):

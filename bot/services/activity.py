@@ -1,4 +1,10 @@
-"""Streaks, the week's numbers and the series the charts draw, all in the learner's own days."""
+"""Streaks, the week's numbers and the series the charts draw, all in the learner's own days.
+
+A streak counts study days: a day on which the learner finished a topic or pass or answered a review adds one; a
+day that is not one of their study days (a weekend for a Monday-to-Friday learner), or a day of a break, changes
+nothing. One streak freeze is earned per 7 days of streak, at most two banked; a missed study day uses one (the
+streak goes on), and with none banked the streak ends.
+"""
 
 from __future__ import annotations
 
@@ -11,37 +17,62 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import plan
+from bot.services.plan import study_weekdays
 from bot.services.reminders import local_date
 from db.repositories import activity as repo
+from db.repositories import breaks as break_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
 from db.repositories import quiz as quiz_repo
 
 CHART_DAYS = 28
 PLAN_MIN_DAYS = 14
+FREEZE_EVERY = 7  # days of streak that earn one freeze
+MAX_FREEZES = 2  # banked at most
+EVERY_WEEKDAY = frozenset(range(7))
 
 
 @dataclass(frozen=True)
 class Streak:
     current: int
     best: int
+    freezes_left: int = 0  # banked now
+    freezes_used: int = 0  # used on missed study days, over the learner's whole history
 
 
-def streak(days: set[date], today: date) -> Streak:
-    """A day counts when the learner finished a topic or pass, or answered a quiz. Today still counts as
-    'kept' until it ends, so a streak that reached yesterday is current."""
-    best = run = 0
-    previous: date | None = None
-    for day in sorted(days):
-        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
-        best = max(best, run)
-        previous = day
-    current = 0
-    cursor = today if today in days else today - timedelta(days=1)
-    while cursor in days:
-        current += 1
-        cursor -= timedelta(days=1)
-    return Streak(current=current, best=best)
+def streak(
+    days: set[date],
+    today: date,
+    weekdays: frozenset[int] = EVERY_WEEKDAY,
+    excused: frozenset[date] = frozenset(),
+) -> Streak:
+    """The streak in study days (see the module's docstring). `days`: the days the learner studied; `excused`:
+    days of breaks. Today still counts as 'kept' until it ends, so a streak that reached yesterday is current."""
+    if not days:
+        return Streak(0, 0)
+    best = run = banked = used = 0
+    day = min(days)
+    while day <= today:
+        if day in days:
+            run += 1
+            best = max(best, run)
+            if run % FREEZE_EVERY == 0:
+                banked = min(MAX_FREEZES, banked + 1)
+        elif day != today and day.weekday() in weekdays and day not in excused:
+            if run and banked:
+                banked -= 1
+                used += 1
+            else:
+                run = banked = 0
+        day += timedelta(days=1)
+    return Streak(current=run, best=best, freezes_left=banked, freezes_used=used)
+
+
+def break_days(breaks: list[tuple[date, date]]) -> frozenset[date]:
+    """Every local day of the given breaks (first and last day included)."""
+    return frozenset(
+        first + timedelta(days=n) for first, last in breaks for n in range((last - first).days + 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -55,11 +86,17 @@ class Activity:
 async def activity(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: datetime) -> Activity:
     events = await repo.done_events(session, learner_id)
     reviews = await repo.review_times(session, learner_id)
+    learner = await learner_repo.get(session, learner_id)
+    breaks = await break_repo.breaks(session, learner_id)
     await session.commit()
     topics = Counter(local_date(zone, e.at) for e in events)
     answers = Counter(local_date(zone, at) for at in reviews)
     today = local_date(zone, now)
-    return Activity(streak(set(topics) | set(answers), today), topics, answers, today)
+    weekdays = study_weekdays(learner.study_days) if learner else EVERY_WEEKDAY
+    excused = break_days(
+        [(local_date(zone, b.started_at), local_date(zone, b.ended_at or now)) for b in breaks]
+    )
+    return Activity(streak(set(topics) | set(answers), today, weekdays, excused), topics, answers, today)
 
 
 @dataclass(frozen=True)

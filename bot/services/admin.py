@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import ContentProblem, check_content
 from db.models import Broadcast, SendStatus
+from db.repositories import breaks as break_repo
 from db.repositories import broadcasts as broadcast_repo
 from db.repositories import stats as repo
 
@@ -36,6 +37,8 @@ class CourseStats:
     sends: dict[str, int]
     answers: int
     correct: int
+    on_break: int = 0  # learners on a break (vacation) now
+    freezes_used: int = 0  # streak freezes used, all learners
 
 
 async def course_stats(session: AsyncSession, catalog: Catalog, now: datetime, locale: str) -> CourseStats:
@@ -46,6 +49,8 @@ async def course_stats(session: AsyncSession, catalog: Catalog, now: datetime, l
     done = await repo.done_parts(session)
     sends = await repo.sends_by_status(session)
     answers, correct = await repo.quiz_answers(session)
+    on_break = await break_repo.on_break(session)
+    freezes = await break_repo.freezes_used(session)
     await session.commit()
     tracks = []
     for track in catalog.tracks:
@@ -53,7 +58,9 @@ async def course_stats(session: AsyncSession, catalog: Catalog, now: datetime, l
         count = followers.get(track.id, 0)
         percent = round(100 * done.get(track.id, 0) / (parts * count)) if parts and count else 0
         tracks.append(TrackStats(track.id, track.title.get(locale), count, percent))
-    return CourseStats(total, onboarded, blocked, active_7, active_30, tracks, sends, answers, correct)
+    return CourseStats(
+        total, onboarded, blocked, active_7, active_30, tracks, sends, answers, correct, on_break, freezes
+    )
 
 
 async def active_learners(session: AsyncSession, now: datetime) -> int:

@@ -265,8 +265,12 @@ def build_plan(
     started_at: datetime,
     replanned_at: datetime | None,
     now: datetime,
+    break_days: int = 0,
 ) -> PersonalPlan:
-    """The plan from what is stored (no database): `personal_plan` loads the inputs and calls this."""
+    """The plan from what is stored (no database): `personal_plan` loads the inputs and calls this.
+
+    `break_days`: the days of the learner's breaks (vacations) since the plan's start; the plan's dates move
+    later by as many days (what was counted before the break stays counted)."""
     track_id = refs[0].track.id if refs else ""
     today = now.astimezone(zone).date()
     started = min(started_at.astimezone(zone).date(), today)
@@ -290,6 +294,7 @@ def build_plan(
     counted_days = counted_by_day(refs, events, zone, schedule)
     counted = min(total, sum(counted_days.values()))
     at_start = min(total, sum(h for day, h in counted_days.items() if day < start))
+    start += timedelta(days=break_days)  # the plan moved by the breaks
 
     day_hours = schedule.day_hours
     expected = _planned(schedule, start, at_start, total, today)
@@ -382,7 +387,8 @@ async def personal_plan(
     zone = ZoneInfo(learner.timezone or "UTC")
     started = enrollment.started_at if enrollment else now
     replanned = enrollment.replanned_at if enrollment else None
-    return build_plan(refs, statuses, events, Schedule.of(learner), zone, started, replanned, now)
+    moved = enrollment.break_days if enrollment else 0
+    return build_plan(refs, statuses, events, Schedule.of(learner), zone, started, replanned, now, moved)
 
 
 def plan_for_new_learner(
@@ -438,6 +444,13 @@ async def move_finish_date(
         await learner_repo.update_fields(
             session, learner_id, now, weekly_hours=max(1, min(100, weekly_hours))
         )
+    await session.commit()
+
+
+async def move_by_break(session: AsyncSession, learner_id: int, days: int) -> None:
+    """A break of `days` days ended: the plan's dates on every followed track move later by as many days."""
+    if days > 0:
+        await learner_repo.add_break_days(session, learner_id, days)
     await session.commit()
 
 

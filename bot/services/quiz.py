@@ -7,6 +7,12 @@ FSRS counts in days here: a card is due on a local date (the learner's zone), an
 that day, whatever minute FSRS put on it. `review_day` is the one count of a learner's day that /today,
 /progress, /quiz and the reminder all show.
 
+Even load (Anki's load balancer): when an answer schedules a card's next review, the day is picked within the
+range FSRS's fuzz would pick from (`fuzz_range`) as the study day with the fewest reviews already due for that
+learner, never a non-study day and never a day already at the daily cap (`balanced_day`). Reviews due beyond what a
+day has room for move to the next study days, at most the cap a day (`spread_due`): oldest first for a day's
+overflow, lowest FSRS retrievability first after a break.
+
 A question's options are shuffled on every send (`shuffled_order`): the poll row keeps the shown order, and the
 answer is mapped back to the question's own option index (`own_options`) before it is rated. A round (the polls
 from one /quiz or one «Practise now» until nothing follows) ends with its outcome (`round_outcome`).
@@ -16,11 +22,13 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import FUZZ_RANGES
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
@@ -166,6 +174,107 @@ async def review_day(
     return ReviewDay(today, cap, answered, within, due - within, next_on)
 
 
+EVERY_WEEKDAY = frozenset(range(7))
+
+
+def fuzz_range(interval_days: int) -> tuple[int, int]:
+    """The shortest and longest interval (days) FSRS's fuzz would pick from for `interval_days` (py-fsrs's own
+    `FUZZ_RANGES`); no fuzz below 2.5 days."""
+    if interval_days < 2.5:
+        return interval_days, interval_days
+    delta = 1.0
+    for band in FUZZ_RANGES:
+        delta += band["factor"] * max(min(float(interval_days), band["end"]) - band["start"], 0.0)
+    longest = min(round(interval_days + delta), SCHEDULER.maximum_interval)
+    shortest = min(max(2, round(interval_days - delta)), longest)
+    return shortest, longest
+
+
+def balanced_day(
+    today: date, interval_days: int, load: Counter[date], cap: int, weekdays: frozenset[int]
+) -> date:
+    """The day of a card's next review: within FSRS's fuzz range, the study day with the fewest reviews already
+    due (`load`), the nearest to FSRS's own interval on a tie; when no study day in the range has room under the
+    cap, the first study day after it that has."""
+    shortest, longest = fuzz_range(max(1, interval_days))
+    days = [today + timedelta(days=n) for n in range(shortest, longest + 1)]
+    open_ = [d for d in days if d.weekday() in weekdays and load[d] < cap]
+    if open_:
+        return min(open_, key=lambda d: (load[d], abs((d - today).days - interval_days), d))
+    day = today + timedelta(days=longest + 1)
+    while day.weekday() not in weekdays or load[day] >= cap:
+        day += timedelta(days=1)
+    return day
+
+
+def due_load(rows: list[QuizCard], zone: ZoneInfo) -> Counter[date]:
+    """Reviews due on each local day."""
+    return Counter(local_date(zone, r.due) for r in rows)
+
+
+def retrievability(row: QuizCard, now: datetime) -> float:
+    """FSRS's estimate that the learner still remembers the card's answer now (0 for a card never answered)."""
+    return float(SCHEDULER.get_card_retrievability(_card(row), now))
+
+
+async def spread_due(
+    session: AsyncSession,
+    catalog: Catalog,
+    learner_id: int,
+    zone: ZoneInfo,
+    cap: int,
+    weekdays: frozenset[int],
+    now: datetime,
+    lowest_recall_first: bool = False,
+) -> int:
+    """Reviews due by the end of today beyond today's room under the cap move to the next study days, at most
+    `cap` due on any day (counting what is already due there). Today keeps the oldest (or, after a break, the
+    lowest FSRS retrievability) first. Returns how many reviews moved."""
+    answered = len([r for r in await _today(session, learner_id, zone, now) if not r.practice])
+    rows = [
+        r
+        for r in await repo.cards(session, learner_id)
+        if catalog.question(r.track_id, r.topic_id, r.question_id) is not None
+    ]
+    end = _day_end(zone, now)
+    due = [r for r in rows if r.due < end]
+    room = max(0, cap - answered)
+    if len(due) <= room:
+        await session.commit()
+        return 0
+    if lowest_recall_first:
+        due.sort(key=lambda r: (retrievability(r, now), r.due))
+    else:
+        due.sort(key=lambda r: r.due)
+    load = due_load([r for r in rows if r.due >= end], zone)
+    day = local_date(zone, now) + timedelta(days=1)
+    for row in due[room:]:
+        while day.weekday() not in weekdays or load[day] >= cap:
+            day += timedelta(days=1)
+        load[day] += 1
+        row.due = at_local(zone, day, time(0, 0))
+    moved = len(due) - room
+    await session.commit()
+    return moved
+
+
+async def most_at_risk(
+    session: AsyncSession, catalog: Catalog, learner_id: int, now: datetime, count: int = 3
+) -> list[TopicRef]:
+    """The topics of the reviews that matter most now: the cards due whose recall FSRS rates lowest."""
+    rows = [r for r in await repo.cards(session, learner_id) if r.due <= now and r.last_review is not None]
+    await session.commit()
+    rows.sort(key=lambda r: retrievability(r, now))
+    topics: dict[tuple[str, str], TopicRef] = {}
+    for row in rows:
+        ref = catalog.topic(row.track_id, row.topic_id)
+        if ref is not None and catalog.question(row.track_id, row.topic_id, row.question_id) is not None:
+            topics.setdefault((row.track_id, row.topic_id), ref)
+        if len(topics) >= count:
+            break
+    return list(topics.values())
+
+
 async def _today(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: datetime) -> list[QuizReview]:
     return await repo.reviews_since(session, learner_id, _day_start(zone, now))
 
@@ -267,8 +376,10 @@ async def answer(
     zone: ZoneInfo,
     cap: int,
     now: datetime,
+    weekdays: frozenset[int] = EVERY_WEEKDAY,
 ) -> Answer | None:
-    """Rate the answer, reschedule the card, and pick what follows. None for a repeated or retracted answer."""
+    """Rate the answer, reschedule the card on the least loaded study day of FSRS's range (`balanced_day`), and
+    pick what follows. None for a repeated or retracted answer."""
     poll = await repo.poll(session, poll_id)
     if poll is None or poll.learner_id != learner_id:
         await session.commit()
@@ -292,6 +403,7 @@ async def answer(
         row = await repo.card(session, learner_id, key)
         assert row is not None
     card, _log = SCHEDULER.review_card(_card(row), rating, review_datetime=now)
+    card.due = await _balanced_due(session, learner_id, key, card.due, zone, cap, weekdays, now)
     row.state, row.step, row.stability, row.difficulty = (
         int(card.state),
         card.step,
@@ -337,6 +449,26 @@ async def answer(
         round_started_at=round_started_at,
         outcome=outcome,
     )
+
+
+async def _balanced_due(
+    session: AsyncSession,
+    learner_id: int,
+    key: tuple[str, str, str],
+    due: datetime,
+    zone: ZoneInfo,
+    cap: int,
+    weekdays: frozenset[int],
+    now: datetime,
+) -> datetime:
+    """FSRS's due moment moved to the day `balanced_day` picks (the same time of day)."""
+    others = [
+        r for r in await repo.cards(session, learner_id) if (r.track_id, r.topic_id, r.question_id) != key
+    ]
+    today = local_date(zone, now)
+    planned = local_date(zone, due)
+    day = balanced_day(today, (planned - today).days, due_load(others, zone), cap, weekdays)
+    return due + timedelta(days=(day - planned).days)
 
 
 async def round_outcome(

@@ -22,6 +22,9 @@ def stats_screen(stats: CourseStats) -> Screen:
         _("Active in the last 7 days: {week}; 30 days: {month}").format(
             week=stats.active_7, month=stats.active_30
         ),
+        _("On a break now: {breaks}; streak freezes used: {freezes}").format(
+            breaks=stats.on_break, freezes=stats.freezes_used
+        ),
         "",
         _("<b>Tracks</b> (followers, average done)"),
     ]

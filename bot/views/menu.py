@@ -20,7 +20,7 @@ COMMANDS: list[tuple[str, LazyProxy]] = [
     ("progress", __("Your progress and pace")),
     ("quiz", __("Review what you learned; /quiz topic practises one topic")),
     ("tracks", __("All tracks")),
-    ("pause", __("Pause daily reminders")),
+    ("pause", __("Take a break or pause reminders")),
     ("resume", __("Turn reminders back on")),
     ("export", __("Download everything stored about you")),
     ("forget", __("Delete everything stored about you")),

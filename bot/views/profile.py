@@ -276,6 +276,9 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
         _("Time zone: {value}").format(value=esc(zone_label(learner.timezone, locale))),
         _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
         _("Reminders: {value}").format(value=_("paused") if learner.reminders_paused else _("on")),
+        _("Evening nudge when a streak is at risk: {value}").format(
+            value=_("on") if learner.streak_nudge else _("off")
+        ),
     ]
     kb = Keyboard()
     kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
@@ -289,8 +292,13 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
         kb.button(text=_("▶️ Resume reminders"), callback_data=AskCb(item="resume"))
     else:
         kb.button(text=_("⏸ Pause reminders"), callback_data=AskCb(item="pause"))
+    kb.button(text=_("🏖 Take a break"), callback_data=AskCb(item="break"))
+    kb.button(
+        text=_("🔕 Streak nudge: turn off") if learner.streak_nudge else _("🔔 Streak nudge: turn on"),
+        callback_data=AskCb(item="nudge"),
+    )
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
-    kb.adjust(2, 2, 2, 2, 1)
+    kb.adjust(2, 2, 2, 2, 2, 1)
     return Screen("\n".join(lines), kb.as_markup())
 
 

@@ -49,7 +49,16 @@ async def replan_track(session: AsyncSession, learner_id: int, track_id: str, at
     await session.execute(
         update(Enrollment)
         .where(Enrollment.learner_id == learner_id, Enrollment.track_id == track_id)
-        .values(replanned_at=at)
+        .values(replanned_at=at, break_days=0)
+    )
+
+
+async def add_break_days(session: AsyncSession, learner_id: int, days: int) -> None:
+    """Move the plans of every followed track later by `days` (a break ended)."""
+    await session.execute(
+        update(Enrollment)
+        .where(Enrollment.learner_id == learner_id)
+        .values(break_days=Enrollment.break_days + days)
     )
 
 
