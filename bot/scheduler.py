@@ -24,7 +24,6 @@ from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
 from bot.metrics import Metrics
 from bot.services import activity, admin, breaks, plan, profile, progress, quiz, reminders, streaks, today
-from bot.services.plan import study_weekdays
 from bot.services.reminders import Claim
 from bot.views import admin as admin_views
 from bot.views import breaks as break_views
@@ -187,11 +186,6 @@ class CoachLoop:
             learner = await profile.get_learner(session, claim.learner_id)
             if learner is None:
                 return False
-            # Reviews beyond today's cap move to the next study days, oldest first.
-            await quiz.spread_due(
-                session, self.catalog, learner.id, zone, learner.daily_review_cap,
-                study_weekdays(learner.study_days), now,
-            )  # fmt: skip
             day = await today.learner_today(session, self.catalog, learner, claim.track_id, now)
             active = await activity.activity(session, claim.learner_id, zone, now)
             offer = plan.catch_up_offer(day.plan, learner, now) if day.plan else None

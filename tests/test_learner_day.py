@@ -192,6 +192,7 @@ async def test_pause_stops_the_summary_too_and_settings_resume(
 ) -> None:
     await chat.onboard(zone="UTC")
     await chat.send("/pause")
+    await chat.press("Only pause reminders")
     clock.now = datetime(2026, 3, 8, 19, 0, tzinfo=UTC)  # Sunday evening: the weekly summary's time
     # Before: pausing reminders did not stop the Sunday summary.
     assert await coach.tick() == 0

@@ -196,6 +196,8 @@ async def test_a_snooze_late_in_the_evening_says_when_it_really_comes(
 async def test_pause_and_resume(chat: Chat_, coach: CoachLoop, clock: FakeClock) -> None:
     await chat.onboard(zone="UTC", minute=9 * 60)
     await chat.send("/pause")
+    assert "For how long?" in chat.text
+    await chat.press("Only pause reminders")
     assert "Reminders are paused" in chat.text
     clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     assert await coach.tick() == 0

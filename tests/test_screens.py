@@ -258,6 +258,7 @@ async def test_no_dead_ends(make_chat: Callable[..., Chat_], language: str) -> N
         menu in chat.buttons() and {"en": "🗺 Roadmap", "ru": "🗺 Дорожная карта"}[language] in chat.buttons()
     )
     await chat.send("/pause")
+    await chat.press({"en": "Only pause reminders", "ru": "Только выключить напоминания"}[language])
     await chat.send("/settings")
     await chat.press({"en": "Resume reminders", "ru": "Включить напоминания"}[language])
     assert {"en": "Reminders: on", "ru": "Напоминания: включены"}[language] in chat.text

@@ -276,9 +276,9 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
         _("Time zone: {value}").format(value=esc(zone_label(learner.timezone, locale))),
         _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
         _("Reminders: {value}").format(value=_("paused") if learner.reminders_paused else _("on")),
-        _("Evening nudge when a streak is at risk: {value}").format(
-            value=_("on") if learner.streak_nudge else _("off")
-        ),
+        _("Evening nudge when a streak is at risk: on")
+        if learner.streak_nudge
+        else _("Evening nudge when a streak is at risk: off"),
     ]
     kb = Keyboard()
     kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
