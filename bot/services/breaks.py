@@ -77,6 +77,8 @@ async def _after_break(
     zone = ZoneInfo(learner.timezone or "UTC")
     days = break_length(zone, started_at, now)
     await plan.move_by_break(session, learner.id, days)
+    # The reminders' back-off starts over from the return (the break was not days of silence).
+    await learner_repo.update_fields(session, learner.id, now, last_active_at=now)
     await reminders.set_paused(session, learner.id, False, now)
     await quiz.spread_due(
         session,
@@ -130,7 +132,7 @@ async def restart(session: AsyncSession, catalog: Catalog, learner: Learner, now
     await quiz.spread_due(
         session, catalog, learner.id, zone, learner.daily_review_cap, weekdays, now, lowest_recall_first=True
     )
-    at_risk = await quiz.most_at_risk(session, catalog, learner.id, now)
+    at_risk = await quiz.most_at_risk(session, catalog, learner.id, zone, now)
     day = await today.learner_today(session, catalog, learner, learner.current_track, now)
     planned = moved = None
     if day.plan is not None and not day.plan.finished:

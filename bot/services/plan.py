@@ -12,6 +12,11 @@ How the plan is laid out
     are covered: that day is the planned finish date. Topics the learner already knows, and skipped ones, are not
     in the plan: marking one recomputes the plan and its finish date.
 
+Breaks
+    When a break (vacation, /pause) ends, the plan's dates move later by its length in days
+    (`enrollments.break_days`, added by `move_by_break`): the plan's start moves, what was counted before it stays
+    counted. Moving the finish date (`move_finish_date`) re-plans from today and clears that shift.
+
 Done means studied (how the pace decides what counts)
     A topic marked done counts as its hours studied on the local day it was marked, but a day counts at most
     `day_ceiling` hours: twice the learner's study day, and never less than `MIN_DAY_CEILING` hours. Marking a

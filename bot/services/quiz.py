@@ -259,10 +259,10 @@ async def spread_due(
 
 
 async def most_at_risk(
-    session: AsyncSession, catalog: Catalog, learner_id: int, now: datetime, count: int = 3
+    session: AsyncSession, catalog: Catalog, learner_id: int, zone: ZoneInfo, now: datetime, count: int = 3
 ) -> list[TopicRef]:
-    """The topics of the reviews that matter most now: the cards due whose recall FSRS rates lowest."""
-    rows = [r for r in await repo.cards(session, learner_id) if r.due <= now and r.last_review is not None]
+    """The topics of the reviews that matter most now: the cards due today whose recall FSRS rates lowest."""
+    rows = [r for r in await repo.cards(session, learner_id) if r.due < _day_end(zone, now)]
     await session.commit()
     rows.sort(key=lambda r: retrievability(r, now))
     topics: dict[tuple[str, str], TopicRef] = {}

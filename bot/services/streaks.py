@@ -126,11 +126,12 @@ async def untold_freezes(session: AsyncSession, learner: Learner, now: datetime)
     """News of freezes used since the learner was last told (and note that they are told now)."""
     zone = ZoneInfo(learner.timezone or "UTC")
     current = (await activity.activity(session, learner.id, zone, now)).streak
-    if current.freezes_used <= learner.freezes_used:
+    told = learner.freezes_used
+    if current.freezes_used <= told:
         return None
     await learner_repo.update_fields(session, learner.id, now, freezes_used=current.freezes_used)
     await session.commit()
-    return FreezeNews(current.freezes_used - learner.freezes_used, current.freezes_left, current.current)
+    return FreezeNews(current.freezes_used - told, current.freezes_left, current.current)
 
 
 async def set_nudge(session: AsyncSession, learner_id: int, on: bool, now: datetime) -> None:
