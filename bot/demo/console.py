@@ -279,7 +279,9 @@ class ConsoleChat:
     async def run(self, lines: AsyncIterator[str], map_url: str | None = None) -> None:
         await self._follow_language()
         if map_url is not None:
-            heading = self.t(__("Your roadmap as a map (the Mini App), to open in a browser beside this chat:"))
+            heading = self.t(
+                __("Your roadmap as a map (the Mini App), to open in a browser beside this chat:")
+            )
             self.print(f"🗺  {heading}\n{map_url}\n")
         self.print(
             self.t(
