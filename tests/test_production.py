@@ -214,7 +214,7 @@ async def test_two_schedulers_on_one_postgresql_send_each_reminder_once(catalog:
                 catalog,
                 i18n,
                 clock,
-                Courier(per_second=100_000, per_chat_interval=0),
+                Courier(),
             )
             for engine in engines
         ]
