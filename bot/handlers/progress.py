@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -21,6 +22,8 @@ from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.progress import progress_screen
 from bot.views.screen import show
 from db.models import Learner
+
+log = logging.getLogger(__name__)
 
 
 async def show_progress(
@@ -42,8 +45,11 @@ async def show_progress(
     titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
     extra = [streak_line(active.streak), *quiz_stats_lines(stats, titles)]
     await show(event, progress_screen(summary, learner.language, learner.weekly_hours, extra))
-    png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
-    await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
+    try:  # the chart is the optional part: if it fails, the learner still has their progress, and no apology
+        png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
+        await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
+    except Exception as exc:
+        log.warning("progress chart dropped: %s", type(exc).__name__)
 
 
 def create_router() -> Router:

@@ -139,7 +139,7 @@ async def interrupted(
     )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=ReminderSend)
-    return [(send, learner) for send, learner in (await session.execute(stmt)).tuples()]
+    return [(send, learner) for send, learner in await session.execute(stmt)]
 
 
 async def take_over(session: AsyncSession, send_id: int, now: datetime) -> None:
