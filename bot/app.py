@@ -16,6 +16,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, utc_now
@@ -32,6 +33,7 @@ from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
 from bot.middlewares.pacing import PacedRequests
 from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
+from bot.startup import DatabaseUnreachable
 from bot.views.menu import COMMANDS
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
@@ -152,7 +154,11 @@ async def prepare(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     """Load and validate content, upgrade the database to head, build the dispatcher."""
     catalog = load_catalog(settings.content_dir)
     engine = create_engine(settings.database_url)
-    await upgrade_to_head(engine)
+    try:
+        await upgrade_to_head(engine)
+    except (OSError, TimeoutError, OperationalError, InterfaceError) as exc:
+        await engine.dispose()
+        raise DatabaseUnreachable(settings.database_url, exc) from None
     storage = RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
     metrics = Metrics()
     dispatcher = build_dispatcher(

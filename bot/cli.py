@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from bot import logs
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import ContentError, check_content
+from bot.startup import StartupFailure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(f"The content has problems; the bot does not start:\n{exc}", file=sys.stderr)
         return 2
+    except StartupFailure as exc:
+        logging.getLogger("bot").error("the bot does not start: %s", exc)  # one line, redacted, no traceback
+        return 1
     except KeyboardInterrupt:
         return 0
 
