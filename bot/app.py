@@ -105,12 +105,12 @@ async def _start_coach(
 
 async def _stop_coach(dispatcher: Dispatcher) -> None:
     """No new ticks; the running one finishes what is on the wire and gives back the rest (CoachLoop.stop)."""
+    coach: CoachLoop | None = dispatcher.workflow_data.get("coach")
+    if coach is not None:
+        await coach.stop()  # first: APScheduler's shutdown cancels a running tick, claimed sends and all
     scheduler = dispatcher.workflow_data.pop("scheduler", None)
     if scheduler is not None:
         scheduler.shutdown(wait=False)
-    coach: CoachLoop | None = dispatcher.workflow_data.get("coach")
-    if coach is not None:
-        await coach.stop()
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None, pacer: Pacer | None = None) -> Bot:
