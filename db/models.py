@@ -142,7 +142,7 @@ class SendStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # Telegram refused it, or it was given up before it was ever attempted
     BLOCKED = "blocked"
-    RELEASED = "released"  # a graceful stop gave it back before attempting it: due again, for the next process
+    RELEASED = "released"  # a stop gave it back before attempting it: due again, for the next process
     UNKNOWN = "unknown"  # attempted by a process that died before the answer: not sent again (at most once)
 
 

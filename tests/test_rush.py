@@ -4,7 +4,7 @@ second overall, one a second per chat), and still everyone gets their real answe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,9 +62,11 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningBot]:
         await server.stop()
 
 
-async def until(condition: object, timeout: float = 60) -> None:
+async def until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Wait for what another process (or the bot's tasks) does; nothing here signals it, so look often."""
+
     async def poll() -> None:
-        while not condition():  # type: ignore[operator]
+        while not condition():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
 
     await asyncio.wait_for(poll(), timeout)

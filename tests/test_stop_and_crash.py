@@ -10,6 +10,7 @@ import signal
 import socket
 import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,9 +85,11 @@ async def start_bot(server: FakeBotApiServer, database: Path) -> asyncio.subproc
     )  # fmt: skip
 
 
-async def until(condition: object, timeout: float = 60) -> None:
+async def until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Wait for what another process (or the bot's tasks) does; nothing here signals it, so look often."""
+
     async def poll() -> None:
-        while not condition():  # type: ignore[operator]
+        while not condition():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
 
     await asyncio.wait_for(poll(), timeout)
@@ -127,7 +130,10 @@ async def test_sigterm_in_the_middle_of_a_fan_out_loses_and_doubles_nothing(tmp_
         stopped = [line for line in log.splitlines() if "coach stopped:" in line]
         assert len(stopped) == 1, log
         after_stop = statuses(database)
-        assert set(after_stop) <= {"sent", "released"}  # nothing left attempted or claimed: finished or given back
+        assert set(after_stop) <= {
+            "sent",
+            "released",
+        }  # nothing left attempted or claimed: finished or given back
         assert after_stop.get("sent", 0) < LEARNERS
         assert f"{after_stop.get('released', 0)} claimed sends released" in stopped[0]
 

@@ -222,7 +222,10 @@ def _decide(learner: Learner, now: datetime, summary: bool) -> _Decision:
         # A snooze, or a late daily reminder with the end of quiet hours still today, waits for that end.
         return _Decision(
             learner,
-            {"next_reminder_at": at_local(zone, wake_day, QUIET_END), "reminder_snoozed": kind is SendKind.SNOOZE},
+            {
+                "next_reminder_at": at_local(zone, wake_day, QUIET_END),
+                "reminder_snoozed": kind is SendKind.SNOOZE,
+            },
             None,
         )
     if summary:

@@ -77,7 +77,12 @@ async def recover(session: AsyncSession, now: datetime) -> Recovery:
     recovery.unknown = await repo.give_up_attempted(session, now - ATTEMPT_STALE, now)
     for send, learner in await repo.interrupted(session, now - PENDING_STALE, RECOVER_AT_ONCE):
         zone = ZoneInfo(learner.timezone) if learner.timezone else None
-        if not learner.active or zone is None or learner.timezone is None or send.local_date != local_date(zone, now):
+        if (
+            not learner.active
+            or zone is None
+            or learner.timezone is None
+            or send.local_date != local_date(zone, now)
+        ):
             await repo.finish_send(session, send.id, SendStatus.FAILED, now, "interrupted; its day is over")
             recovery.expired += 1
             continue
