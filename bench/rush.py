@@ -33,6 +33,7 @@ BOT_USER = User(id=4242, is_bot=True, first_name="Coach")
 class Rush:
     learners: int
     fan_out_seconds: float
+    messages: int  # every message (reminders and answers) accepted while the fan-out ran
     reminders: int
     doubled: int
     taps: int
@@ -52,17 +53,18 @@ class Rush:
                 return "–"
             return " / ".join(f"{percentile(values, q):.2f}" for q in (0.5, 0.99, 1.0))
 
+        overall = self.messages / self.fan_out_seconds if self.fan_out_seconds else 0.0
         return (
-            f"| {self.learners:,} | {self.rate:.1f} ({100 * self.rate / LIMIT:.0f} %) | {p(self.to_answer)} | "
+            f"| {self.learners:,} | {self.rate:.1f} | {overall:.1f} ({100 * overall / LIMIT:.0f} %) | {p(self.to_answer)} | "
             f"{p(self.to_visible)} | {self.answered:,} of {self.taps:,} | {self.apologies} | "
             f"{self.learners - self.reminders} / {self.doubled} |"
         )
 
 
 HEADER = (
-    "| learners | fan-out rate/s (of 30) | tap → callback answer, s p50 / p99 / max | "
+    "| learners | reminders/s | all messages/s while fanning out (of 30) | tap → callback answer, s p50 / p99 / max | "
     "tap → visible answer, s p50 / p99 / max | taps answered | apologies | reminders lost / doubled |\n"
-    "| --- | --- | --- | --- | --- | --- | --- |"
+    "| --- | --- | --- | --- | --- | --- | --- | --- |"
 )
 
 
@@ -156,6 +158,14 @@ async def morning_rush(tmp: Path, learners: int, seed: int = 1) -> Rush:
     result = Rush(
         learners=learners,
         fan_out_seconds=(max(reminder_times) - min(reminder_times)) if reminder_times else 0.0,
+        messages=sum(
+            1
+            for c in server.calls
+            if c.status == 200
+            and c.method in ("sendmessage", "editmessagetext")
+            and reminder_times
+            and min(reminder_times) <= c.at <= max(reminder_times)
+        ),
         reminders=len(per_chat),
         doubled=sum(n - 1 for n in per_chat.values()),
         taps=len(real_taps),
