@@ -7,5 +7,6 @@ class Ask(StatesGroup):
     language = State()
     track = State()
     hours = State()
+    days = State()
     time = State()
     zone = State()

@@ -15,8 +15,6 @@ from db.repositories import breaks as break_repo
 from db.repositories import broadcasts as broadcast_repo
 from db.repositories import stats as repo
 
-STALE_AFTER = timedelta(minutes=10)
-
 
 @dataclass(frozen=True)
 class TrackStats:
@@ -82,7 +80,6 @@ async def start_broadcast(session: AsyncSession, admin_id: int, text: str, now: 
 
 
 async def claim_deliveries(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int, str]]:
-    await broadcast_repo.fail_stale(session, now - STALE_AFTER)
     claimed = await broadcast_repo.claim(session, now, limit)
     await session.commit()
     return claimed
