@@ -432,6 +432,12 @@ async def simulated_learner(session: AsyncSession, now: datetime, cards: int) ->
     return learner
 
 
+async def reload(session: AsyncSession) -> Learner:
+    found = await session.get(Learner, 77)
+    assert found is not None
+    return found
+
+
 async def review_the_day(session: AsyncSession, learner: Learner, now: datetime, n: int) -> int:
     """The learner answers every review /quiz gives them today (one in five wrong). Returns how many."""
     answered = 0
@@ -474,16 +480,14 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
     async with sessionmaker() as session:
         await learner_repo.replan_track(session, 77, "mle", away)  # on the plan when the break starts
         await session.commit()
-        learner = await session.get(Learner, 77)
-        assert learner is not None
+        learner = await reload(session)
         before = await plan.personal_plan(session, REAL, learner, "mle", away)
         assert before is not None
         if paused:
             await breaks.start_break(session, learner, 14, away)
     back = away + timedelta(days=14)
     async with sessionmaker() as session:
-        learner = await session.get(Learner, 77)
-        assert learner is not None
+        learner = await reload(session)
         if paused:
             claims, _ = await breaks.claim_returns(session, REAL, back, 10)
             assert [c.kind for c in claims] == [SendKind.RETURN]
@@ -492,8 +496,7 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
             assert arrival.restart is not None and arrival.restart.moved_finish is not None
             assert arrival.restart.moved_finish == before.planned_finish + timedelta(days=14)
             await plan.move_finish_date(session, 77, "mle", back)  # the learner takes the offer
-        learner = await session.get(Learner, 77)
-        assert learner is not None
+        learner = await reload(session)
         after = await plan.personal_plan(session, REAL, learner, "mle", back)
         assert after is not None
         assert after.planned_finish == before.planned_finish + timedelta(days=14)
