@@ -321,6 +321,7 @@ class CoachLoop:
             learner = await profile.get_learner(session, claim.learner_id)
             if learner is None:
                 return False
+            await breaks.spread_left_over(session, self.catalog, learner, now)  # no backlog piles up
             day = await today.learner_today(session, self.catalog, learner, claim.track_id, now)
             active = await activity.activity(session, claim.learner_id, zone, now)
             offer = plan.catch_up_offer(day.plan, learner, now) if day.plan else None

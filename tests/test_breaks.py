@@ -515,3 +515,24 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
             else:
                 assert due == 0, (day_now, due)  # never a review on a day off
     assert busiest == CAP  # the backlog fills the first days up to the cap, never past it
+
+
+async def test_reviews_left_over_from_missed_days_do_not_pile_up_in_the_reminder(
+    chat: Chat_, clock: FakeClock, coach: CoachLoop, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.onboard(zone="UTC", minute=9 * 60)
+    async with sessionmaker() as session:
+        learner = await session.get(Learner, chat.user.id)
+        assert learner is not None
+        learner.daily_review_cap = 1
+        await session.commit()
+    await chat.press_data(
+        MarkCb(track="demo", topic="big-o", part="", status="done").pack()
+    )  # 2 reviews on 3 March
+    clock.now = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)  # 3 and 4 March passed without a review
+    await coach.tick()
+    reminder = [t for t in sent_texts(chat) if "Reviews:" in t][-1]
+    assert "🧠 Reviews: 1 today" in reminder and "waiting" not in reminder
+    async with sessionmaker() as session:
+        cards = (await session.scalars(select(QuizCard).where(QuizCard.learner_id == chat.user.id))).all()
+        assert sorted(local_date(UTC_ZONE, c.due) for c in cards) == [date(2026, 3, 3), date(2026, 3, 6)]

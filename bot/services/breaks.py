@@ -142,6 +142,21 @@ async def restart(session: AsyncSession, catalog: Catalog, learner: Learner, now
     return Restart(day, at_risk, planned, moved)
 
 
+async def spread_left_over(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> int:
+    """Reviews left over from days the learner stayed away, beyond today's cap, move to the next study days
+    (oldest first); the daily reminder and a learner back after a few days call this."""
+    return await quiz.spread_due(
+        session,
+        catalog,
+        learner.id,
+        ZoneInfo(learner.timezone or "UTC"),
+        learner.daily_review_cap,
+        study_weekdays(learner.study_days),
+        now,
+        only_when_overdue=True,
+    )
+
+
 @dataclass(frozen=True)
 class Arrival:
     """What the coach says first when a learner writes: at most one greeting, and freeze news."""
@@ -171,6 +186,8 @@ async def arrive(session: AsyncSession, catalog: Catalog, learner: Learner, now:
     again = None
     if back is None and away is not None and away >= RESTART_AFTER_DAYS:
         again = await restart(session, catalog, learner, now)
+    elif back is None and away is not None:
+        await spread_left_over(session, catalog, learner, now)
     freezes = await streaks.untold_freezes(session, learner, now) if fresh else None
     return Arrival(back, again, away if back is None and again is None else None, freezes)
 

@@ -226,10 +226,13 @@ async def spread_due(
     weekdays: frozenset[int],
     now: datetime,
     lowest_recall_first: bool = False,
+    only_when_overdue: bool = False,
 ) -> int:
     """Reviews due by the end of today beyond today's room under the cap move to the next study days, at most
     `cap` due on any day (counting what is already due there). Today keeps the oldest (or, after a break, the
-    lowest FSRS retrievability) first. Returns how many reviews moved."""
+    lowest FSRS retrievability) first. With `only_when_overdue`, nothing moves unless some review is left over
+    from an earlier day (the learner stayed away): a single day's own overflow just waits, as every screen
+    says ("5 today, 3 waiting"). Returns how many reviews moved."""
     answered = len([r for r in await _today(session, learner_id, zone, now) if not r.practice])
     rows = [
         r
@@ -239,7 +242,8 @@ async def spread_due(
     end = _day_end(zone, now)
     due = [r for r in rows if r.due < end]
     room = max(0, cap - answered)
-    if len(due) <= room:
+    left_over = any(r.due < _day_start(zone, now) for r in due)
+    if len(due) <= room or (only_when_overdue and not left_over):
         await session.commit()
         return 0
     if lowest_recall_first:
