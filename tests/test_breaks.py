@@ -20,15 +20,18 @@ from fsrs import Card, Rating
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import create_i18n
 from bot.callbacks import CatchUpCb, MarkCb
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.scheduler import CoachLoop
 from bot.services import breaks, plan, quiz
-from bot.services.activity import streak
-from bot.services.quiz import SCHEDULER, balanced_day, fuzz_range
+from bot.services.activity import Streak, streak
+from bot.services.quiz import SCHEDULER, ReviewDay, balanced_day, fuzz_range
 from bot.services.reminders import at_local, local_date
+from bot.services.streaks import FreezeNews, Nudge
+from bot.views import breaks as break_views
 from db.models import Learner, ProgressEvent, QuizCard, ReminderSend, SendKind, Status
 from db.repositories import learners as learner_repo
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
@@ -330,6 +333,19 @@ async def test_the_break_and_the_nudge_in_russian(chat_ru: Chat_, clock: FakeClo
     shown += chat.latest("С возвращением").split("\n")[:2]
     await chat.send("/settings")
     shown += [chat.text, *chat.buttons()]
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale("ru"):
+        nudge = break_views.streak_at_risk(
+            Nudge(Streak(4, 9), ReviewDay(date(2026, 3, 9), 10, 0, 3, 0, None))
+        )
+        shown += (
+            [nudge.text, *(b.text for row in nudge.markup.inline_keyboard for b in row)]
+            if nudge.markup
+            else []
+        )
+        shown.append(break_views.freezes_used(FreezeNews(used=1, left=1, streak=12)))
+        shown.append(break_views.freezes_used(FreezeNews(used=2, left=0, streak=21)))
+    assert "🧊 Серия цела: использована 1 заморозка, осталась 1. Серия: 12 дней." in shown
     for text in shown:
         assert not foreign(text), (text, foreign(text))
 
@@ -536,3 +552,22 @@ async def test_reviews_left_over_from_missed_days_do_not_pile_up_in_the_reminder
     async with sessionmaker() as session:
         cards = (await session.scalars(select(QuizCard).where(QuizCard.learner_id == chat.user.id))).all()
         assert sorted(local_date(UTC_ZONE, c.due) for c in cards) == [date(2026, 3, 3), date(2026, 3, 6)]
+
+
+async def test_a_tap_the_same_day_keeps_the_break_and_resume_ends_it(
+    chat: Chat_, clock: FakeClock, coach: CoachLoop
+) -> None:
+    await chat.onboard(zone="UTC", minute=9 * 60)
+    await chat.send("/pause")
+    await chat.press("Two weeks")
+    await chat.press("Menu")  # the button under «enjoy your break»: still on the break
+    assert not [t for t in sent_texts(chat) if "Welcome back" in t]
+    clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert await coach.tick() == 0
+    clock.now = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+    await chat.send("/resume")
+    texts = sent_texts(chat)
+    assert "Welcome back" in texts[-2] and "Your plan moved by 2 days" in texts[-2]
+    assert "Reminders are on again" in texts[-1]
+    clock.now = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+    assert await coach.tick() == 1

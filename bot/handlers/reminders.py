@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import BreakCb, ReminderCb
 from bot.clock import Clock
+from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.services import breaks, reminders
 from bot.views import breaks as break_views
@@ -71,7 +72,12 @@ async def take_break(
     )
 
 
-async def resume(message: Message, learner: Learner, session: AsyncSession, clock: Clock) -> None:
+async def resume(
+    message: Message, learner: Learner, session: AsyncSession, catalog: Catalog, clock: Clock
+) -> None:
+    back = await breaks.end_now(session, catalog, learner, clock())  # /resume ends a break too
+    if back is not None:
+        await show(message, break_views.welcome_back(back, learner.language))
     updated = await reminders.set_paused(session, learner.id, False, clock())
     minute = updated.reminder_minute if updated else learner.reminder_minute
     await show(message, coach.resumed(clock_text(minute)))

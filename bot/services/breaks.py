@@ -2,7 +2,9 @@
 
 /pause asks for how long: a week, two weeks, a month, or until the learner is back. While a break lasts nothing is
 sent (reminders are paused, so no reminder, summary, nudge or catch-up offer). It ends when its date is reached
-(the coach loop claims it, see `claim_returns`) or when the learner writes to the bot (`arrive`). Then:
+(the coach loop claims it, see `claim_returns`), when the learner writes to the bot on a later day than the one
+the break began (`arrive`; a tap on the same day, say on the menu button under «enjoy your break», does not end
+it), or with /resume (`end_now`). Then:
 - the personal plan's dates move later by the break's length in days (`plan.move_by_break`);
 - the reviews that fell due are spread over the next study days within the daily cap, lowest FSRS
   retrievability first (`quiz.spread_due`);
@@ -171,17 +173,30 @@ class Arrival:
         return self.back is not None
 
 
+async def end_now(
+    session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime
+) -> WelcomeBack | None:
+    """End the learner's break now (they are back, or sent /resume): None when they are not on one."""
+    current = await repo.open_break(session, learner.id)
+    if current is None or not await repo.end_break(session, current.id, now):
+        await session.commit()
+        return None
+    await session.commit()
+    days = await _after_break(session, catalog, learner, current.started_at, now)
+    return await welcome_back(session, catalog, learner.id, days, now)
+
+
 async def arrive(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> Arrival:
     """The learner wrote: end their break if they are on one, note that they are here, and say what comes first."""
     fresh = learner.last_active_at is None or now - learner.last_active_at >= profile.ACTIVITY_GRANULARITY
-    back = None
+    zone = ZoneInfo(learner.timezone or "UTC")
     current = await repo.open_break(session, learner.id)
-    if current is not None and await repo.end_break(session, current.id, now):
-        await session.commit()
-        days = await _after_break(session, catalog, learner, current.started_at, now)
-        back = await welcome_back(session, catalog, learner.id, days, now)
-    else:
-        await session.commit()
+    await session.commit()
+    back = None
+    if current is not None and local_date(zone, current.started_at) < local_date(zone, now):
+        back = await end_now(
+            session, catalog, learner, now
+        )  # a tap on the day the break began does not end it
     away = await profile.touch(session, learner, now)
     again = None
     if back is None and away is not None and away >= RESTART_AFTER_DAYS:
