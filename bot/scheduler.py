@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
+from bot.cohort_mail import send_cohort_mail
 from bot.delivery import Courier
 from bot.metrics import Metrics
 from bot.services import activity, admin, progress, quiz, reminders
@@ -74,6 +75,7 @@ class CoachLoop:
                 if len(claims) < BATCH:
                     break
             delivered += await self._broadcasts()
+            delivered += await send_cohort_mail(self)
             self.last_tick_at = self.clock()
             if self.metrics is not None:
                 self.metrics.scheduler_ticks.inc()

@@ -15,8 +15,9 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import activity, progress, quiz
+from bot.services import activity, cohorts, progress, quiz
 from bot.views.chart import progress_chart
+from bot.views.cohort import calendar_lines
 from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.progress import progress_screen
 from bot.views.screen import show
@@ -41,6 +42,9 @@ async def show_progress(
     series = await activity.plan_series(session, catalog, learner.id, track_id, zone, now)
     titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
     extra = [streak_line(active.streak), *quiz_stats_lines(stats, titles)]
+    week = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
+    if week is not None:  # in a cohort: its calendar first
+        extra = [*calendar_lines(week, learner.timezone or week.cohort.timezone), *extra]
     await show(event, progress_screen(summary, learner.language, learner.weekly_hours, extra))
     png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
     await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
