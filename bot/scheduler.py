@@ -20,8 +20,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.curriculum.catalog import Catalog
 from bot.cohort_mail import send_cohort_mail
+from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
 from bot.metrics import Metrics
 from bot.services import activity, admin, progress, quiz, reminders

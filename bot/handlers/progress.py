@@ -17,8 +17,8 @@ from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.services import activity, cohorts, progress, quiz
 from bot.views.chart import progress_chart
-from bot.views.cohort import calendar_lines
 from bot.views.coach import quiz_stats_lines, streak_line
+from bot.views.cohort import calendar_lines
 from bot.views.progress import progress_screen
 from bot.views.screen import show
 from db.models import Learner
