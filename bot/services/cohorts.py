@@ -76,7 +76,7 @@ def parse_start(args: str | None) -> Invite | None:
     """None for a plain /start; an Invite for anything after it (a well-formed code, or None for garbage)."""
     if args is None or not args.strip():
         return None
-    match = PAYLOAD.fullmatch(args.strip())
+    match = PAYLOAD.fullmatch(args)
     return Invite(match.group(1) if match else None)
 
 
