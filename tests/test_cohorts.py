@@ -282,7 +282,11 @@ def _cohort(zone: str, starts_on: date, weeks: int = 3) -> Cohort:
 
 def test_a_learner_in_auckland_in_a_moscow_cohort(catalog: Catalog) -> None:
     cohort = _cohort("Europe/Moscow", date(2026, 3, 2))
-    stages = cohorts.lay_out([cohorts.StageWeeks("stage-1", 1), cohorts.StageWeeks("stage-2", 2)], ZoneInfo("Europe/Moscow"), cohort.starts_on)
+    stages = cohorts.lay_out(
+        [cohorts.StageWeeks("stage-1", 1), cohorts.StageWeeks("stage-2", 2)],
+        ZoneInfo("Europe/Moscow"),
+        cohort.starts_on,
+    )
     # Sunday 8 March 23:59 in Moscow is Monday 9 March 09:59 in Auckland
     assert stages[0].due_at == datetime(2026, 3, 8, 20, 59, tzinfo=UTC)
     # Monday 2 March 08:00 in Auckland is still Sunday in Moscow: week 1 has not begun
@@ -307,7 +311,9 @@ def test_daylight_saving_inside_the_course_moves_no_week(catalog: Catalog) -> No
     # Berlin moves its clocks on 29 March 2026; week 3 still begins at local midnight on Monday 30 March.
     zone = ZoneInfo("Europe/Berlin")
     cohort = _cohort("Europe/Berlin", date(2026, 3, 16), weeks=4)
-    stages = cohorts.lay_out([cohorts.StageWeeks("stage-1", 2), cohorts.StageWeeks("stage-2", 2)], zone, cohort.starts_on)
+    stages = cohorts.lay_out(
+        [cohorts.StageWeeks("stage-1", 2), cohorts.StageWeeks("stage-2", 2)], zone, cohort.starts_on
+    )
     assert stages[0].due_at.astimezone(zone) == datetime(2026, 3, 29, 23, 59, tzinfo=zone)
     assert stages[0].due_at == datetime(2026, 3, 29, 21, 59, tzinfo=UTC)  # summer time: UTC+2
     assert cohorts.week_start(zone, cohort.starts_on, 1) == datetime(2026, 3, 15, 23, 0, tzinfo=UTC)
@@ -428,9 +434,7 @@ async def test_a_late_joiner_gets_the_open_weeks_and_a_note_of_what_is_overdue(
 # The organiser's view
 
 
-async def test_dashboard_csv_and_table(
-    make_chat: Callable[..., Chat_], clock: FakeClock
-) -> None:
+async def test_dashboard_csv_and_table(make_chat: Callable[..., Chat_], clock: FakeClock) -> None:
     admin, ann, bob = make_chat(ADMIN), make_chat(1), make_chat(2)
     ann.user = ann.user.model_copy(update={"first_name": "Анна", "username": "anna"})
     payload = await create_cohort(admin, hours="20")
@@ -477,7 +481,9 @@ async def test_inactive_members_are_counted(make_chat: Callable[..., Chat_], clo
 
 
 async def test_weekly_digest_monday_morning_once(
-    make_chat: Callable[..., Chat_], clock: FakeClock, coach: CoachLoop,
+    make_chat: Callable[..., Chat_],
+    clock: FakeClock,
+    coach: CoachLoop,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     admin = make_chat(ADMIN)
@@ -520,7 +526,9 @@ async def test_a_message_to_the_cohort_reaches_its_members_only(
 def test_deadlines_default_to_the_end_of_each_stages_week() -> None:
     zone = ZoneInfo("Europe/Moscow")
     stages = cohorts.lay_out(
-        [cohorts.StageWeeks("a", 1), cohorts.StageWeeks("b", 3), cohorts.StageWeeks("c", 1)], zone, date(2026, 3, 2)
+        [cohorts.StageWeeks("a", 1), cohorts.StageWeeks("b", 3), cohorts.StageWeeks("c", 1)],
+        zone,
+        date(2026, 3, 2),
     )
     assert [(s.first_week, s.weeks) for s in stages] == [(1, 1), (2, 3), (5, 1)]
     local = [s.due_at.astimezone(zone) for s in stages]
