@@ -17,7 +17,7 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import CohortCb, CohortNewCb
+from bot.callbacks import CohortCb, CohortNewCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.scheduler import CoachLoop
@@ -536,3 +536,30 @@ def test_deadlines_default_to_the_end_of_each_stages_week() -> None:
     assert all((d.hour, d.minute) == (23, 59) for d in local)
     assert all(d.weekday() == 6 for d in local)
     assert stages[1].due_at - stages[0].due_at == timedelta(weeks=3)
+
+
+async def test_a_russian_learner_reads_the_cohort_in_russian(
+    make_chat: Callable[..., Chat_], clock: FakeClock, coach: CoachLoop
+) -> None:
+    admin, learner = make_chat(ADMIN), make_chat(1, language="ru")
+    payload = await create_cohort(admin, hours="20")
+    await learner.send(f"/start {payload}")
+    joined = learner.latest("Вы в потоке")
+    assert "Spring group" in joined and "и больше ничего" in joined
+    assert "неделя 1 из 2" in joined
+    await learner.press("Русский")
+    assert "Сколько часов в неделю" in learner.text
+    await learner.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
+    await learner.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
+    await learner.press_data(ZoneCb(zone="Europe/Moscow", flow=Flow.ONBOARDING).pack())
+    clock.now = datetime(2026, 3, 7, 21, 0, tzinfo=UTC)  # 00:00 in Moscow: quiet hours
+    await coach.tick()
+    clock.now = datetime(2026, 3, 8, 6, 0, tzinfo=UTC)  # 09:00
+    await coach.tick()
+    reminder = _sent_to(learner, "Завтра срок")
+    assert len(reminder) == 1
+    assert "до вс, 8 марта, 23:59" in reminder[0] and "Осталось 2 темы" in reminder[0]
+    await learner.send("/settings")
+    assert "Поток: Spring group" in learner.latest("Настройки")
+    await learner.press("Выйти из Spring group")
+    assert "Ваш прогресс останется за вами" in learner.text
