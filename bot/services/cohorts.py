@@ -564,14 +564,21 @@ async def _dashboard(session: AsyncSession, catalog: Catalog, cohort: Cohort, no
     dates = stage_dates(catalog, cohort, stages, {})
     stage_of = {ref.topic.id: d for d in dates for ref in stage_refs(catalog, cohort.track_id, d.stage.id)}
     refs = catalog.plan(cohort.track_id)
+    by_learner: dict[int, dict[PartKey, tuple[Status, datetime]]] = {}
+    for (lid, topic, part), value in progress.items():
+        by_learner.setdefault(lid, {})[(topic, part)] = value
+    quiz_by_learner: dict[int, dict[str, tuple[int, int]]] = {}
+    for (lid, topic), counts in quiz.items():
+        quiz_by_learner.setdefault(lid, {})[topic] = counts
     rows: list[MemberRow] = []
     topics: list[TopicRow] = []
     for member in members:
-        statuses: dict[PartKey, Status] = {
-            (topic, part): status
-            for (lid, topic, part), (status, _) in progress.items()
-            if lid == member.learner_id
-        }
+        own = by_learner.get(member.learner_id, {})
+        statuses = {key: status for key, (status, _) in own.items()}
+        changed: dict[str, datetime] = {}
+        for (topic, _), (_, at) in own.items():
+            changed[topic] = max(at, changed.get(topic, at))
+        answered = quiz_by_learner.get(member.learner_id, {})
         mine = stage_dates(catalog, cohort, stages, statuses)
         percent = {
             d.stage.id: round(100 * (d.topics - d.topics_left) / d.topics) if d.topics else 100 for d in mine
@@ -584,8 +591,8 @@ async def _dashboard(session: AsyncSession, catalog: Catalog, cohort: Cohort, no
             standing = Standing.BEHIND
         else:
             standing = Standing.ON_TRACK
-        answers = sum(n for (lid, _), (n, _) in quiz.items() if lid == member.learner_id)
-        correct = sum(c for (lid, _), (_, c) in quiz.items() if lid == member.learner_id)
+        answers = sum(n for n, _ in answered.values())
+        correct = sum(c for _, c in answered.values())
         rows.append(
             MemberRow(
                 member.learner_id,
@@ -600,12 +607,7 @@ async def _dashboard(session: AsyncSession, catalog: Catalog, cohort: Cohort, no
         )
         for ref in refs:
             stage = stage_of.get(ref.topic.id)
-            times = [
-                at
-                for (lid, topic, _), (_, at) in progress.items()
-                if lid == member.learner_id and topic == ref.topic.id
-            ]
-            n, right = quiz.get((member.learner_id, ref.topic.id), (0, 0))
+            n, right = answered.get(ref.topic.id, (0, 0))
             topics.append(
                 TopicRow(
                     name=member.display_name,
@@ -613,7 +615,7 @@ async def _dashboard(session: AsyncSession, catalog: Catalog, cohort: Cohort, no
                     first_week=stage.first_week if stage else None,
                     ref=ref,
                     status=topic_status(ref.topic, statuses),
-                    at=max(times) if times else None,
+                    at=changed.get(ref.topic.id),
                     answers=n,
                     correct=right,
                 )
@@ -648,13 +650,23 @@ async def queue_due(session: AsyncSession, catalog: Catalog, now: datetime) -> i
         key = send_key(stage.stage_id, stage.due_at)
         done = await repo.sent_keys(session, cohort.id, "due")
         learners = await repo.learners_of(session, cohort.id)
+        waiting = [
+            learner
+            for learner in learners.values()
+            if (learner.id, key) not in done
+            and learner.active
+            and not learner.reminders_paused
+            and learner.timezone is not None
+            and not in_quiet_hours(ZoneInfo(learner.timezone), now)  # sent when they are awake, still in time
+        ]
+        if not waiting:
+            continue
+        progress = await repo.progress_of_members(session, cohort.id, cohort.track_id)
         refs = stage_refs(catalog, cohort.track_id, stage.stage_id)
-        for learner in learners.values():
-            if (learner.id, key) in done or not learner.active or learner.timezone is None:
-                continue
-            if in_quiet_hours(ZoneInfo(learner.timezone), now):
-                continue  # sent when they are awake, still before the deadline
-            statuses = await progress_repo.statuses(session, learner.id, cohort.track_id)
+        for learner in waiting:
+            statuses = {
+                (topic, part): st for (lid, topic, part), (st, _) in progress.items() if lid == learner.id
+            }
             if all(topic_status(ref.topic, statuses) in FINISHED for ref in refs):
                 continue
             rows.append((cohort.id, learner.id, "due", key))
