@@ -563,3 +563,24 @@ async def test_a_russian_learner_reads_the_cohort_in_russian(
     assert "Поток: Spring group" in learner.latest("Настройки")
     await learner.press("Выйти из Spring group")
     assert "Ваш прогресс останется за вами" in learner.text
+
+
+async def test_organiser_screens_and_digest_in_the_organisers_language(
+    make_chat: Callable[..., Chat_], clock: FakeClock, coach: CoachLoop
+) -> None:
+    admin = make_chat(ADMIN, language="ru")
+    await admin.send("/cohort")
+    assert "Ваши потоки" in admin.text
+    await admin.press("Новый поток")
+    await admin.press("Демо-роадмап")
+    await admin.send("Весна")
+    await admin.send("Europe/Moscow")
+    await admin.send("2026-03-02")
+    await admin.press_data(CohortNewCb(step="hours", value="20").pack())
+    assert "Всего 2 недели." in admin.text
+    await admin.press("Создать поток")
+    assert "Сейчас: неделя 1 из 2" in admin.text and "0 участников" in admin.text
+    clock.now = datetime(2026, 3, 9, 6, 0, tzinfo=UTC)
+    await coach.tick()
+    digest = _sent_to(admin, "Сводка за неделю")
+    assert len(digest) == 1 and "неделя 2 из 2" in digest[0]
