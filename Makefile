@@ -21,6 +21,7 @@ demo: $(STAMP)
 
 test: $(STAMP) lint typecheck content-check
 	$(BIN)/pytest
+	@command -v chromium >/dev/null 2>&1 || echo "No chromium here: the map's browser test did NOT run (apt-get install chromium)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,8 +36,8 @@ content-check: $(STAMP)
 # Re-extract user-facing strings, merge them into the catalogs, and compile (after editing the .po files).
 locales: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header -k _ -k __ -k ngettext:1,2 -o $(LOCALES)/messages.pot bot
-	$(BIN)/pybabel update --no-location --omit-header -d $(LOCALES) -D messages -i $(LOCALES)/messages.pot
-	$(BIN)/pybabel compile -d $(LOCALES) -D messages
+	$(BIN)/pybabel update --ignore-obsolete -d $(LOCALES) -D messages -i $(LOCALES)/messages.pot
+	$(BIN)/pybabel compile --statistics -d $(LOCALES) -D messages
 
 # Every benchmark in one go (about twenty minutes); the table goes to docs/benchmarks.md.
 bench: $(STAMP)

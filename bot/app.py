@@ -14,7 +14,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeDefault, MenuButtonWebApp, WebAppInfo
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -31,7 +31,7 @@ from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
 from bot.middlewares.retry import RetryRequests
 from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
-from bot.views.menu import COMMANDS
+from bot.views.menu import COMMANDS, map_button
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
 
@@ -76,6 +76,8 @@ def build_dispatcher(
     dp.callback_query.middleware(CallbackAnswerMiddleware())
     dp.include_routers(create_errors_router(), *get_routers())
     dp.startup.register(_register_commands)
+    if settings.map_url:
+        dp.startup.register(_set_map_menu_button)
     dp.startup.register(_start_coach)
     dp.shutdown.register(_stop_coach)
     dp["i18n_core"] = i18n
@@ -122,6 +124,16 @@ async def _register_commands(bot: Bot, i18n_core: I18n) -> None:
             commands = [BotCommand(command=name, description=str(text)) for name, text in COMMANDS]
         language_code = None if locale == "en" else locale
         await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language_code)
+
+
+async def _set_map_menu_button(bot: Bot, settings: Settings, i18n_core: I18n) -> None:
+    """The button beside the message field opens the map (a Mini App) in every private chat with the bot."""
+    assert settings.map_url
+    with i18n_core.context(), i18n_core.use_locale(settings.default_locale):
+        text = str(map_button())
+    await bot.set_chat_menu_button(
+        menu_button=MenuButtonWebApp(text=text, web_app=WebAppInfo(url=settings.map_url))
+    )
 
 
 @dataclass

@@ -62,7 +62,7 @@ class ZoneCb(CallbackData, prefix="tz"):
 class AskCb(CallbackData, prefix="ask"):
     """A settings item: open its question."""
 
-    item: str  # language | track | hours | time | zone
+    item: str  # language | track | hours | time | zone | cap | resume
 
 
 class TrackCb(CallbackData, prefix="rt"):
@@ -70,6 +70,12 @@ class TrackCb(CallbackData, prefix="rt"):
 
     track: str
     page: int = 0
+
+
+class UnfollowCb(CallbackData, prefix="uf"):
+    """Stop following a track (not the current one); its progress stays."""
+
+    track: str
 
 
 class ModuleCb(CallbackData, prefix="rm"):

@@ -11,7 +11,8 @@ from pathlib import Path
 from bot import logs
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.curriculum.loader import ContentError, check_content
+from bot.curriculum.loader import ContentError, ContentProblem, check_content
+from bot.curriculum.quality import figures, quiz_problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,8 +58,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def content_check(directory: Path) -> int:
     tracks, problems = check_content(directory)
+    for track in tracks:  # quiz-quality cues: a gate for authors, not a reason to stop a running bot
+        name = str(directory / f"{track.id}.yaml")
+        problems.extend(ContentProblem(name, path, message) for path, message in quiz_problems(track))
     for problem in problems:
         print(problem)
+    for track in tracks:
+        print(figures(track).line())
     counts = Catalog(tracks).counts()
     print(
         f"{counts['tracks']} tracks, {counts['modules']} modules, {counts['topics']} topics, "
@@ -82,13 +88,19 @@ async def _upgrade(settings: Settings) -> int:
 
 async def _demo(settings: Settings) -> int:
     from bot.app import prepare
-    from bot.demo.console import ConsoleChat, stdin_lines
+    from bot.demo.console import ConsoleChat, serve_map, stdin_lines
 
     runtime = await prepare(settings)
     language = "ru" if os.environ.get("LANG", "").lower().startswith("ru") else "en"
+    chat = ConsoleChat(runtime, language_code=language)
+    runner, url = await serve_map(chat)
     try:
-        await ConsoleChat(runtime, language_code=language).run(stdin_lines())
+        chat.print(
+            f"🗺  Your roadmap as a map (the Mini App), to open in a browser beside this chat:\n{url}\n"
+        )
+        await chat.run(stdin_lines())
     finally:
+        await runner.cleanup()
         await runtime.close()
     return 0
 

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, description="X-Telegram-Bot-Api-Secret-Token")
     web_host: str = Field(default="0.0.0.0", description="Web server address (webhook, /healthz, /metrics)")
     web_port: int = Field(default=8080, ge=0, le=65535, description="Web server port")
+    webapp_url: str | None = Field(
+        default=None,
+        description="Public HTTPS URL under which /app/ (the roadmap map, a Mini App) is reachable",
+    )
     redis_url: str | None = Field(default=None, description="Redis for FSM state; memory when unset")
     log_format: str = Field(default="text", pattern="^(text|json)$", description="text or json log lines")
     admin_ids: Annotated[list[int], NoDecode] = Field(
@@ -48,6 +52,16 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
+    @field_validator("webapp_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        # Telegram opens Mini Apps only from HTTPS URLs.
+        if not value:
+            return None
+        if not value.startswith("https://"):
+            raise ValueError("WEBAPP_URL must be an https:// URL (Telegram opens Mini Apps only over HTTPS)")
+        return value
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
@@ -56,6 +70,11 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @property
+    def map_url(self) -> str | None:
+        """The Mini App's address (WEBAPP_URL + /app/), or None when the map is not offered."""
+        return self.webapp_url.rstrip("/") + "/app/" if self.webapp_url else None
 
     @property
     def token(self) -> str | None:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.webapp.routes import setup_map
 
 
 def webhook_path(settings: Settings) -> str:
@@ -43,6 +44,7 @@ def create_web_app(
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
+    setup_map(app, dispatcher, bot)  # the roadmap map (Mini App) at /app/ and its API under /app/api/
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(

@@ -214,9 +214,14 @@ class QuizPoll(Base):
     track_id: Mapped[str] = mapped_column(String(32))
     topic_id: Mapped[str] = mapped_column(String(64))
     question_id: Mapped[str] = mapped_column(String(32))
-    correct_option: Mapped[int] = mapped_column(Integer)
+    correct_option: Mapped[int] = mapped_column(Integer)  # the question's own index, not the shown position
+    # The shown order: the question's own option index at each shown position ("2,0,3,1"); NULL for polls sent
+    # before options were shuffled (shown in the question's own order).
+    option_order: Mapped[str | None] = mapped_column(String(32))
     practice: Mapped[bool] = mapped_column(Boolean)  # practising a topic now, not due reviews
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the round this poll belongs to began (its first poll's sent_at): the end-of-round result counts from it.
+    round_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 

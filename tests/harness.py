@@ -173,9 +173,24 @@ class Chat_:
         )
         return await self.feed(Update(update_id=next(_update_ids), poll_answer=answer))
 
+    async def answer_right(self) -> list[TelegramMethod[Any]]:
+        """Answer the newest quiz poll with the option it shows as right (options are shuffled on every send)."""
+        return await self.answer_poll(shown_right(self.polls()[-1]))
+
+    async def answer_wrong(self) -> list[TelegramMethod[Any]]:
+        """Answer the newest quiz poll with an option it shows as wrong."""
+        poll = self.polls()[-1]
+        return await self.answer_poll(next(i for i in range(len(poll.options)) if i != shown_right(poll)))
+
     @property
     def poll_ids(self) -> list[str]:
         return [poll_id for chat, poll_id in self.session.telegram.sent_polls if chat == self.user.id]
 
     def polls(self) -> list[SendPoll]:
         return [m for m in self.session.requests if isinstance(m, SendPoll) and m.chat_id == self.user.id]
+
+
+def shown_right(poll: SendPoll) -> int:
+    """The position at which a sent quiz poll shows its right option."""
+    assert poll.correct_option_ids is not None and len(poll.correct_option_ids) == 1
+    return poll.correct_option_ids[0]

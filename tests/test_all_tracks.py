@@ -10,7 +10,7 @@ from bot.app import build_dispatcher
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.loader import load_catalog
 from bot.demo.session import FakeBotSession
-from bot.views.roadmap import PAGE_SIZE
+from bot.views.roadmap import page_of
 from tests.harness import Chat_, FakeClock
 
 CATALOG = load_catalog(PROJECT_ROOT / "content")
@@ -42,8 +42,8 @@ async def test_onboard_and_browse_every_track(
     await chat.send("/menu")
     await chat.press("🗺")
     for index, module in enumerate(track.modules):
-        if index and index % PAGE_SIZE == 0:
-            await chat.press("▶️")  # the next page of modules
+        if index and page_of(index, len(track.modules)) != page_of(index - 1, len(track.modules)):
+            await chat.press("➡️")  # the next page of modules
         await chat.press(module.title.get(language)[:20])
         assert module.title.get(language)[:20] in chat.text
         await chat.press("⬅️")  # back to the page this module is on

@@ -98,7 +98,10 @@ def test_the_shipped_content_passes_the_check() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.fullmatch(r"\d+ tracks, \d+ modules, \d+ topics, \d+ resources, \d+ questions\n", result.stdout)
+    *figures, summary = result.stdout.splitlines()  # no problems: each track's quiz figures, then the summary
+    assert re.fullmatch(r"\d+ tracks, \d+ modules, \d+ topics, \d+ resources, \d+ questions", summary)
+    assert [line.split(":")[0] for line in figures] == sorted(p.stem for p in CONTENT.glob("*.yaml"))
+    assert all("right option the only longest: en " in line for line in figures), figures
 
 
 def test_the_shipped_content_has_the_mle_roadmap() -> None:

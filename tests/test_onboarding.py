@@ -33,7 +33,7 @@ async def test_full_onboarding_stores_every_answer(
     assert "time zone" in chat.text
     await chat.send("asia/tokyo")
     assert "All set!" in chat.text
-    assert "7 h a week" in chat.text and "07:30" in chat.text and "Asia/Tokyo" in chat.text
+    assert "7 h a week" in chat.text and "7:30 AM" in chat.text and "(Tokyo)" in chat.text
     assert "▶️ Continue" in chat.buttons()
 
     async with sessionmaker() as session:
@@ -56,13 +56,13 @@ async def test_unknown_time_zone_is_explained_and_asked_again(chat: Chat_) -> No
     await chat.press("English")
     await chat.press("Demo roadmap")
     await chat.press("6 h")
-    await chat.press("09:00")
+    await chat.press("9:00 AM")
     await chat.send("Mars/Olympus_Mons")
-    assert "I don't know the time zone «Mars/Olympus_Mons»" in chat.text
-    assert "Europe/Moscow" in chat.buttons()
+    assert "I don't know the time zone “Mars/Olympus_Mons”" in chat.text
+    assert "Moscow" in chat.buttons()
     await chat.send("🙂 <script>")
     assert "&lt;script&gt;" in chat.text  # what the learner typed comes back escaped
-    await chat.press("Europe/Berlin")
+    await chat.press("Berlin")
     assert "All set!" in chat.text
 
 
@@ -73,12 +73,12 @@ async def test_bad_time_and_hours_are_asked_again(chat: Chat_) -> None:
     await chat.send("many")
     assert "whole number of hours" in chat.text
     await chat.send("500")
-    assert "whole number of hours" in chat.text
+    assert "outside 1 to 100 hours" in chat.text
     await chat.send("10")
     await chat.send("25:99")
-    assert "HH:MM" in chat.text
+    assert "not a time I understand" in chat.text
     await chat.send("٠٧:٣٠")  # Arabic-Indic digits are not a time we accept
-    assert "HH:MM" in chat.text
+    assert "not a time I understand" in chat.text
     await chat.send("21.15")
     assert "time zone" in chat.text
 

@@ -61,7 +61,7 @@ async def test_forget_deletes_every_row_after_confirmation(
         await learner.send("/next")
         await learner.press("✅ Done")
         await learner.press("Practise now")
-        await learner.answer_poll(1)
+        await learner.answer_right()
     await chat.send("/forget")
     await chat.press("Cancel")
     assert "Nothing was deleted." in chat.text
@@ -92,7 +92,7 @@ async def test_stats_for_an_organiser(make_chat: Callable[..., Chat_]) -> None:
     await learner.send("/next")
     await learner.press("✅ Done")
     await learner.press("Practise now")
-    await learner.answer_poll(1)
+    await learner.answer_right()
     admin = make_chat(user_id=ADMIN)
     await admin.send("/stats")
     text = admin.text

@@ -177,7 +177,7 @@ async def test_fsm_state_in_redis_lets_any_replica_answer(
         assert "remind you" in on_b.text
         await on_a.send("7:45")
         await on_b.send("Europe/Paris")
-        assert "All set!" in on_b.text and "7 h a week" in on_b.text and "07:45" in on_b.text
+        assert "All set!" in on_b.text and "7 h a week" in on_b.text and "7:45 AM" in on_b.text
     finally:
         for dispatcher in replicas:
             await dispatcher.storage.close()

@@ -193,7 +193,7 @@ async def test_pause_and_resume(chat: Chat_, coach: CoachLoop, clock: FakeClock)
     clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     assert await coach.tick() == 0
     await chat.send("/resume")
-    assert "every day at 09:00" in chat.text
+    assert "every day at 9:00 AM" in chat.text
     clock.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     assert await coach.tick() == 1
 
@@ -272,6 +272,6 @@ async def test_the_weekly_summary_comes_on_sunday_evening_with_a_chart(
     photos = [m for m in chat.session.requests if isinstance(m, SendPhoto)]
     assert len(photos) == 1
     caption = photos[0].caption or ""
-    assert "Your week" in caption and "1 topic or pass finished" in caption
+    assert "Your week" in caption and "1 study step finished this week" in caption
     await coach.tick()
     assert len([m for m in chat.session.requests if isinstance(m, SendPhoto)]) == 1

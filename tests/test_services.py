@@ -105,7 +105,7 @@ def test_parse_time_accepts(text: str, minute: int) -> None:
     assert profile.parse_time(text) == minute
 
 
-@pytest.mark.parametrize("text", ["", "24:00", "12:60", "noon", "7:30pm", "١٢:٣٠", "1:2:3", "🙂", "-5"])
+@pytest.mark.parametrize("text", ["", "24:00", "12:60", "noon", "13pm", "١٢:٣٠", "1:2:3", "🙂", "-5"])
 def test_parse_time_refuses(text: str) -> None:
     with pytest.raises(profile.ProfileError):
         profile.parse_time(text)

@@ -7,7 +7,7 @@ by them, so renaming an id orphans the progress stored under the old one (which 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
@@ -52,6 +52,7 @@ class Resource(Strict):
     url: HttpUrl
     kind: ResourceKind
     minutes: int | None = Field(default=None, ge=1, le=100_000)
+    language: Literal["en", "ru"] = "en"  # what the resource itself is in; Russian cards mark English ones
 
     @field_validator("url")
     @classmethod

@@ -97,6 +97,8 @@ def _markup(markup: Any) -> None:
         for button in row:
             if not button.text:
                 raise LimitError("Bad Request: BUTTON_TEXT_EMPTY")
+            if button.web_app is not None and not button.web_app.url.startswith("https://"):
+                raise LimitError("Bad Request: BUTTON_URL_INVALID")  # Mini Apps open over HTTPS only
             if button.callback_data is not None:
                 size = len(button.callback_data.encode())
                 if not 1 <= size <= CALLBACK_DATA_MAX_BYTES:

@@ -23,6 +23,7 @@ from aiogram.methods import (
     SendMessage,
     SendPhoto,
     SendPoll,
+    SetChatMenuButton,
     SetMyCommands,
     SetWebhook,
     TelegramMethod,
@@ -68,6 +69,9 @@ class FakeTelegram:
     answered_queries: set[str] = field(default_factory=set)
     blocked_chats: set[int] = field(default_factory=set)
     sent_polls: list[tuple[int, str]] = field(default_factory=list)  # (chat id, poll id)
+    # Poll ids are unique on Telegram forever; the console demo gives each run its own prefix, so the polls
+    # a previous run stored in the database never clash with this run's.
+    poll_prefix: str = "poll"
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _poll_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -105,7 +109,10 @@ class FakeTelegram:
             poll = self._poll(method)
             self.sent_polls.append((_int(method.chat_id), poll.id))
             return self._message(method.chat_id, poll=poll)
-        if isinstance(method, SetMyCommands | DeleteWebhook | SetWebhook | DeleteMessage | SendChatAction):
+        if isinstance(
+            method,
+            SetMyCommands | SetChatMenuButton | DeleteWebhook | SetWebhook | DeleteMessage | SendChatAction,
+        ):
             return True
         if isinstance(method, GetMe):
             return BOT_USER
@@ -160,7 +167,7 @@ class FakeTelegram:
             for i, o in enumerate(method.options)
         ]
         return Poll(
-            id=f"poll{next(self._poll_ids)}",
+            id=f"{self.poll_prefix}{next(self._poll_ids)}",
             question=method.question,
             options=options,
             total_voter_count=0,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.views.menu import main_menu
+from bot.views.menu import COMMANDS, main_menu
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
 
@@ -23,7 +25,12 @@ async def anything_else(message: Message, learner: Learner | None = None) -> Non
         await show(message, Screen(_("Let's get you set up first: send /start.")))
         return
     if message.text and message.text.startswith("/"):
-        await show(message, main_menu(_("I don't know that command. Here is the menu, or see /help.")))
+        suggestion = closest_command(message.text)
+        if suggestion is not None:
+            text = _("I don't know that command. Did you mean /{command}?").format(command=suggestion)
+        else:
+            text = _("I don't know that command. Here is the menu, or see /help.")
+        await show(message, main_menu(text))
         return
     await show(message, main_menu(_("I understand buttons and commands best. Here is the menu:")))
 
@@ -35,6 +42,16 @@ async def stale_button(
         alert(callback_answer, _("Let's get you set up first: send /start."))
         return
     alert(callback_answer, _("This button is out of date. Open /menu for fresh ones."))
+
+
+def closest_command(text: str) -> str | None:
+    """The command a typo most likely meant: /Progress → progress, /progres → progress, /qiuz → quiz."""
+    typed = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
+    names = [name for name, _description in COMMANDS]
+    if not typed:
+        return None
+    matches = difflib.get_close_matches(typed, names, n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 def create_router() -> Router:

@@ -9,18 +9,20 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb
 from bot.callbacks import Screen as Nav
+from bot.config import Settings
 from bot.filters import KnownLearner
 from bot.views.menu import help_screen, main_menu
 from bot.views.screen import show
+from bot.webapp.links import map_url
 
 
 async def help_(event: Message | CallbackQuery) -> None:
     await show(event, help_screen())
 
 
-async def menu(event: Message | CallbackQuery, state: FSMContext) -> None:
+async def menu(event: Message | CallbackQuery, state: FSMContext, settings: Settings) -> None:
     await state.clear()
-    await show(event, main_menu())
+    await show(event, main_menu(map_url=map_url(settings, event)))
 
 
 def create_router() -> Router:

@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers.cohort import display_name
-from bot.services import cohorts, profile
+from bot.middlewares.prompt import LeavePromptOnCommand
+from bot.services import cohorts, parsing, profile
 from bot.states import Ask
 from bot.views import cohort as cohort_views
 from bot.views import profile as views
@@ -138,6 +139,9 @@ async def chose(
     i18n: I18n,
 ) -> None:
     """A tapped answer to a profile question (language, hours, time, zone): store it, go on."""
+    if await _finished_onboarding_button(callback_data.flow, learner, state):
+        alert(callback_answer, _("This button is out of date. Change your answers in /settings."))
+        return
     try:
         learner = await _store(callback_data, session, learner.id, clock())
     except profile.ProfileError:
@@ -167,6 +171,9 @@ async def chose_track(
     clock: Clock,
     i18n: I18n,
 ) -> None:
+    if await _finished_onboarding_button(callback_data.flow, learner, state):
+        alert(callback_answer, _("This button is out of date. Change your answers in /settings."))
+        return
     try:
         learner = await profile.choose_track(session, catalog, learner.id, callback_data.track, clock())
     except profile.ProfileError:
@@ -179,6 +186,14 @@ async def chose_track(
                 callback_answer, _("Current track: {track}").format(track=track.title.get(learner.language))
             )
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+async def _finished_onboarding_button(flow: Flow, learner: Learner, state: FSMContext) -> bool:
+    """A button left on an onboarding question (on another device, say) once onboarding is over: it must not
+    switch the track or any answer behind the learner's back."""
+    if flow is not Flow.ONBOARDING or learner.onboarded_at is None:
+        return False
+    return await _flow(state) is not Flow.ONBOARDING or await state.get_state() is None
 
 
 async def _flow(state: FSMContext) -> Flow:
@@ -197,13 +212,11 @@ async def typed_hours(
 ) -> None:
     text = (message.text or "").strip()
     flow = await _flow(state)
-    if not (text.isascii() and text.isdigit() and len(text) <= 3):
-        await show(message, Screen(views.bad_hours(), views.ask_hours(learner.weekly_hours, flow).markup))
-        return
     try:
-        learner = await profile.set_weekly_hours(session, learner.id, int(text), clock())
-    except profile.ProfileError:
-        await show(message, Screen(views.bad_hours(), views.ask_hours(learner.weekly_hours, flow).markup))
+        learner = await profile.set_weekly_hours(session, learner.id, parsing.parse_hours(text), clock())
+    except parsing.ParseError as exc:
+        refusal = views.bad_hours(exc.reason, text)
+        await show(message, Screen(refusal, views.ask_hours(learner.weekly_hours, flow).markup))
         return
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
@@ -219,8 +232,8 @@ async def typed_time(
 ) -> None:
     flow = await _flow(state)
     try:
-        minute = profile.parse_time(message.text or "")
-    except profile.ProfileError:
+        minute = parsing.parse_time(message.text or "")
+    except parsing.ParseError:
         await show(message, Screen(views.bad_time(), views.ask_time(learner.reminder_minute, flow).markup))
         return
     learner = await profile.set_reminder_minute(session, learner.id, minute, clock())
@@ -239,10 +252,12 @@ async def typed_zone(
     flow = await _flow(state)
     text = message.text or ""
     try:
-        learner = await profile.set_timezone(session, learner.id, text, clock())
-    except profile.ProfileError:
-        await show(message, Screen(views.unknown_zone(text), views.ask_zone(learner.timezone, flow).markup))
+        zone = parsing.parse_timezone(text)
+    except parsing.ParseError as exc:
+        markup = views.ask_zone(learner.timezone, flow, exc.suggestions).markup
+        await show(message, Screen(views.unknown_zone(text, exc.suggestions), markup))
         return
+    learner = await profile.set_timezone(session, learner.id, zone, clock())
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
 
@@ -267,6 +282,7 @@ async def not_text(message: Message, state: FSMContext) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
+    router.message.outer_middleware(LeavePromptOnCommand())
     router.message.register(start, CommandStart())
     router.callback_query.register(chose_track, ChooseTrackCb.filter(), KnownLearner())
     for answer in (LanguageCb, HoursCb, TimeCb, ZoneCb):

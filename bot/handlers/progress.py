@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import MenuCb
 from bot.callbacks import Screen as Nav
 from bot.clock import Clock
+from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.services import activity, cohorts, progress, quiz
@@ -21,6 +22,7 @@ from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.cohort import calendar_lines
 from bot.views.progress import progress_screen
 from bot.views.screen import show
+from bot.webapp.links import map_url
 from db.models import Learner
 
 
@@ -32,6 +34,7 @@ async def show_progress(
     session: AsyncSession,
     catalog: Catalog,
     clock: Clock,
+    settings: Settings,
 ) -> None:
     now = clock()
     zone = ZoneInfo(learner.timezone or "UTC")
@@ -45,7 +48,8 @@ async def show_progress(
     week = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
     if week is not None:  # in a cohort: its calendar first
         extra = [*calendar_lines(week, learner.timezone or week.cohort.timezone), *extra]
-    await show(event, progress_screen(summary, learner.language, learner.weekly_hours, extra))
+    link = map_url(settings, event, track_id)
+    await show(event, progress_screen(summary, learner.language, learner.weekly_hours, extra, link))
     png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
     await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
 

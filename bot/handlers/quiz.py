@@ -19,7 +19,9 @@ from bot.filters import HasTrack, KnownLearner
 from bot.metrics import Metrics
 from bot.services import quiz
 from bot.views import coach
-from bot.views.screen import alert, show
+from bot.views.format import moment as format_moment
+from bot.views.menu import roadmap_or_menu
+from bot.views.screen import Screen, alert, show
 from db.models import Learner
 
 
@@ -30,24 +32,31 @@ def _zone(learner: Learner) -> ZoneInfo:
 def _when(learner: Learner, moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(_zone(learner)).strftime("%d.%m %H:%M")
+    return format_moment(moment.astimezone(_zone(learner)))
 
 
 async def send_question(
-    bot: Bot, session: AsyncSession, learner: Learner, item: quiz.QuizItem, clock: Clock
+    bot: Bot,
+    session: AsyncSession,
+    learner: Learner,
+    item: quiz.QuizItem,
+    clock: Clock,
+    round_started_at: datetime | None = None,
 ) -> None:
-    question, options, explanation = coach.question_text(item, learner.language)
+    """Send a question as a quiz poll with its options in a new order; `round_started_at` continues a round."""
+    order = quiz.shuffled_order(item.question)
+    question, options, explanation = coach.question_text(item, learner.language, order)
     message = await bot.send_poll(
         chat_id=learner.id,
         question=question,
         options=list[InputPollOption | str](options),
         type="quiz",
-        correct_option_ids=[item.question.correct],
+        correct_option_ids=[order.index(item.question.correct)],
         explanation=explanation,
         is_anonymous=False,
     )
     assert message.poll is not None
-    await quiz.record_sent(session, message.poll.id, learner.id, item, clock())
+    await quiz.record_sent(session, message.poll.id, learner.id, item, clock(), order, round_started_at)
 
 
 def find_topic(catalog: Catalog, track_id: str, text: str) -> TopicRef | None:
@@ -75,7 +84,7 @@ async def quiz_command(
     if command.args:
         ref = find_topic(catalog, track_id, command.args[:200])
         if ref is None:
-            await message.answer(coach.unknown_topic(command.args))
+            await show(message, Screen(coach.unknown_topic(command.args), roadmap_or_menu()))
             return
         await _practise(message, bot, learner, ref.track.id, ref.topic.id, session, catalog, clock)
         return
@@ -164,9 +173,12 @@ async def poll_answer(
         return  # a repeated delivery or a retracted vote
     metrics.quiz_answers.labels(str(result.correct).lower()).inc()
     if result.item is not None:
-        await send_question(bot, session, learner, result.item, clock)
+        await send_question(bot, session, learner, result.item, clock, result.round_started_at)
         return
-    screen = coach.session_done(result.answered_today, result.correct_today)
+    assert result.outcome is not None
+    screen = coach.round_done(
+        result.outcome, learner.language, _when(learner, result.outcome.outlook.next_at)
+    )
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
 
 

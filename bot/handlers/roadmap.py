@@ -9,15 +9,17 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MarkCb, MenuCb, ModuleCb, PageCb, TopicCb, TrackCb
+from bot.callbacks import MarkCb, MenuCb, ModuleCb, PageCb, TopicCb, TrackCb, UnfollowCb
 from bot.callbacks import Screen as Nav
 from bot.clock import Clock
+from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.services import profile, progress
 from bot.views import roadmap as views
 from bot.views.format import status_name
 from bot.views.screen import alert, notify, show
+from bot.webapp.links import map_url
 from db.models import Learner, Status
 
 
@@ -67,7 +69,33 @@ async def track(
         return
     states = await progress.module_states(session, catalog, learner.id, chosen.id)
     is_current = chosen.id == learner.current_track
-    await show(query, views.track_screen(chosen, learner.language, states, callback_data.page, is_current))
+    is_followed = chosen.id in await profile.tracks_followed(session, learner.id)
+    screen = views.track_screen(chosen, learner.language, states, callback_data.page, is_current, is_followed)
+    await show(query, screen)
+
+
+async def unfollow(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: UnfollowCb,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+) -> None:
+    chosen = catalog.track(callback_data.track)
+    try:
+        followed = await profile.stop_following(session, learner.id, callback_data.track)
+    except profile.ProfileError:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    if chosen is not None:
+        notify(
+            callback_answer,
+            _("You no longer follow {track}. Your progress on it is kept.").format(
+                track=chosen.title.get(learner.language)
+            ),
+        )
+    await show(query, views.tracks_screen(catalog, learner.language, learner.current_track, followed))
 
 
 async def module(
@@ -77,6 +105,7 @@ async def module(
     learner: Learner,
     session: AsyncSession,
     catalog: Catalog,
+    settings: Settings,
 ) -> None:
     chosen = catalog.module(callback_data.track, callback_data.module)
     track = catalog.track(callback_data.track)
@@ -84,7 +113,8 @@ async def module(
         _stale(callback_answer)
         return
     states = await progress.module_states(session, catalog, learner.id, track.id)
-    await show(query, views.module_screen(track, chosen, learner.language, states, callback_data.page))
+    link = map_url(settings, query, track.id, chosen.id)
+    await show(query, views.module_screen(track, chosen, learner.language, states, callback_data.page, link))
 
 
 async def topic(
@@ -130,7 +160,13 @@ async def mark(
         _stale(callback_answer)
         return
     notify(callback_answer, _("Marked: {status}").format(status=status_name(status)))
-    note = _("🎉 Well done! Tap «Next step» to keep going.") if state.status is Status.DONE else None
+    note = None
+    if state.status is Status.DONE:
+        following = await progress.next_topic(session, catalog, learner.id, callback_data.track)
+        if following is None:
+            note = _("🎉 Well done! That was the last topic left: the whole track is done.")
+        else:
+            note = _("🎉 Well done! Tap “Next step” to keep going.")
     await show(query, views.topic_screen(state, learner.language, note))
 
 
@@ -165,4 +201,5 @@ def create_router() -> Router:
     router.callback_query.register(topic, TopicCb.filter())
     router.callback_query.register(mark, MarkCb.filter())
     router.callback_query.register(page, PageCb.filter())
+    router.callback_query.register(unfollow, UnfollowCb.filter())
     return router

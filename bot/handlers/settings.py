@@ -15,7 +15,7 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
-from bot.services import cohorts, profile
+from bot.services import cohorts, profile, reminders
 from bot.states import Ask
 from bot.views import cohort as cohort_views
 from bot.views import profile as views
@@ -44,6 +44,7 @@ async def ask(
     state: FSMContext,
     session: AsyncSession,
     catalog: Catalog,
+    clock: Clock,
 ) -> None:
     flow = Flow.SETTINGS
     screen: Screen
@@ -59,6 +60,12 @@ async def ask(
         screen, next_state = views.ask_time(learner.reminder_minute, flow), Ask.time
     elif callback_data.item == "zone":
         screen, next_state = views.ask_zone(learner.timezone, flow), Ask.zone
+    elif callback_data.item == "resume":
+        await state.clear()
+        resumed = await reminders.set_paused(session, learner.id, False, clock())
+        followed = await profile.tracks_followed(session, learner.id)
+        await show(query, views.settings_screen(resumed or learner, catalog, followed))
+        return
     elif callback_data.item == "cap":
         await state.clear()
         await show(query, views.ask_cap(learner.daily_review_cap))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
-from bot.services import reminders
+from bot.services import parsing, reminders
 from db.models import Learner
 from db.repositories import learners
 
@@ -16,7 +15,7 @@ LANGUAGES = ("en", "ru")
 # Activity is written at most this often: one write per hour per learner, not one per update.
 ACTIVITY_GRANULARITY = timedelta(hours=1)
 REVIEW_CAP_CHOICES = (5, 10, 15, 20, 30)
-WEEKLY_HOURS_MIN, WEEKLY_HOURS_MAX = 1, 100
+WEEKLY_HOURS_MIN, WEEKLY_HOURS_MAX = parsing.WEEKLY_HOURS_MIN, parsing.WEEKLY_HOURS_MAX
 
 
 class ProfileError(ValueError):
@@ -35,43 +34,19 @@ def language_for(language_code: str | None, default: str) -> str:
 
 
 def parse_timezone(text: str) -> str:
-    """The canonical IANA name for `text` (any case, spaces for underscores), or ProfileError."""
-    candidate = text.strip().replace(" ", "_")
-    if not candidate or len(candidate) > 64 or candidate.startswith(("/", ".")) or ".." in candidate:
-        raise ProfileError(text)
-    by_lower = _zones_by_lower()
-    name = by_lower.get(candidate.lower())
-    if name is None:
-        raise ProfileError(text)
+    """The IANA name for a typed zone (see `parsing.parse_timezone`), or ProfileError."""
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        return parsing.parse_timezone(text)
+    except parsing.ParseError as exc:
         raise ProfileError(text) from exc
-    return name
-
-
-_ZONES: dict[str, str] = {}
-
-
-def _zones_by_lower() -> dict[str, str]:
-    if not _ZONES:
-        _ZONES.update({name.lower(): name for name in available_timezones()})
-    return _ZONES
 
 
 def parse_time(text: str) -> int:
-    """'7:30', '07.30', '19 00', '9' → minutes after midnight; ProfileError otherwise."""
-    cleaned = text.strip()
-    for separator in (":", ".", " ", "-"):
-        cleaned = cleaned.replace(separator, ":")
-    parts = cleaned.split(":")
-    if not 1 <= len(parts) <= 2 or not all(p.isascii() and p.isdigit() and len(p) <= 2 for p in parts):
-        raise ProfileError(text)
-    hour = int(parts[0])
-    minute = int(parts[1]) if len(parts) == 2 else 0
-    if hour > 23 or minute > 59:
-        raise ProfileError(text)
-    return hour * 60 + minute
+    """A typed time of day in minutes after midnight (see `parsing.parse_time`), or ProfileError."""
+    try:
+        return parsing.parse_time(text)
+    except parsing.ParseError as exc:
+        raise ProfileError(text) from exc
 
 
 async def get_learner(session: AsyncSession, learner_id: int) -> Learner | None:
@@ -182,3 +157,14 @@ async def tracks_followed(session: AsyncSession, learner_id: int) -> list[str]:
     result = [e.track_id for e in await learners.enrollments(session, learner_id)]
     await session.commit()
     return result
+
+
+async def stop_following(session: AsyncSession, learner_id: int, track_id: str) -> list[str]:
+    """Stop following a track that is not the current one; its progress is kept. Returns the tracks followed."""
+    learner = await learners.get(session, learner_id)
+    if learner is None or learner.current_track == track_id:
+        await session.commit()
+        raise ProfileError(track_id)
+    await learners.unenroll(session, learner_id, track_id)
+    await session.commit()
+    return await tracks_followed(session, learner_id)

@@ -2,10 +2,15 @@
 
 The FSRS scheduler is set up for a chat, not for Anki: no learning steps (1 and 10 minutes would be spam), so a
 new card's first review comes the next day and every interval is at least a day.
+
+A question's options are shuffled on every send (`shuffled_order`): the poll row keeps the shown order, and the
+answer is mapped back to the question's own option index (`own_options`) before it is rated. A round (the polls
+from one /quiz or one «Practise now» until nothing follows) ends with its outcome (`round_outcome`).
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +47,30 @@ class Answer:
     item: QuizItem | None  # what follows in this session, if anything
     answered_today: int
     correct_today: int
+    round_started_at: datetime | None = None  # the round this answer belongs to (continued by `item`)
+    outcome: RoundOutcome | None = None  # how the round went, when it ends here (`item` is None)
+
+
+@dataclass(frozen=True)
+class ReviewOutlook:
+    """What is left of the learner's reviews after a round: the figures the end of a round shows."""
+
+    due_today: int  # still due today (by the learner's local midnight) within the daily cap
+    waiting: int  # due today but beyond the daily cap: they come on the next days
+    next_at: datetime | None  # when the next review can come (None: no cards at all)
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    answered: int
+    correct: int
+    to_reread: list[TopicRef]  # the topics of the wrong answers, in the order they were answered
+    outlook: ReviewOutlook
+
+    @property
+    def bad(self) -> bool:
+        """Most answers were wrong."""
+        return self.answered - self.correct > self.correct
 
 
 class UnknownPoll(LookupError):
@@ -120,9 +149,34 @@ def practice_item(
     return QuizItem(ref, ref.topic.quiz[index], practice=True)
 
 
+def shuffled_order(question: Question, rng: random.Random | None = None) -> list[int]:
+    """A new order of the question's options for one send: the question's own index at each shown position.
+
+    A fresh `random.Random()` (seeded from the system) per send, so the same question comes in another order
+    next time and a learner cannot remember "the third one" instead of the answer."""
+    order = list(range(len(question.options_en)))
+    (rng or random.Random()).shuffle(order)
+    return order
+
+
+def own_options(option_order: str | None, shown: list[int]) -> list[int]:
+    """The question's own option indexes of the options chosen at the `shown` positions of a sent poll."""
+    if not option_order:
+        return list(shown)  # sent before options were shuffled: shown in the question's own order
+    order = [int(index) for index in option_order.split(",")]
+    return [order[i] if 0 <= i < len(order) else -1 for i in shown]
+
+
 async def record_sent(
-    session: AsyncSession, poll_id: str, learner_id: int, item: QuizItem, now: datetime
+    session: AsyncSession,
+    poll_id: str,
+    learner_id: int,
+    item: QuizItem,
+    now: datetime,
+    order: list[int] | None = None,
+    round_started_at: datetime | None = None,
 ) -> None:
+    """Remember a sent poll: its shown option order, and the round it continues (a new round without one)."""
     session.add(
         QuizPoll(
             poll_id=poll_id,
@@ -131,8 +185,10 @@ async def record_sent(
             topic_id=item.ref.topic.id,
             question_id=item.question.id,
             correct_option=item.question.correct,
+            option_order=None if order is None else ",".join(str(index) for index in order),
             practice=item.practice,
             sent_at=now,
+            round_started_at=round_started_at or now,
         )
     )
     await session.commit()
@@ -164,7 +220,7 @@ async def answer(
     if not option_ids or not await repo.mark_answered(session, poll_id, now):
         await session.commit()
         return None
-    correct = option_ids == [poll.correct_option]
+    correct = own_options(poll.option_order, option_ids) == [poll.correct_option]
     seconds = (now - poll.sent_at).total_seconds()
     rating = rate(correct, seconds)
     key = (poll.track_id, poll.topic_id, poll.question_id)
@@ -206,6 +262,14 @@ async def answer(
     else:
         item = await next_due(session, catalog, learner_id, zone, cap, now)
     today = await _today(session, learner_id, zone, now)
+    round_started_at = poll.round_started_at or poll.sent_at
+    outcome = (
+        None
+        if item is not None
+        else await round_outcome(
+            session, catalog, learner_id, round_started_at, poll.practice, zone, cap, now
+        )
+    )
     await session.commit()
     return Answer(
         correct=correct,
@@ -214,7 +278,58 @@ async def answer(
         item=item,
         answered_today=len(today),
         correct_today=sum(1 for r in today if r.correct),
+        round_started_at=round_started_at,
+        outcome=outcome,
     )
+
+
+async def round_outcome(
+    session: AsyncSession,
+    catalog: Catalog,
+    learner_id: int,
+    started_at: datetime,
+    practice: bool,
+    zone: ZoneInfo,
+    cap: int,
+    now: datetime,
+) -> RoundOutcome:
+    """How a round went: its answers (of its kind, practice or due reviews, since it began), the topics of the
+    wrong ones, and what is left of the learner's reviews."""
+    answers = [r for r in await repo.reviews_since(session, learner_id, started_at) if r.practice == practice]
+    to_reread: dict[tuple[str, str], TopicRef] = {}
+    for review in answers:
+        ref = catalog.topic(review.track_id, review.topic_id)
+        if not review.correct and ref is not None:
+            to_reread.setdefault((review.track_id, review.topic_id), ref)
+    return RoundOutcome(
+        answered=len(answers),
+        correct=sum(1 for r in answers if r.correct),
+        to_reread=list(to_reread.values()),
+        outlook=await review_outlook(session, catalog, learner_id, zone, cap, now),
+    )
+
+
+async def review_outlook(
+    session: AsyncSession, catalog: Catalog, learner_id: int, zone: ZoneInfo, cap: int, now: datetime
+) -> ReviewOutlook:
+    """How many reviews are left for the learner's local day (within the cap, and beyond it), and when the next
+    one can come. Cards of questions no longer in the content are not counted."""
+    answered = len([r for r in await _today(session, learner_id, zone, now) if not r.practice])
+    rows = [
+        r
+        for r in await repo.cards(session, learner_id)
+        if catalog.question(r.track_id, r.topic_id, r.question_id) is not None
+    ]
+    tomorrow = at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0))
+    due = sorted(r.due for r in rows if r.due < tomorrow)
+    within = min(len(due), max(0, cap - answered))
+    if within:
+        next_at: datetime | None = max(due[0], now)
+    elif due:
+        next_at = tomorrow  # the cap is reached: the rest come tomorrow
+    else:
+        next_at = min((r.due for r in rows), default=None)
+    return ReviewOutlook(due_today=within, waiting=len(due) - within, next_at=next_at)
 
 
 async def start_reviews(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import BroadcastCb
 from bot.curriculum.loader import ContentProblem
@@ -53,15 +54,21 @@ def broadcast_confirm(recipients: int) -> Screen:
     kb = Keyboard()
     kb.button(text=_("📣 Send"), callback_data=BroadcastCb(action="send"))
     kb.button(text=_("Cancel"), callback_data=BroadcastCb(action="cancel"))
-    text = _("Above is how the message will look. Send it to {n} learners?").format(n=recipients)
+    text = ngettext(
+        "Above is how the message will look. Send it to {n} learner?",
+        "Above is how the message will look. Send it to {n} learners?",
+        recipients,
+    ).format(n=recipients)
     return Screen(text, kb.as_markup())
 
 
 def broadcast_queued(broadcast_id: int, count: int) -> Screen:
     return Screen(
-        _("Broadcast #{id} is on its way to {n} learners. I'll report when it's done.").format(
-            id=broadcast_id, n=count
-        )
+        ngettext(
+            "Broadcast #{id} is on its way to {n} learner. I'll report when it's done.",
+            "Broadcast #{id} is on its way to {n} learners. I'll report when it's done.",
+            count,
+        ).format(id=broadcast_id, n=count)
     )
 
 
@@ -91,7 +98,11 @@ def reloaded(counts: dict[str, int]) -> Screen:
 
 
 def reload_failed(problems: list[ContentProblem]) -> Screen:
-    head = _("The content has {n} problem(s); the bot keeps the content it had:").format(n=len(problems))
+    head = ngettext(
+        "The content has {n} problem; the bot keeps the content it had:",
+        "The content has {n} problems; the bot keeps the content it had:",
+        len(problems),
+    ).format(n=len(problems))
     lines = [head]
     size = len(head)
     for problem in problems:

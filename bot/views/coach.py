@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.callbacks import MenuCb, QuizCb, ReminderCb
+from bot.callbacks import MenuCb, QuizCb, ReminderCb, TopicCb
 from bot.callbacks import Screen as Nav
 from bot.services.activity import Streak, Week
 from bot.services.progress import TopicState, TrackProgress
-from bot.services.quiz import QuizItem, QuizStats
+from bot.services.quiz import QuizItem, QuizStats, RoundOutcome
 from bot.views.format import esc
 from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
@@ -20,12 +20,21 @@ CAPTION_LIMIT = 1024
 
 def streak_line(streak: Streak) -> str:
     if streak.current == 0:
-        return _("🔥 No streak yet: study today to start one (best: {best}).").format(best=streak.best)
-    return ngettext(
-        "🔥 Streak: {n} day in a row (best: {best}).",
-        "🔥 Streak: {n} days in a row (best: {best}).",
-        streak.current,
-    ).format(n=streak.current, best=streak.best)
+        if streak.best == 0:
+            return _("🔥 No streak yet: study today to start one.")
+        return ngettext(
+            "🔥 No streak right now: study today to start a new one. Your record is {n} day in a row.",
+            "🔥 No streak right now: study today to start a new one. Your record is {n} days in a row.",
+            streak.best,
+        ).format(n=streak.best)
+    line = ngettext("🔥 Streak: {n} day in a row.", "🔥 Streak: {n} days in a row.", streak.current).format(
+        n=streak.current
+    )
+    if streak.best > streak.current:
+        line += " " + ngettext("Your record: {n} day.", "Your record: {n} days.", streak.best).format(
+            n=streak.best
+        )
+    return line
 
 
 def reminder(state: TopicState | None, due: int, streak: Streak, locale: str) -> Screen:
@@ -85,15 +94,19 @@ def resumed(time_text: str) -> Screen:
 def weekly_caption(progress: TrackProgress | None, week: Week, streak: Streak, locale: str) -> str:
     lines = [_("📅 <b>Your week</b>")]
     lines.append(
-        ngettext("✅ {n} topic or pass finished", "✅ {n} topics or passes finished", week.parts_done).format(
-            n=week.parts_done
-        )
+        ngettext(
+            "✅ {n} study step finished this week (a topic or one pass over a video)",
+            "✅ {n} study steps finished this week (topics or passes over a video)",
+            week.parts_done,
+        ).format(n=week.parts_done)
     )
     if week.answers:
         lines.append(
-            _("🧠 {answers} quiz answers, right: {percent}%").format(
-                answers=week.answers, percent=round(100 * week.correct / week.answers)
-            )
+            ngettext(
+                "🧠 {n} quiz answer this week, {right} of them right",
+                "🧠 {n} quiz answers this week, {right} of them right",
+                week.answers,
+            ).format(n=week.answers, right=week.correct)
         )
     lines.append(streak_line(streak))
     if progress is not None:
@@ -116,22 +129,31 @@ def quiz_stats_lines(stats: QuizStats, module_titles: dict[str, str]) -> list[st
         )
     ]
     if stats.recall is not None:
-        lines.append(_("Estimated recall: {percent}%").format(percent=round(100 * stats.recall)))
+        lines.append(
+            _(
+                "How much of what you finished you likely remember now (the spaced-repetition estimate): "
+                "{percent}%"
+            ).format(percent=round(100 * stats.recall))
+        )
     for module_id, (right, total) in stats.accuracy_by_module.items():
         title = module_titles.get(module_id, module_id)
         lines.append(
-            _("Quiz accuracy, {module}: {percent}%, answers: {n}").format(
-                module=esc(title), percent=round(100 * right / total), n=total
-            )
+            ngettext(
+                "Quizzes on “{module}”: {right} of {n} answer right ({percent}%)",
+                "Quizzes on “{module}”: {right} of {n} answers right ({percent}%)",
+                total,
+            ).format(module=esc(title), right=right, n=total, percent=round(100 * right / total))
         )
     return lines
 
 
-def question_text(item: QuizItem, locale: str) -> tuple[str, list[str], str]:
-    """The poll's question, options and explanation in the learner's language."""
+def question_text(item: QuizItem, locale: str, order: list[int] | None = None) -> tuple[str, list[str], str]:
+    """The poll's question, options (in the shown `order`, see `quiz.shuffled_order`) and explanation in the
+    learner's language."""
+    options = item.question.options(locale)
     return (
         item.question.question.get(locale),
-        item.question.options(locale),
+        options if order is None else [options[index] for index in order],
         item.question.explanation.get(locale),
     )
 
@@ -151,11 +173,62 @@ def cap_reached() -> Screen:
     )
 
 
-def session_done(answered: int, correct: int) -> Screen:
-    return Screen(
-        _("✅ Done for now: {correct} of {answered} right today.").format(correct=correct, answered=answered),
-        back_to_menu().as_markup(),
-    )
+REREAD_BUTTONS = 3  # at most this many topics offered for re-reading after a bad round
+BUTTON_TITLE = 48
+
+
+def round_done(outcome: RoundOutcome, locale: str, next_text: str | None) -> Screen:
+    """The end of a round: after a bad one (most answers wrong) kind words and the topics to re-read; after a
+    good one what is left and when the next review comes (`next_text`: the learner's local time of it)."""
+    score = ngettext(
+        "{correct} of {n} answer right this round.",
+        "{correct} of {n} answers right this round.",
+        outcome.answered,
+    ).format(correct=outcome.correct, n=outcome.answered)
+    kb = Keyboard()
+    if outcome.bad:
+        lines = [
+            "📖 " + score,
+            _(
+                "That's normal while a topic is fresh. Re-read it and the next round will go better: "
+                "the questions you missed come back tomorrow."
+            )
+            if len(outcome.to_reread) <= 1
+            else _(
+                "That's normal while topics are fresh. Re-read them and the next round will go better: "
+                "the questions you missed come back tomorrow."
+            ),
+        ]
+        for ref in outcome.to_reread[:REREAD_BUTTONS]:
+            title = ref.topic.title.get(locale)
+            title = title if len(title) <= BUTTON_TITLE else title[: BUTTON_TITLE - 1] + "…"
+            kb.button(
+                text=_("📖 {topic}").format(topic=title),
+                callback_data=TopicCb(track=ref.track.id, topic=ref.topic.id),
+            )
+    else:
+        lines = [("✅ " if outcome.correct > outcome.answered - outcome.correct else "") + score]
+        outlook = outcome.outlook
+        if outlook.due_today:
+            lines.append(
+                ngettext(
+                    "{n} more review is due today.", "{n} more reviews are due today.", outlook.due_today
+                ).format(n=outlook.due_today)
+            )
+            kb.button(text=_("🧠 Review ({n})").format(n=outlook.due_today), callback_data=QuizCb())
+        elif next_text is not None:
+            lines.append(_("The next review is due {when}.").format(when=next_text))
+        if outlook.waiting:
+            lines.append(
+                ngettext(
+                    "{n} more waits for the next days: today's limit is reached.",
+                    "{n} more wait for the next days: today's limit is reached.",
+                    outlook.waiting,
+                ).format(n=outlook.waiting)
+            )
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(1)
+    return Screen("\n".join(lines), kb.as_markup())
 
 
 def no_quiz_for_topic() -> str:
@@ -164,5 +237,5 @@ def no_quiz_for_topic() -> str:
 
 def unknown_topic(text: str) -> str:
     return _(
-        "I can't find the topic «{topic}» in your track. Open it from the roadmap and tap «Practise now»."
+        "I can't find the topic “{topic}” in your track. Open it from the roadmap and tap “Practise now”."
     ).format(topic=esc(text[:64]))

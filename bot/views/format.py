@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 
+from bot.services.parsing import clock_label
 from db.models import Status
 
 BAR_WIDTH = 10
@@ -28,15 +33,35 @@ def bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
     return "▓" * filled + "░" * (width - filled)
 
 
+def current_locale() -> str:
+    """The language of the screen being built (the learner's), 'en' outside a learner's context."""
+    try:
+        return str(get_i18n().current_locale)
+    except LookupError:
+        return "en"
+
+
+def number(value: float) -> str:
+    """A number as the learner's locale writes it, at most one decimal: 4.5 → «4,5» in Russian."""
+    return format_decimal(round(value, 1), format="#,##0.#", locale=current_locale())
+
+
 def hours(value: float) -> str:
-    shown = f"{value:.1f}".rstrip("0").rstrip(".")
-    return _("{hours} h").format(hours=shown)
+    return _("{hours} h").format(hours=number(value))
 
 
 def clock(minute: int | None) -> str:
+    """A time of day: 07:30 in Russian, 7:30 AM in English."""
     if minute is None:
         return "—"
-    return f"{minute // 60:02d}:{minute % 60:02d}"
+    return clock_label(minute, current_locale())
+
+
+def moment(value: datetime) -> str:
+    """A date and time as the learner's locale writes it: «3 марта, 12:00», "March 3, 12:00 PM"."""
+    locale = current_locale()
+    pattern = "d MMMM, HH:mm" if locale == "ru" else "MMMM d, h:mm a"
+    return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=locale)
 
 
 def status_name(status: Status) -> str:
@@ -56,7 +81,7 @@ def language_name(code: str) -> str:
 def weeks_range(weeks_min: float | None, weeks_max: float | None) -> str:
     if weeks_min is None or weeks_max is None:
         return _("ongoing")
-    low = f"{weeks_min:g}"
-    high = f"{weeks_max:g}"
+    low = number(weeks_min)
+    high = number(weeks_max)
     span = low if low == high else f"{low}–{high}"
     return _("{weeks} wk").format(weeks=span)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from itertools import chain, repeat
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 MAX_WIDTH = 8  # Telegram shows at most eight buttons in a row
 
@@ -19,10 +19,17 @@ class Keyboard:
         self._sizes: tuple[int, ...] = (MAX_WIDTH,)
 
     def button(
-        self, *, text: str, callback_data: CallbackData | str | None = None, url: str | None = None
+        self,
+        *,
+        text: str,
+        callback_data: CallbackData | str | None = None,
+        url: str | None = None,
+        web_app: str | None = None,
     ) -> None:
+        """`web_app` is a Mini App's URL: Telegram opens it with the learner's signed init data."""
         data = callback_data.pack() if isinstance(callback_data, CallbackData) else callback_data
-        self._buttons.append(InlineKeyboardButton(text=text, callback_data=data, url=url))
+        app = WebAppInfo(url=web_app) if web_app else None
+        self._buttons.append(InlineKeyboardButton(text=text, callback_data=data, url=url, web_app=app))
 
     def adjust(self, *sizes: int) -> Keyboard:
         """Rows of these sizes, in order; the last size repeats for the buttons left (aiogram's rule)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
@@ -28,20 +29,27 @@ COMMANDS: list[tuple[str, LazyProxy]] = [
 ]
 
 
-def menu_markup() -> Keyboard:
+def menu_markup(map_url: str | None = None) -> Keyboard:
     kb = Keyboard()
     kb.button(text=_("▶️ Continue"), callback_data=MenuCb(screen=Nav.NEXT))
     kb.button(text=_("🗺 Roadmap"), callback_data=MenuCb(screen=Nav.ROADMAP))
     kb.button(text=_("📊 Progress"), callback_data=MenuCb(screen=Nav.PROGRESS))
     kb.button(text=_("⚙️ Settings"), callback_data=MenuCb(screen=Nav.SETTINGS))
     kb.button(text=_("❓ Help"), callback_data=MenuCb(screen=Nav.HELP))
-    kb.adjust(1, 2, 2)
+    if map_url:
+        kb.button(text=map_button(), web_app=map_url)
+    kb.adjust(1, 2, 2, 1)
     return kb
 
 
-def main_menu(intro: str | None = None) -> Screen:
+def map_button() -> str:
+    return _("🌍 Map")
+
+
+def main_menu(intro: str | None = None, map_url: str | None = None) -> Screen:
+    """`map_url`: the map (a Mini App) for this learner, or None where it is not offered."""
     text = intro or _("What would you like to do?")
-    return Screen(text, menu_markup().as_markup())
+    return Screen(text, menu_markup(map_url).as_markup())
 
 
 def help_screen() -> Screen:
@@ -63,3 +71,12 @@ def back_to_menu() -> Keyboard:
     kb = Keyboard()
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     return kb
+
+
+def roadmap_or_menu() -> InlineKeyboardMarkup:
+    """The way on from a dead end: the roadmap, or the menu."""
+    kb = Keyboard()
+    kb.button(text=_("🗺 Roadmap"), callback_data=MenuCb(screen=Nav.ROADMAP))
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(2)
+    return kb.as_markup()

@@ -6,6 +6,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import ForgetCb
 from bot.views.keyboard import Keyboard
+from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
 
 
@@ -26,7 +27,7 @@ def forget_confirm() -> Screen:
 
 
 def forget_cancelled() -> Screen:
-    return Screen(_("Nothing was deleted."))
+    return Screen(_("Nothing was deleted."), back_to_menu().as_markup())
 
 
 def forgotten() -> Screen:

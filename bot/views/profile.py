@@ -10,30 +10,51 @@ from bot.callbacks import AskCb, CapCb, ChooseTrackCb, Flow, HoursCb, LanguageCb
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
+from bot.services.parsing import zone_label
 from bot.services.profile import REVIEW_CAP_CHOICES
-from bot.views.format import clock, esc, language_name, weeks_range
+from bot.views.format import clock, current_locale, esc, language_name, weeks_range
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from db.models import Learner
 
 HOURS_CHOICES = (2, 4, 6, 8, 10, 15, 20)
 TIME_CHOICES = tuple(h * 60 for h in (7, 8, 9, 12, 18, 19, 20, 21))
-COMMON_ZONES = (
-    "Europe/Moscow",
-    "Europe/Kaliningrad",
-    "Europe/Samara",
-    "Asia/Yekaterinburg",
-    "Asia/Novosibirsk",
-    "Asia/Vladivostok",
-    "Europe/Minsk",
-    "Asia/Almaty",
-    "Asia/Tbilisi",
-    "Europe/Berlin",
-    "Europe/London",
-    "America/New_York",
-    "America/Los_Angeles",
-    "UTC",
-)
+# The zone buttons: a learner writing in Russian most likely lives around Russia, one writing in English
+# anywhere, so their list goes round the world from west to east.
+COMMON_ZONES = {
+    "ru": (
+        "Europe/Kaliningrad",
+        "Europe/Moscow",
+        "Europe/Samara",
+        "Asia/Yekaterinburg",
+        "Asia/Novosibirsk",
+        "Asia/Vladivostok",
+        "Europe/Minsk",
+        "Asia/Almaty",
+        "Asia/Tbilisi",
+        "Europe/Berlin",
+        "Europe/London",
+        "America/New_York",
+        "America/Los_Angeles",
+        "UTC",
+    ),
+    "en": (
+        "America/Los_Angeles",
+        "America/Denver",
+        "America/Chicago",
+        "America/New_York",
+        "America/Sao_Paulo",
+        "Europe/London",
+        "Europe/Berlin",
+        "Europe/Moscow",
+        "Asia/Dubai",
+        "Asia/Kolkata",
+        "Asia/Singapore",
+        "Asia/Tokyo",
+        "Australia/Sydney",
+        "UTC",
+    ),
+}
 
 
 def _mark(selected: bool) -> str:
@@ -102,7 +123,8 @@ def ask_hours(current: int | None, flow: Flow) -> Screen:
     _cancel(kb, flow)
     kb.adjust(4, 3, 1)
     return Screen(
-        _("How many hours a week can you study? Tap a button or type a number from 1 to 100."), kb.as_markup()
+        _("How many hours a week can you study? Tap a button or type a whole number from 1 to 100."),
+        kb.as_markup(),
     )
 
 
@@ -115,21 +137,30 @@ def ask_time(current: int | None, flow: Flow) -> Screen:
     _cancel(kb, flow)
     kb.adjust(4, 4, 1)
     return Screen(
-        _("At what time should I remind you to study each day? Tap a button or type a time like 07:30."),
+        _(
+            "At what time should I remind you to study each day? "
+            "Tap a button or type a time, for example 7:30, 7pm or 19:00."
+        ),
         kb.as_markup(),
     )
 
 
-def ask_zone(current: str | None, flow: Flow) -> Screen:
+def ask_zone(current: str | None, flow: Flow, suggestions: tuple[str, ...] = ()) -> Screen:
+    locale = current_locale()
     kb = Keyboard()
-    for zone in COMMON_ZONES:
-        kb.button(text=_mark(zone == current) + zone, callback_data=ZoneCb(zone=zone, flow=flow))
+    zones = list(suggestions) + [
+        z for z in COMMON_ZONES.get(locale, COMMON_ZONES["en"]) if z not in suggestions
+    ]
+    for zone in zones:
+        kb.button(
+            text=_mark(zone == current) + zone_label(zone, locale), callback_data=ZoneCb(zone=zone, flow=flow)
+        )
     _cancel(kb, flow)
     kb.adjust(2)
     return Screen(
         _(
-            "Which time zone are you in? Tap one, or type its name as in the IANA database, "
-            "for example Asia/Tokyo or America/Sao_Paulo."
+            "Which time zone are you in? Tap one, or type your city or a big city near you "
+            "(for example Berlin, Tokyo or Los Angeles), an abbreviation like PST or CET, or an offset like UTC+3."
         ),
         kb.as_markup(),
     )
@@ -144,18 +175,34 @@ def ask_cap(current: int) -> Screen:
     return Screen(_("How many quiz reviews a day at most?"), kb.as_markup())
 
 
-def unknown_zone(text: str) -> str:
+def unknown_zone(text: str, suggestions: tuple[str, ...] = ()) -> str:
     shown = esc(text[:64])
-    return _(
-        "I don't know the time zone «{zone}». Type a name like Europe/Paris, or tap one of the buttons."
+    line = _(
+        "I don't know the time zone “{zone}”. Type your city or a big city near you, or tap one of the buttons."
     ).format(zone=shown)
+    if suggestions:
+        names = ", ".join(esc(zone_label(z, current_locale())) for z in suggestions)
+        line += "\n" + _("Did you mean: {zones}? They are the first buttons below.").format(zones=names)
+    return line
 
 
 def bad_time() -> str:
-    return _("That is not a time I understand. Type it as HH:MM, for example 07:30 or 21:00.")
+    return _("That is not a time I understand. Type it like 7:30, 19:00 or 7pm.")
 
 
-def bad_hours() -> str:
+def bad_hours(reason: str = "unknown", text: str = "") -> str:
+    """Why typed hours were refused: not whole, out of range, or not a number at all."""
+    if reason == "fraction":
+        try:
+            value = float(text.replace(",", ".").split()[0])
+        except (ValueError, IndexError):
+            value = 0.0
+        low, high = max(1, int(value)), max(1, int(value)) + 1
+        return _(
+            "The plan counts whole hours a week, so “{text}” does not fit. Send {low} or {high}, or tap a button."
+        ).format(text=esc(text[:16]), low=low, high=high)
+    if reason == "range":
+        return _("That is outside 1 to 100 hours a week. Send a number from 1 to 100, or tap a button.")
     return _("Please send a whole number of hours from 1 to 100, or tap a button.")
 
 
@@ -180,7 +227,7 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
     lines += [
         _("Study time: {value} a week").format(value=hours_text),
         _("Daily reminder: {value}").format(value=clock(learner.reminder_minute)),
-        _("Time zone: {value}").format(value=esc(learner.timezone or "—")),
+        _("Time zone: {value}").format(value=esc(zone_label(learner.timezone, locale))),
         _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
         _("Reminders: {value}").format(value=_("paused") if learner.reminders_paused else _("on")),
     ]
@@ -191,8 +238,13 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
     kb.button(text=_("⏰ Reminder time"), callback_data=AskCb(item="time"))
     kb.button(text=_("🌍 Time zone"), callback_data=AskCb(item="zone"))
     kb.button(text=_("🧠 Reviews a day"), callback_data=AskCb(item="cap"))
+    widths = [2, 2, 2]
+    if learner.reminders_paused:
+        kb.button(text=_("▶️ Resume reminders"), callback_data=AskCb(item="resume"))
+        widths.append(1)
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
-    kb.adjust(2, 2, 2, 1)
+    widths.append(1)
+    kb.adjust(*widths)
     return Screen("\n".join(lines), kb.as_markup())
 
 
@@ -206,5 +258,5 @@ def onboarding_done(learner: Learner, catalog: Catalog) -> str:
         track=title,
         hours=learner.weekly_hours,
         time=clock(learner.reminder_minute),
-        zone=esc(learner.timezone or ""),
+        zone=esc(zone_label(learner.timezone, learner.language)),
     )

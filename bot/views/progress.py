@@ -6,8 +6,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.services.progress import TrackProgress
-from bot.views.format import bar, esc, hours
-from bot.views.menu import back_to_menu
+from bot.views.format import bar, esc, hours, number
+from bot.views.menu import back_to_menu, map_button
 from bot.views.screen import Screen
 
 
@@ -16,7 +16,11 @@ def days(n: int) -> str:
 
 
 def progress_screen(
-    progress: TrackProgress, locale: str, weekly_hours: int | None, extra: list[str] | None = None
+    progress: TrackProgress,
+    locale: str,
+    weekly_hours: int | None,
+    extra: list[str] | None = None,
+    map_url: str | None = None,
 ) -> Screen:
     lines = [_("<b>Progress: {track}</b>").format(track=esc(progress.track.title.get(locale))), ""]
     for item in progress.modules:
@@ -24,10 +28,13 @@ def progress_screen(
         lines.append(f"{esc(item.module.title.get(locale))}")
         lines.append(f"<code>{bar(item.done, item.total)}</code> {item.done}/{item.total}{skipped}")
     lines.append("")
+    total = progress.total - progress.skipped
     lines.append(
-        _("Overall: <b>{percent}%</b> ({done} of {total} topics)").format(
-            percent=progress.percent, done=progress.done, total=progress.total - progress.skipped
-        )
+        ngettext(
+            "Overall: <b>{percent}%</b> ({done} of {total} topic)",
+            "Overall: <b>{percent}%</b> ({done} of {total} topics)",
+            total,
+        ).format(percent=progress.percent, done=progress.done, total=total)
     )
     lines.append(
         _("Hours: {done} of about {total} planned").format(
@@ -61,9 +68,12 @@ def progress_screen(
                 "At {hours} h a week the rest takes about {n} week.",
                 "At {hours} h a week the rest takes about {n} weeks.",
                 weeks,
-            ).format(hours=weekly_hours, n=weeks)
+            ).format(hours=number(weekly_hours), n=weeks)
         )
     if extra:
         lines.append("")
         lines.extend(extra)
-    return Screen("\n".join(lines), back_to_menu().as_markup())
+    kb = back_to_menu()
+    if map_url:
+        kb.button(text=map_button(), web_app=map_url)
+    return Screen("\n".join(lines), kb.as_markup())

@@ -3,25 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TypeVar
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
-from bot.callbacks import ChooseTrackCb, Flow, MarkCb, MenuCb, ModuleCb, PageCb, QuizCb, TopicCb, TrackCb
+from bot.callbacks import (
+    ChooseTrackCb,
+    Flow,
+    MarkCb,
+    MenuCb,
+    ModuleCb,
+    PageCb,
+    QuizCb,
+    TopicCb,
+    TrackCb,
+    UnfollowCb,
+)
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Module, Page, Track
 from bot.services.progress import TopicState
 from bot.views.format import STATUS_ICONS, esc, hours, status_name, weeks_range
 from bot.views.keyboard import Keyboard
+from bot.views.menu import map_button
 from bot.views.profile import track_line
 from bot.views.screen import Screen
 from db.models import Status
 
-PAGE_SIZE = 8
+T = TypeVar("T")
+
+PAGE_SIZE = 8  # at most this many items a page; the pages of a list are balanced (9 items: 5 + 4, not 8 + 1)
 
 
 def page_count(items: int) -> int:
     return max(1, -(-items // PAGE_SIZE))
+
+
+def page_size(items: int) -> int:
+    """Items on a full page: a list split evenly over as few pages as PAGE_SIZE allows."""
+    return max(1, -(-items // page_count(items)))
+
+
+def page_of(index: int, items: int) -> int:
+    """The page the item at `index` is on."""
+    return index // page_size(items)
+
+
+def page_items(items: list[T], page: int) -> list[T]:
+    size = page_size(len(items))
+    return items[page * size : (page + 1) * size]
 
 
 def clamp_page(page: int, items: int) -> int:
@@ -30,16 +61,16 @@ def clamp_page(page: int, items: int) -> int:
 
 
 def _pager(kb: Keyboard, page: int, items: int, **fields: str) -> int:
-    """Adds a ◀ n/N ▶ row when the list has more than one page; returns how many buttons it added."""
+    """Adds a row of labelled page buttons when the list has more than one page; returns how many it added."""
     pages = page_count(items)
     if pages == 1:
         return 0
     added = 0
     if page > 0:
-        kb.button(text="◀️", callback_data=_page_cb(fields, page - 1))
+        kb.button(text=_("⬅️ Previous page"), callback_data=_page_cb(fields, page - 1))
         added += 1
     if page < pages - 1:
-        kb.button(text="▶️", callback_data=_page_cb(fields, page + 1))
+        kb.button(text=_("Next page ➡️"), callback_data=_page_cb(fields, page + 1))
         added += 1
     return added
 
@@ -63,7 +94,14 @@ def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: 
     return Screen("\n".join(lines).strip(), kb.as_markup())
 
 
-def track_screen(track: Track, locale: str, states: dict[str, Status], page: int, is_current: bool) -> Screen:
+def track_screen(
+    track: Track,
+    locale: str,
+    states: dict[str, Status],
+    page: int,
+    is_current: bool,
+    is_followed: bool = False,
+) -> Screen:
     page = clamp_page(page, len(track.modules))
     lines = [f"<b>{esc(track.title.get(locale))}</b>"]
     if track.description:
@@ -78,7 +116,7 @@ def track_screen(track: Track, locale: str, states: dict[str, Status], page: int
     lines.append("")
     lines.append(_("Modules:"))
     kb = Keyboard()
-    shown = track.modules[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = page_items(track.modules, page)
     for module in shown:
         done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
         kb.button(
@@ -100,6 +138,9 @@ def track_screen(track: Track, locale: str, states: dict[str, Status], page: int
             callback_data=ChooseTrackCb(track=track.id, flow=Flow.SETTINGS),
         )
         widths.append(1)
+    if is_followed and not is_current:
+        kb.button(text=_("✖️ Stop following this track"), callback_data=UnfollowCb(track=track.id))
+        widths.append(1)
     kb.button(text=_("🧭 All tracks"), callback_data=MenuCb(screen=Nav.TRACKS))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     widths.append(2)
@@ -109,17 +150,26 @@ def track_screen(track: Track, locale: str, states: dict[str, Status], page: int
     return Screen("\n".join(lines), kb.as_markup())
 
 
-def module_screen(track: Track, module: Module, locale: str, states: dict[str, Status], page: int) -> Screen:
+def module_screen(
+    track: Track,
+    module: Module,
+    locale: str,
+    states: dict[str, Status],
+    page: int,
+    map_url: str | None = None,
+) -> Screen:
     page = clamp_page(page, len(module.topics))
     done = sum(1 for t in module.topics if states.get(t.id) is Status.DONE)
     lines = [
         f"<b>{esc(module.title.get(locale))}</b>",
-        _("{done} of {total} topics done").format(done=done, total=len(module.topics)),
+        ngettext("{done} of {total} topic done", "{done} of {total} topics done", len(module.topics)).format(
+            done=done, total=len(module.topics)
+        ),
     ]
     if module.summary:
         lines.insert(1, esc(module.summary.get(locale)))
     kb = Keyboard()
-    shown = module.topics[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = page_items(module.topics, page)
     for topic in shown:
         icon = STATUS_ICONS[states.get(topic.id, Status.NOT_STARTED)]
         kb.button(
@@ -130,15 +180,25 @@ def module_screen(track: Track, module: Module, locale: str, states: dict[str, S
     if added:
         widths.append(added)
         lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=page_count(len(module.topics))))
+    if map_url:
+        kb.button(text=map_button(), web_app=map_url)
+        widths.append(1)
     module_index = track.modules.index(module)
-    kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id, page=module_index // PAGE_SIZE))
+    back_page = page_of(module_index, len(track.modules))
+    kb.button(text=_("⬅️ Back"), callback_data=TrackCb(track=track.id, page=back_page))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     widths.append(2)
     kb.adjust(*widths)
     return Screen("\n".join(lines), kb.as_markup())
 
 
-_MARKS = (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED, Status.NOT_STARTED)
+# What a part can be marked next, from what it is now: a finished topic offers only to reset it.
+_NEXT_MARKS: dict[Status, tuple[Status, ...]] = {
+    Status.NOT_STARTED: (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED),
+    Status.IN_PROGRESS: (Status.DONE, Status.SKIPPED, Status.NOT_STARTED),
+    Status.DONE: (Status.NOT_STARTED,),
+    Status.SKIPPED: (Status.IN_PROGRESS, Status.DONE, Status.NOT_STARTED),
+}
 
 
 def _mark_label(status: Status) -> str:
@@ -165,10 +225,18 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
         lines += ["", _("<b>Resources</b>")]
         for resource in topic.resources:
             length = ", " + _("{n} min").format(n=resource.minutes) if resource.minutes else ""
+            kind = _kind(resource.kind)
+            if resource.language != locale:
+                in_language = _("{kind} in English") if resource.language == "en" else _("{kind} in Russian")
+                kind = in_language.format(kind=kind)
             lines.append(
-                f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a>'
-                f" ({_kind(resource.kind)}{length})"
+                f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a> ({kind}{length})'
             )
+    if topic.passes:
+        lines += ["", _("<b>Passes</b>")]
+        for passage in topic.passes:
+            current = state.parts[passage.id]
+            lines.append(f"{STATUS_ICONS[current]} {esc(passage.title.get(locale))} — {status_name(current)}")
     if topic.checklist:
         lines += ["", _("<b>Checklist</b>")]
         lines.extend(f"☐ {esc(item.get(locale))}" for item in topic.checklist)
@@ -180,20 +248,16 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     kb = Keyboard()
     widths: list[int] = []
     if topic.passes:
-        for passage in topic.passes:
-            current = state.parts[passage.id]
-            label = f"{STATUS_ICONS[current]} {passage.title.get(locale)}"
-            kb.button(text=label, callback_data=TopicCb(track=ref.track.id, topic=topic.id))
-            for status in (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED):
-                if status is not current:
-                    kb.button(
-                        text=_mark_label(status),
-                        callback_data=_mark(ref.track.id, topic.id, passage.id, status),
-                    )
-            widths += [1, 2]
+        for number, passage in enumerate(topic.passes, start=1):
+            marks: list[Status] = [s for s in _NEXT_MARKS[state.parts[passage.id]] if s is not Status.SKIPPED]
+            for status in marks:
+                kb.button(
+                    text=_("{mark} · pass {n}").format(mark=_mark_label(status), n=number),
+                    callback_data=_mark(ref.track.id, topic.id, passage.id, status),
+                )
+            widths.append(len(marks))
     else:
-        current = state.parts[""]
-        marks = [s for s in _MARKS if s is not current]
+        marks = list(_NEXT_MARKS[state.parts[""]])
         for status in marks:
             kb.button(text=_mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
         widths.append(len(marks))
@@ -203,7 +267,9 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     topic_index = ref.module.topics.index(topic)
     kb.button(
         text=_("⬅️ Back"),
-        callback_data=ModuleCb(track=ref.track.id, module=ref.module.id, page=topic_index // PAGE_SIZE),
+        callback_data=ModuleCb(
+            track=ref.track.id, module=ref.module.id, page=page_of(topic_index, len(ref.module.topics))
+        ),
     )
     kb.button(text=_("➡️ Next step"), callback_data=MenuCb(screen=Nav.NEXT))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Enrollment, Learner
@@ -41,3 +41,9 @@ async def enrollments(session: AsyncSession, learner_id: int) -> list[Enrollment
         select(Enrollment).where(Enrollment.learner_id == learner_id).order_by(Enrollment.started_at)
     )
     return list(result)
+
+
+async def unenroll(session: AsyncSession, learner_id: int, track_id: str) -> None:
+    await session.execute(
+        delete(Enrollment).where(Enrollment.learner_id == learner_id, Enrollment.track_id == track_id)
+    )

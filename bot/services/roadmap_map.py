@@ -1,0 +1,76 @@
+"""The roadmap as a map (the Mini App): every topic's status, the topic of today, each module's share, the finish.
+
+Services import no aiogram: the web handlers in `bot/webapp/` call these and the same `progress` services the chat
+calls, so a mark made on the map is the mark the chat shows and the other way round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.catalog import Catalog
+from bot.curriculum.models import Track
+from bot.services import progress
+from db.models import Learner, Status
+
+
+@dataclass(frozen=True)
+class ModuleShare:
+    module_id: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class TrackMap:
+    track: Track
+    statuses: dict[str, Status]  # every topic of the track, by topic id
+    modules: dict[str, ModuleShare]  # by module id
+    percent: int  # of the track, as /progress shows it
+    today: str | None  # the topic of today (its id), None once the track is finished
+    finish: date | None  # the day the personal plan finishes, in the learner's time zone; None if unknown
+
+
+async def map_of_track(
+    session: AsyncSession, catalog: Catalog, learner: Learner, track_id: str, now: datetime
+) -> TrackMap | None:
+    """The learner's map of one track; None for a track that is not in the content.
+
+    The topic of today and the finish date are read here and nowhere else on the map's side. They MUST come from
+    the plan and today services (`bot/services/plan.py`'s personal plan and its finish date, the `today` service's
+    topic of the day) so the map, /today, /progress and the reminder agree; until those are merged they are
+    computed from what main has: `progress.next_step` (the first topic neither done nor skipped) and the pace
+    against the track's planned stage durations (or the learner's weekly hours where the track plans none).
+    """
+    summary = await progress.track_progress(session, catalog, learner.id, track_id, now)
+    if summary is None:
+        return None
+    statuses = await progress.module_states(session, catalog, learner.id, track_id)
+    next_topic = await progress.next_topic(session, catalog, learner.id, track_id)
+    today = next_topic.ref.topic.id if next_topic else None
+    modules = {m.module.id: ModuleShare(m.module.id, m.done, m.total) for m in summary.modules}
+    local_today = now.astimezone(ZoneInfo(learner.timezone or "UTC")).date()
+    finish: date | None = None
+    if today is not None:
+        pace = summary.pace
+        remaining_hours = max(0.0, summary.hours_total - summary.hours_done)
+        if pace is not None and pace.plan_days > pace.days_since_start + pace.days_ahead:
+            finish = local_today + timedelta(days=pace.plan_days - pace.days_since_start - pace.days_ahead)
+        elif learner.weekly_hours and remaining_hours > 0:
+            finish = local_today + timedelta(days=round(7 * remaining_hours / learner.weekly_hours))
+    return TrackMap(
+        track=summary.track,
+        statuses=statuses,
+        modules=modules,
+        percent=summary.percent,
+        today=today,
+        finish=finish,
+    )
