@@ -139,9 +139,9 @@ async def test_joining_by_link_skips_the_track_question(make_chat: Callable[...,
     assert "your progress and your quiz accuracy on this track, nothing else" in joined
     await learner.press("English")
     assert "How many hours a week" in learner.text  # no track question
-    await learner.press("6 h")
-    await learner.press("09:00")
-    await learner.press("Europe/Berlin")
+    await learner.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
+    await learner.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
+    await learner.press_data(ZoneCb(zone="Europe/Berlin", flow=Flow.ONBOARDING).pack())
     assert "Demo roadmap" in learner.text
     await admin.send("/cohort")
     await admin.press("Spring group")
