@@ -102,8 +102,8 @@ async def test_nine_weeks_of_dmia_with_three_learners(
     assert "week 1 of 9" in ann.latest("You joined")
 
     # What Bob sees for the week-1 and week-5 deadlines, in Auckland (summer time, then standard time)
-    bob_dues = {1: "Mon, 9 March, 09:59", 5: "Mon, 6 April, 08:59"}
-    ann_dues = {1: "Sun, 8 March, 23:59", 5: "Sun, 5 April, 23:59"}
+    bob_dues = {1: "Mon, March 9, 9:59 AM", 5: "Mon, April 6, 8:59 AM"}
+    ann_dues = {1: "Sun, March 8, 11:59 PM", 5: "Sun, April 5, 11:59 PM"}
 
     for week in range(1, 10):
         # Monday 09:00 in Moscow: the organiser's digest; at 09:30 learners check in

@@ -42,12 +42,15 @@ def _locale() -> str:
 
 
 def when(moment: datetime, zone: str) -> str:
-    """A date and time in the reader's language, in the given zone: «Sun, 8 March, 23:59»."""
-    return format_datetime(moment.astimezone(ZoneInfo(zone)), "EEE, d MMMM, HH:mm", locale=_locale())
+    """A date and time in the reader's language and zone: «вс, 8 марта, 23:59», "Sun, March 8, 11:59 PM"."""
+    locale = _locale()
+    pattern = "EEE, d MMMM, HH:mm" if locale == "ru" else "EEE, MMMM d, h:mm a"
+    return format_datetime(moment.astimezone(ZoneInfo(zone)), pattern, locale=locale)
 
 
 def day(value: date) -> str:
-    return format_date(value, "EEE, d MMMM y", locale=_locale())
+    locale = _locale()
+    return format_date(value, "EEE, d MMMM y" if locale == "ru" else "EEE, MMMM d, y", locale=locale)
 
 
 def _back(kb: Keyboard, cohort_id: int) -> None:
