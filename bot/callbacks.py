@@ -16,6 +16,7 @@ class Flow(StrEnum):
 
 class Screen(StrEnum):
     MENU = "menu"
+    TODAY = "today"
     NEXT = "next"
     ROADMAP = "roadmap"
     PROGRESS = "progress"
@@ -62,7 +63,17 @@ class ZoneCb(CallbackData, prefix="tz"):
 class AskCb(CallbackData, prefix="ask"):
     """A settings item: open its question."""
 
-    item: str  # language | track | hours | time | zone | cap | resume
+    item: str  # language | track | hours | days | time | zone | cap | pause | resume
+
+
+class DaysCb(CallbackData, prefix="dy"):
+    """Study days: toggle a weekday (0 Monday … 6 Sunday), or `DAYS_DONE` to go on."""
+
+    day: int
+    flow: Flow
+
+
+DAYS_DONE = 7
 
 
 class TrackCb(CallbackData, prefix="rt"):
@@ -94,6 +105,29 @@ class MarkCb(CallbackData, prefix="mk"):
     topic: str
     part: str
     status: str  # a db.models.Status value
+
+
+class NextCb(CallbackData, prefix="nx"):
+    """«Next step» on a topic card: the next unfinished topic after this one."""
+
+    track: str
+    topic: str
+
+
+class KnownCb(CallbackData, prefix="kn"):
+    """«I already know this» for a topic or (topic empty) a whole module: ask, confirm, or check first."""
+
+    track: str
+    module: str
+    topic: str = ""
+    action: str = "ask"  # ask | yes | check
+
+
+class CatchUpCb(CallbackData, prefix="cu"):
+    """The ways on for a learner behind their plan."""
+
+    action: str  # move | hours | keep
+    hours: int = 0
 
 
 class PageCb(CallbackData, prefix="pg"):

@@ -24,7 +24,7 @@ from bot.cohort_mail import send_cohort_mail
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
 from bot.metrics import Metrics
-from bot.services import activity, admin, progress, quiz, reminders
+from bot.services import activity, admin, plan, profile, progress, quiz, reminders, today
 from bot.services.reminders import Claim
 from bot.views import admin as admin_views
 from bot.views import coach
@@ -135,8 +135,8 @@ class CoachLoop:
             with self.i18n.context(), self.i18n.use_locale(claim.language):
                 if claim.kind is SendKind.SUMMARY:
                     await self._send_summary(claim)
-                else:
-                    await self._send_reminder(claim)
+                elif not await self._send_reminder(claim):
+                    status = SendStatus.SKIPPED  # nothing to say today: no message
         except TelegramForbiddenError:
             status, error = SendStatus.BLOCKED, "blocked by the learner"
             async with self.sessionmaker() as session:
@@ -150,46 +150,66 @@ class CoachLoop:
             self.metrics.sends.labels(claim.kind.value, status.value).inc()
         return status is SendStatus.SENT
 
-    async def _send_reminder(self, claim: Claim) -> None:
+    async def _send_reminder(self, claim: Claim) -> bool:
+        """The reminder sized to the learner's day; False when there is nothing to say (already studied today,
+        or a day off, and no reviews due)."""
         now = self.clock()
         zone = ZoneInfo(claim.timezone)
+        if not claim.track_id or self.catalog.track(claim.track_id) is None:
+            return False
         async with self.sessionmaker() as session:
-            state = None
-            if self.catalog.track(claim.track_id) is not None and claim.track_id:
-                state = await progress.next_topic(session, self.catalog, claim.learner_id, claim.track_id)
-            due = await quiz.due_count(session, claim.learner_id, now)
+            learner = await profile.get_learner(session, claim.learner_id)
+            if learner is None:
+                return False
+            day = await today.learner_today(session, self.catalog, learner, claim.track_id, now)
             active = await activity.activity(session, claim.learner_id, zone, now)
-        screen = coach.reminder(state, due, active.streak, claim.language)
+            offer = plan.catch_up_offer(day.plan, learner, now) if day.plan else None
+            screen = coach.reminder(day, active.streak, claim.language, offer)
+            if screen is not None and offer is not None:
+                await plan.record_catch_up_offer(session, learner.id, now)
+        if screen is None:
+            return False
         await self.courier.deliver(
             claim.learner_id,
             lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
         )
+        return True
 
     async def _send_summary(self, claim: Claim) -> None:
         now = self.clock()
         zone = ZoneInfo(claim.timezone)
         async with self.sessionmaker() as session:
+            learner = await profile.get_learner(session, claim.learner_id)
             week = await activity.week_numbers(session, claim.learner_id, now)
             active = await activity.activity(session, claim.learner_id, zone, now)
-            summary = None
-            series = None
-            if claim.track_id and self.catalog.track(claim.track_id) is not None:
+            cap = learner.daily_review_cap if learner else quiz.DEFAULT_DAILY_CAP
+            reviews = await quiz.review_day(session, self.catalog, claim.learner_id, zone, cap, now)
+            summary = personal = series = offer = None
+            if learner and claim.track_id and self.catalog.track(claim.track_id) is not None:
                 summary = await progress.track_progress(
                     session, self.catalog, claim.learner_id, claim.track_id, now
                 )
-                series = await activity.plan_series(
-                    session, self.catalog, claim.learner_id, claim.track_id, zone, now
-                )
-        caption = coach.weekly_caption(summary, week, active.streak, claim.language)
+                personal = await plan.personal_plan(session, self.catalog, learner, claim.track_id, now)
+                if personal is not None:
+                    series = await activity.plan_series(
+                        session, self.catalog, claim.learner_id, claim.track_id, zone, now, personal
+                    )
+                    offer = plan.catch_up_offer(personal, learner, now)
+                    if offer is not None:
+                        await plan.record_catch_up_offer(session, learner.id, now)
+        caption = coach.weekly_caption(summary, personal, reviews, week, active.streak, claim.language, offer)
+        markup = coach.catch_up_markup(offer) if offer is not None else None
         if summary is None or series is None:
             await self.courier.deliver(
-                claim.learner_id, lambda: self.bot.send_message(claim.learner_id, caption)
+                claim.learner_id,
+                lambda: self.bot.send_message(claim.learner_id, caption, reply_markup=markup),
             )
             return
         png = await asyncio.to_thread(progress_chart, summary, active, series, claim.language)
         photo = BufferedInputFile(png, filename="week.png")
         await self.courier.deliver(
-            claim.learner_id, lambda: self.bot.send_photo(claim.learner_id, photo, caption=caption)
+            claim.learner_id,
+            lambda: self.bot.send_photo(claim.learner_id, photo, caption=caption, reply_markup=markup),
         )
 
 

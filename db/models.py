@@ -51,9 +51,11 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     SKIPPED = "skipped"
+    KNOWN = "known"  # the learner already knows it: out of the plan, not counted as hours studied
 
 
-STATUS_CHECK = "status IN ('not_started', 'in_progress', 'done', 'skipped')"
+STATUS_CHECK = "status IN ('not_started', 'in_progress', 'done', 'skipped', 'known')"
+EVERY_DAY = 0b1111111  # study days: bit 0 is Monday, bit 6 Sunday
 
 
 class Learner(Base):
@@ -75,6 +77,10 @@ class Learner(Base):
     next_summary_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     last_active_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     daily_review_cap: Mapped[int] = mapped_column(Integer, server_default="10")
+    # The weekdays the learner studies (bit 0 Monday … bit 6 Sunday); weekly hours are spread over them.
+    study_days: Mapped[int] = mapped_column(Integer, server_default=str(EVERY_DAY))
+    # When the coach last offered ways on to a learner behind their plan (offered again two weeks later at most).
+    behind_offer_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
 
@@ -83,6 +89,7 @@ class Learner(Base):
             "reminder_minute IS NULL OR (reminder_minute >= 0 AND reminder_minute < 1440)", name="minute"
         ),
         CheckConstraint("weekly_hours IS NULL OR (weekly_hours > 0 AND weekly_hours <= 100)", name="hours"),
+        CheckConstraint("study_days > 0 AND study_days < 128", name="study_days"),
     )
 
 
@@ -94,6 +101,8 @@ class Enrollment(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     track_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The learner moved their finish date: the plan starts again from this moment (NULL: from `started_at`).
+    replanned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TopicProgress(Base):
@@ -141,6 +150,7 @@ class SendStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     BLOCKED = "blocked"
+    SKIPPED = "skipped"  # nothing to say that day (the learner already studied, no reviews due)
 
 
 class ReminderSend(Base):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_i18n
 from bot.curriculum.catalog import Catalog
-from bot.services import activity, profile, progress
+from bot.services import activity, plan, profile, progress
 from bot.services.activity import Activity, Streak
 from bot.views.chart import HEIGHT_PX, WIDTH_PX, progress_chart
 from db.models import Status
@@ -39,12 +39,17 @@ async def test_the_chart_is_a_phone_sized_png_of_the_learners_data(
         now = START + timedelta(days=6)
         summary = await progress.track_progress(session, catalog, 9, "demo", now)
         active = await activity.activity(session, 9, ZONE, now)
-        series = await activity.plan_series(session, catalog, 9, "demo", ZONE, now)
+        learner = await profile.get_learner(session, 9)
+        assert learner is not None
+        personal = await plan.personal_plan(session, catalog, learner, "demo", now)
+        assert personal is not None
+        series = await activity.plan_series(session, catalog, 9, "demo", ZONE, now, personal)
     assert summary is not None
-    # The learner's data is what is drawn: two days with a topic each, 4 h then 10 h done, the plan's line.
+    # The learner's data is what is drawn: two days with a topic each, counted as the pace counts them (a day
+    # holds at most 3 h at the default 6 h a week), and their own plan's line (6/7 h a day).
     assert active.topics_by_day == Counter({date(2026, 4, 7): 1, date(2026, 4, 9): 1})
-    assert series.actual == [0.0, 4.0, 4.0, 10.0, 10.0, 10.0, 10.0]
-    assert series.planned[7] == 10.0 and len(series.plan_days) == 15
+    assert series.actual == [0.0, 3.0, 3.0, 6.0, 6.0, 6.0, 6.0]
+    assert round(series.planned[6], 6) == 6.0 and len(series.plan_days) == 15  # 7 days of 6/7 h
 
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale("ru"):

@@ -32,10 +32,10 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
             "/start",
             "2",  # English
             "1",  # the first track: the MLE roadmap
-            "6",  # typed at the hours question: 6 hours, not the sixth button
+            "6",  # typed at the hours question: 6 hours, not the sixth button (typed: no study-days step)
             "9",  # typed at the time question: 9 AM
             "8",  # the eighth zone button: Moscow
-            "1",  # Continue: the first topic card
+            "2",  # Continue: the first topic card
             "2",  # ✅ Done
             "/quiz data structures",  # practise the finished topic now
             "1",  # answer the quiz
@@ -49,7 +49,8 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
     assert "Which language do you prefer?" in out
     assert "── you pressed [2] ──" in out
     assert "Choose a track." in out and "MLE Roadmap 2025" in out
-    assert "All set! Track: MLE Roadmap 2025, 6 h a week, a reminder every day at 9:00 AM (Moscow)." in out
+    assert "All set! Track: MLE Roadmap 2025, a reminder every day at 9:00 AM (Moscow)." in out
+    assert "6 h a week on every day: 51 min a study day" in out
     assert "(edited)" in out
     assert "Resources" in out and "<https://" in out  # links are printed with their address
     assert "🔔 Marked: done" in out
@@ -116,7 +117,7 @@ async def test_the_demo_shows_reminders_quiz_polls_and_photos(tmp_path: Path) ->
             await chat.send_line(line)
         clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 12:00 in Moscow the next day: reviews are due
         assert await dispatcher["coach"].tick() == 1
-        assert "⏰ Time to study!" in out.getvalue() and "2 reviews are due" in out.getvalue()
+        assert "⏰ Time to study:" in out.getvalue() and "🧠 Reviews: 2 today" in out.getvalue()
         await chat.send_line("/quiz")
         assert "❓ What is the time complexity of binary search?" in out.getvalue()
         shown = re.search(r"^   \((\d)\) O\(log n\)$", out.getvalue(), re.M)  # options come shuffled

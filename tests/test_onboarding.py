@@ -56,6 +56,7 @@ async def test_unknown_time_zone_is_explained_and_asked_again(chat: Chat_) -> No
     await chat.press("English")
     await chat.press("Demo roadmap")
     await chat.press("6 h")
+    await chat.press("Done")
     await chat.press("9:00 AM")
     await chat.send("Mars/Olympus_Mons")
     assert "I don't know the time zone “Mars/Olympus_Mons”" in chat.text

@@ -1,35 +1,103 @@
+"""The personal plan: the track's topic hours over the learner's weekly hours and study days."""
+
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.curriculum.catalog import Catalog
 from bot.services import plan
+from bot.services.plan import Schedule
+from db.models import ProgressEvent, Status
 
-START = datetime(2026, 1, 1, tzinfo=UTC)
+UTC_ZONE = ZoneInfo("UTC")
+START = datetime(2026, 3, 2, 9, tzinfo=UTC)  # a Monday
+WEEKDAYS = Schedule(6, frozenset(range(5)))  # 6 h a week, Monday to Friday: 1.2 h a study day
 
 
-def test_expected_hours_follow_the_stages(catalog: Catalog) -> None:
+def _done(topic: str, at: datetime, part: str = "") -> ProgressEvent:
+    return ProgressEvent(track_id="demo", topic_id=topic, part=part, status=Status.DONE.value, at=at)
+
+
+def test_the_plan_spreads_weekly_hours_over_study_days(catalog: Catalog) -> None:
+    refs = catalog.plan("demo")  # 19 h
+    personal = plan.build_plan(refs, {}, [], WEEKDAYS, UTC_ZONE, START, None, START)
+    assert personal.minutes_today == 72
+    assert personal.hours_total == 19
+    # 19 h at 1.2 h a day: 16 study days, Monday 2 March to Monday 23 March (weekends off).
+    assert personal.planned_finish == date(2026, 3, 23)
+    assert personal.weeks_total == 4
+    saturday = plan.build_plan(refs, {}, [], WEEKDAYS, UTC_ZONE, START, None, START + timedelta(days=5))
+    assert saturday.minutes_today == 0  # a day off
+    # At 20 h a week the same track is much shorter: the plan is the learner's, not the seeds'.
+    fast = plan.build_plan(refs, {}, [], Schedule(20, frozenset(range(5))), UTC_ZONE, START, None, START)
+    assert fast.planned_finish == date(2026, 3, 6)
+
+
+def test_pace_follows_the_learners_own_hours(catalog: Catalog) -> None:
+    # Before: on day 20 with the same hours done, the pace was the same at 4, 15 or 20 h a week.
     refs = catalog.plan("demo")
-    # stage-1: 1 week, 10 h; stage-2: 3 weeks (midpoint of 2–4), 8 h (metrics 5 + video 3); stage-3 ongoing.
-    assert plan.expected_hours(refs, 0) == 0
-    assert plan.expected_hours(refs, 3.5) == 5
-    assert plan.expected_hours(refs, 7) == 10
-    assert plan.expected_hours(refs, 7 + 21) == 18
-    assert plan.expected_hours(refs, 1000) == 18
+    events = [_done("big-o", START), _done("sorting", START + timedelta(days=1))]  # 4 h, 6 h (3 h counted)
+    statuses = {("big-o", ""): Status.DONE, ("sorting", ""): Status.DONE}
+    now = START + timedelta(days=7)  # Monday of week 2
+    slow = plan.build_plan(
+        refs, statuses, events, Schedule(4, frozenset(range(5))), UTC_ZONE, START, None, now
+    )
+    fast = plan.build_plan(
+        refs, statuses, events, Schedule(20, frozenset(range(5))), UTC_ZONE, START, None, now
+    )
+    assert slow.days_ahead > 0 > fast.days_ahead
 
 
-def test_pace_says_ahead_behind_and_on_time(catalog: Catalog) -> None:
+def test_click_through_never_claims_weeks_ahead(catalog: Catalog) -> None:
+    # Before: every topic marked done within three minutes gave «77 days ahead of the plan».
     refs = catalog.plan("demo")
-    on_time = plan.pace(refs, START, START + timedelta(days=7), 10)
-    assert on_time is not None and on_time.days_ahead == 0
-    behind = plan.pace(refs, START, START + timedelta(days=14), 10)
-    assert behind is not None and behind.days_ahead == -7
-    ahead = plan.pace(refs, START, START + timedelta(days=7), 18)
-    assert ahead is not None and ahead.days_ahead == 21
-    finished_late = plan.pace(refs, START, START + timedelta(days=100), 18)
-    assert finished_late is not None and finished_late.days_ahead == 0 and finished_late.current_stage is None
+    events = [
+        _done(r.topic.id, START + timedelta(seconds=10 * i), p)
+        for i, r in enumerate(refs)
+        for p in r.topic.parts
+    ]
+    statuses = {(r.topic.id, p): Status.DONE for r in refs for p in r.topic.parts}
+    personal = plan.build_plan(
+        refs, statuses, events, WEEKDAYS, UTC_ZONE, START, None, START + timedelta(minutes=3)
+    )
+    assert personal.hours_done == 19
+    assert personal.hours_counted == 3  # one day holds at most max(2 × 1.2 h, 3 h)
+    assert personal.days_ahead <= 3
 
 
-def test_no_pace_without_planned_durations(catalog: Catalog) -> None:
-    refs = [r for r in catalog.plan("demo") if r.stage is None]  # only the unstaged bonus module
-    assert plan.pace(refs, START, START, 0) is None
+def test_one_topic_done_the_minute_it_was_opened_counts_in_full(catalog: Catalog) -> None:
+    refs = catalog.plan("demo")
+    personal = plan.build_plan(
+        refs,
+        {("big-o", ""): Status.DONE},
+        [_done("big-o", START)],
+        Schedule(20, frozenset(range(5))),
+        UTC_ZONE,
+        START,
+        None,
+        START,
+    )
+    assert personal.hours_counted == 4  # at 20 h a week a study day is 4 h: a 4 h topic fits in it
+
+
+def test_known_topics_leave_the_plan(catalog: Catalog) -> None:
+    refs = catalog.plan("demo")
+    known = {("sorting", ""): Status.KNOWN, ("metrics", ""): Status.KNOWN}
+    personal = plan.build_plan(refs, known, [], WEEKDAYS, UTC_ZONE, START, None, START)
+    assert personal.hours_total == 8 and personal.hours_counted == 0
+    assert personal.planned_finish == date(2026, 3, 10)  # 8 h: 7 study days
+    assert [t.ref.topic.id for t in personal.remaining] == ["big-o", "intro-video", "extra"]
+
+
+def test_finish_at_the_actual_pace_and_moving_the_finish(catalog: Catalog) -> None:
+    refs = catalog.plan("demo")
+    events = [_done("big-o", START + timedelta(days=1))]
+    statuses = {("big-o", ""): Status.DONE}
+    now = START + timedelta(days=13)  # two weeks in: 3 h counted of 19
+    personal = plan.build_plan(refs, statuses, events, WEEKDAYS, UTC_ZONE, START, None, now)
+    assert personal.days_ahead < -7
+    # 3 h in 14 days: the 16 h left take 75 days more.
+    assert personal.finish_at_pace == now.date() + timedelta(days=75)
+    moved = plan.build_plan(refs, statuses, events, WEEKDAYS, UTC_ZONE, START, now, now)
+    assert moved.days_ahead == 0 and moved.planned_finish == personal.finish_from_today

@@ -20,23 +20,27 @@ async def test_progress_shows_modules_bars_percent_and_hours(chat: Chat_) -> Non
     assert "Computer science base\n<code>▓▓▓▓▓░░░░░</code> 1/2 (skipped 1)" in text
     assert "Machine learning basics\n<code>░░░░░░░░░░</code> 0/2" in text
     assert "Overall: <b>25%</b> (1 of 4 topics)" in text  # a skipped topic is not counted against you
-    assert "Hours: 4 h of about 19 h planned" in text
-    assert "At 6 h a week the rest takes about 2 weeks." in text
+    # The skipped topic (6 h) left the plan; 4 h marked done in one minute count as a day's study at most (3 h).
+    assert "6 h a week on every day: 51 min a study day" in text
+    assert "Hours studied: 3 h of 13 h in your plan" in text
+    assert "(1 h more marked done than a day of study holds: the pace counts a day at most 3 h.)" in text
+    assert "🏁 Planned finish: March 17, 2026" in text  # 13 h at 6/7 h a day from 2 March: 16 days
 
 
 async def test_pace_ahead_and_behind(chat: Chat_, clock: FakeClock) -> None:
-    await chat.onboard()
-    # Stage 1 is one week with 10 h (big-o 4 h + sorting 6 h); both done on day one: ahead.
+    await chat.onboard()  # 6 h a week, every day: 6/7 h a study day, 19 h in the plan
     await mark(chat, "big-o")
-    await mark(chat, "sorting")
     await chat.send("/progress")
-    assert "Pace: 🚀 7 days ahead of the plan" in chat.text
-    assert "By the plan you are now in: Stage 1: foundations" in chat.text
-    # Four weeks on, the plan is halfway through stage 2 (3 weeks, 8 h): 10 + 8 * 3/3 ... expects 18 h.
+    # 4 h marked on day one count as 3 h (a day's most): 3.5 study days' worth, so the plan reaches it on day 4.
+    assert "Pace: 🚀 3 days ahead of your plan" in chat.text
+    # Four weeks on, with 3 h counted, the plan is long past them: 3 h are where it was on 5 March.
     clock.advance(days=28)
     await chat.send("/progress")
-    assert "Pace: 🐢 21 days behind the plan" in chat.latest("Pace:")
-    assert "The plan expects about 18 h by today; you have done 10 h." in chat.latest("Pace:")
+    text = chat.latest("Pace:")
+    assert "Pace: 🐢 24 days behind your plan" in text
+    assert "🏁 Planned finish: March 24, 2026" in text  # 19 h at 6/7 h a day: 23 days from 2 March
+    assert "At your pace of the last weeks: no finish date, nothing was studied in them." in text
+    assert "Your plan has 19 h by the end of today." in text
 
 
 async def test_pace_in_russian_uses_plural_forms(make_chat: Callable[..., Chat_], clock: FakeClock) -> None:
@@ -44,7 +48,7 @@ async def test_pace_in_russian_uses_plural_forms(make_chat: Callable[..., Chat_]
     await chat.onboard(track_title="Демо-роадмап", language="Русский")
     clock.advance(days=2)
     await chat.send("/progress")
-    assert "Темп: 🐢 отстаёте от плана на 2 дня" in chat.latest("Темп:")
+    assert "Темп: 🐢 отстаёте от своего плана на 2 дня" in chat.latest("Темп:")
     clock.advance(days=3)
     await chat.send("/progress")
     assert "на 5 дней" in chat.latest("Темп:")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiogram.methods import SendMessage, SendPoll
@@ -35,7 +35,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     assert all(c.due == clock.now + timedelta(days=1) for c in cards.values())
 
     await chat.send("/quiz")
-    assert "Nothing to review right now. The next review is due March 3, 9:00 AM." in chat.text
+    assert "No reviews due today. The next ones come on Tue, 3 March." in chat.text
     assert not chat.polls()
 
     clock.advance(days=1)
@@ -60,7 +60,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     await chat.answer_wrong()  # wrong: Again
     cards = await _cards(sessionmaker, chat.user.id)
     assert cards["q2"].due - clock.now == timedelta(days=1)  # back tomorrow, never in minutes
-    assert chat.text == "1 of 2 answers right this round.\nThe next review is due 04.03 09:00."
+    assert chat.text == "1 of 2 answers right this round.\nThe next review is due Wed, 4 March."
 
     async with sessionmaker() as session:
         ratings = [(r.question_id, r.correct, r.rating) for r in await session.scalars(select(QuizReview))]
@@ -121,11 +121,10 @@ async def test_the_daily_cap_limits_reviews(
     clock.advance(seconds=20)
     await chat.answer_right()
     assert chat.text == (  # one due card left, but the cap of one is reached
-        "✅ 1 of 1 answer right this round.\nThe next review is due 04.03 00:00.\n"
-        "1 more waits for the next days: today's limit is reached."
+        "✅ 1 of 1 answer right this round.\n🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March."
     )
     await chat.send("/quiz")
-    assert "That's today's reviews done." in chat.text
+    assert "🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March." in chat.text
 
 
 async def test_due_reviews_come_with_the_reminder(chat: Chat_, coach: CoachLoop, clock: FakeClock) -> None:
@@ -137,7 +136,7 @@ async def test_due_reviews_come_with_the_reminder(chat: Chat_, coach: CoachLoop,
     reminder = [m for m in chat.session.requests if isinstance(m, SendMessage) and "Time to study" in m.text][
         -1
     ]
-    assert "🧠 2 reviews are due." in reminder.text
+    assert "🧠 Reviews: 2 today" in reminder.text
     await chat.press("Review (2)")
     assert isinstance(chat.session.requests[-1], SendPoll) or chat.polls()
 
@@ -156,7 +155,7 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
     text = chat.latest("Progress:")
     assert "🔥 Streak: 2 days in a row." in text
     assert "Quizzes on “Computer science base”: 1 of 1 answer right (100%)" in text
-    assert "Reviews due: 1 today" in text and "(the spaced-repetition estimate)" in text
+    assert "🧠 Reviews: 1 today" in text and "(the spaced-repetition estimate)" in text
     photo = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1]
     assert photo.chat_id == chat.user.id
 
@@ -314,7 +313,8 @@ def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale(locale):
         outlook = quiz.ReviewOutlook(due_today=3, waiting=0, next_at=None)
-        screen = coach_views.round_done(quiz.RoundOutcome(2, 2, [], outlook), locale, "now")
+        day = quiz.ReviewDay(date(2026, 3, 2), 10, 2, 3, 0, None)
+        screen = coach_views.round_done(quiz.RoundOutcome(2, 2, [], outlook), locale, "now", day)
         assert screen.markup is not None
         buttons = [b.text for row in screen.markup.inline_keyboard for b in row]
         if locale == "en":
@@ -323,8 +323,8 @@ def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
         else:
             assert screen.text == "✅ Верно 2 из 2 в этом раунде.\nНа сегодня осталось ещё 3 повторения."
         # 2 of 4 is not a bad round, but not a tick either; 1 of 4 is
-        tie = coach_views.round_done(quiz.RoundOutcome(4, 2, [ref], outlook), locale, None)
+        tie = coach_views.round_done(quiz.RoundOutcome(4, 2, [ref], outlook), locale, None, day)
         assert not tie.text.startswith(("✅", "📖"))
-        bad = coach_views.round_done(quiz.RoundOutcome(4, 1, [ref, ref], outlook), locale, None)
+        bad = coach_views.round_done(quiz.RoundOutcome(4, 1, [ref, ref], outlook), locale, None, day)
         assert bad.text.startswith("📖") and "✅" not in bad.text
         assert bad.markup is not None and len(bad.markup.inline_keyboard) == 3  # two topics and Menu

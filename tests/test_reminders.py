@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram.methods import SendMessage
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -104,10 +104,10 @@ async def test_the_daily_reminder_comes_at_the_chosen_local_time(
     assert await coach.tick() == 1
     sent = await _reminders_to(chat)
     assert len(sent) == 1
-    assert "Next step: <b>Complexity: Big-O</b>" in (sent[0].text or "")
+    assert "▶️ Start <b>Complexity: Big-O</b>" in (sent[0].text or "")
     assert "🔥" in (sent[0].text or "")
     assert [b.text for row in sent[0].reply_markup.inline_keyboard for b in row] == [  # type: ignore[union-attr]
-        "▶️ Start now",
+        "▶️ Continue",
         "⏰ In an hour",
         "🌙 Tomorrow",
         "⏸ Pause reminders",
@@ -173,17 +173,24 @@ async def test_snooze_brings_it_back_in_an_hour_and_tomorrow_skips_today(
     assert len(await _reminders_to(chat)) == 3
 
 
-async def test_a_snooze_into_quiet_hours_waits_for_the_morning(
+async def test_a_snooze_late_in_the_evening_says_when_it_really_comes(
     chat: Chat_, coach: CoachLoop, clock: FakeClock
 ) -> None:
+    # Before: «In an hour» at 22:30 promised an hour and the reminder came at 08:00 the next morning.
     await chat.onboard(zone="UTC", minute=22 * 60 + 30)
     clock.now = datetime(2026, 3, 3, 22, 30, tzinfo=UTC)
     assert await coach.tick() == 1  # the learner's own time, even this late
-    await chat.press("In an hour")
+    calls = await chat.press("In an hour")
+    toast = next(c for c in calls if isinstance(c, AnswerCallbackQuery))
+    assert toast.text == (
+        "It's late: an hour from now is in your quiet hours. I'll remind you tomorrow at 10:30 PM."
+    )
     clock.now = datetime(2026, 3, 3, 23, 30, tzinfo=UTC)
-    assert await coach.tick() == 0  # held back: quiet hours
+    assert await coach.tick() == 0
     clock.now = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
-    assert await coach.tick() == 1  # the snoozed one, in the morning
+    assert await coach.tick() == 0  # nothing at 08:00: that was not the promise
+    clock.now = datetime(2026, 3, 4, 22, 30, tzinfo=UTC)
+    assert await coach.tick() == 1
 
 
 async def test_pause_and_resume(chat: Chat_, coach: CoachLoop, clock: FakeClock) -> None:

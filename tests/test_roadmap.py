@@ -18,7 +18,7 @@ async def test_next_shows_the_first_topic_card(chat: Chat_) -> None:
     assert "(docs)" in text
     assert "<b>Practice</b>" in text and "explain it" in text
     assert "not started" in text
-    assert chat.buttons()[:4] == ["▶️ Studying", "✅ Done", "⏭ Skip", "⬅️ Back"]
+    assert chat.buttons()[:5] == ["▶️ Studying", "✅ Done", "⏭ Skip", "🎓 I already know this", "⬅️ Back"]
 
 
 async def test_marking_edits_the_card_and_next_moves_on(chat: Chat_) -> None:
@@ -84,7 +84,7 @@ async def test_a_video_has_two_passes_marked_on_their_own(chat: Chat_) -> None:
     await chat.press_data(MarkCb(track="demo", topic="intro-video", part="active", status="done").pack())
     assert "✅ done" in chat.text
     await chat.send("/progress")
-    assert "Hours: 3 h of about 19 h planned" in chat.text
+    assert "Hours studied: 3 h of 19 h in your plan" in chat.text
 
 
 async def test_long_lists_page(make_chat: Callable[..., Chat_]) -> None:

@@ -4,7 +4,7 @@ stale onboarding buttons, dead ends, command typos, typed input, words and numbe
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
@@ -16,6 +16,7 @@ from bot.config import PROJECT_ROOT
 from bot.curriculum.loader import load_catalog
 from bot.curriculum.models import Localized, Module, Topic, Track
 from bot.services.activity import Streak, Week
+from bot.services.quiz import ReviewDay
 from bot.views import coach, roadmap
 from bot.views.format import hours, weeks_range
 from db.models import Learner
@@ -307,8 +308,11 @@ def test_plurals_on_the_weekly_summary(
 ) -> None:
     i18n_locale(language)
     streak = Streak(current=0, best=0)
-    single = coach.weekly_caption(None, Week(parts_done=1, answers=1, correct=1), streak, language)
-    several = coach.weekly_caption(None, Week(parts_done=2, answers=5, correct=3), streak, language)
+    day = ReviewDay(date(2026, 3, 2), 10, 0, 0, 0, None)
+    single = coach.weekly_caption(None, None, day, Week(parts_done=1, answers=1, correct=1), streak, language)
+    several = coach.weekly_caption(
+        None, None, day, Week(parts_done=2, answers=5, correct=3), streak, language
+    )
     assert one in single and many in several
     assert "(best" not in single and "лучшая" not in single
 

@@ -88,4 +88,5 @@ async def test_commands_are_registered_in_both_languages(chat: Chat_) -> None:
     assert by_language[None] == by_language["ru"]
     assert {"start", "next", "progress", "settings", "menu", "help"} <= set(by_language[None])
     russian = next(m for m in registered if m.language_code == "ru")
-    assert any(c.description == "Что изучать дальше" for c in russian.commands)
+    assert any(c.description == "Что делать сегодня по вашему плану" for c in russian.commands)
+    assert by_language[None][0] == "today"

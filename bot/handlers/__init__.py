@@ -18,6 +18,7 @@ from bot.handlers import (
     reminders,
     roadmap,
     settings,
+    today,
 )
 
 
@@ -28,6 +29,7 @@ def get_routers() -> list[Router]:
         onboarding.create_router(),
         settings.create_router(),
         menu.create_router(),
+        today.create_router(),
         roadmap.create_router(),
         progress.create_router(),
         quiz.create_router(),

@@ -13,14 +13,15 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ChooseTrackCb, Flow, HoursCb, LanguageCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, ChooseTrackCb, DaysCb, Flow, HoursCb, LanguageCb, TimeCb, ZoneCb
 from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers.cohort import display_name
 from bot.middlewares.prompt import LeavePromptOnCommand
-from bot.services import cohorts, parsing, profile
+from bot.services import cohorts, parsing, plan, profile
+from bot.services.plan import study_weekdays
 from bot.states import Ask
 from bot.views import cohort as cohort_views
 from bot.views import profile as views
@@ -108,7 +109,8 @@ async def ask_next(
             return
         if learner.current_track is None or catalog.track(learner.current_track) is None:
             await state.set_state(Ask.track)
-            await show(event, views.ask_track(catalog, learner.language, None, set(), flow))
+            plans = await plan.track_plans(session, catalog, learner, clock())
+            await show(event, views.ask_track(catalog, learner.language, None, set(), flow, plans))
         elif learner.weekly_hours is None:
             await state.set_state(Ask.hours)
             await show(event, views.ask_hours(None, flow))
@@ -121,7 +123,10 @@ async def ask_next(
         else:
             await state.clear()
             learner = await profile.finish_onboarding(session, learner.id, clock())
-            await show(event, main_menu(views.onboarding_done(learner, catalog)))
+            personal = await plan.personal_plan(
+                session, catalog, learner, learner.current_track or "", clock()
+            )
+            await show(event, main_menu(views.onboarding_done(learner, catalog, personal)))
 
 
 ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb
@@ -147,7 +152,39 @@ async def chose(
     except profile.ProfileError:
         alert(callback_answer, _("This button is out of date."))
         return
+    if isinstance(callback_data, HoursCb) and callback_data.flow is Flow.ONBOARDING:
+        # New in onboarding: after the hours, the days they are spread over.
+        await show(
+            query, views.ask_days(study_weekdays(learner.study_days), Flow.ONBOARDING, learner.language)
+        )
+        return
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+async def chose_days(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: DaysCb,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    """A study day switched on or off (stored at once; the last one stays on), or «Done»."""
+    if callback_data.day == DAYS_DONE:
+        await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+        return
+    if not 0 <= callback_data.day < DAYS_DONE:
+        alert(callback_answer, _("This button is out of date."))
+        return
+    days = set(study_weekdays(learner.study_days)) ^ {callback_data.day}
+    if days:
+        learner = await profile.set_study_days(session, learner.id, days, clock())
+    await show(
+        query, views.ask_days(study_weekdays(learner.study_days), callback_data.flow, learner.language)
+    )
 
 
 async def _store(answer: ProfileAnswer, session: AsyncSession, learner_id: int, now: datetime) -> Learner:
@@ -267,11 +304,17 @@ async def typed_instead_of_language(message: Message, learner: Learner, state: F
 
 
 async def typed_instead_of_track(
-    message: Message, learner: Learner, state: FSMContext, session: AsyncSession, catalog: Catalog
+    message: Message,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
 ) -> None:
     flow = await _flow(state)
     followed = await profile.tracks_followed(session, learner.id)
-    screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow)
+    plans = await plan.track_plans(session, catalog, learner, clock())
+    screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow, plans)
     await show(message, Screen(views.use_buttons(), screen.markup))
 
 
@@ -287,6 +330,7 @@ def create_router() -> Router:
     router.callback_query.register(chose_track, ChooseTrackCb.filter(), KnownLearner())
     for answer in (LanguageCb, HoursCb, TimeCb, ZoneCb):
         router.callback_query.register(chose, answer.filter(), KnownLearner())
+    router.callback_query.register(chose_days, DaysCb.filter(), KnownLearner())
     router.message.register(typed_hours, Ask.hours, F.text, KnownLearner())
     router.message.register(typed_time, Ask.time, F.text, KnownLearner())
     router.message.register(typed_zone, Ask.zone, F.text, KnownLearner())

@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import activity, cohorts, progress, quiz
+from bot.services import activity, cohorts, plan, progress, quiz
 from bot.views.chart import progress_chart
 from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.cohort import calendar_lines
@@ -39,17 +39,19 @@ async def show_progress(
     now = clock()
     zone = ZoneInfo(learner.timezone or "UTC")
     summary = await progress.track_progress(session, catalog, learner.id, track_id, now)
-    assert summary is not None  # HasTrack checked the track exists
+    personal = await plan.personal_plan(session, catalog, learner, track_id, now)
+    assert summary is not None and personal is not None  # HasTrack checked the track exists
     stats = await quiz.stats(session, catalog, learner.id, track_id, zone, now)
+    reviews = await quiz.review_day(session, catalog, learner.id, zone, learner.daily_review_cap, now)
     active = await activity.activity(session, learner.id, zone, now)
-    series = await activity.plan_series(session, catalog, learner.id, track_id, zone, now)
+    series = await activity.plan_series(session, catalog, learner.id, track_id, zone, now, personal)
     titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
-    extra = [streak_line(active.streak), *quiz_stats_lines(stats, titles)]
+    extra = [streak_line(active.streak), *quiz_stats_lines(stats, reviews, titles, learner.language)]
     week = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
     if week is not None:  # in a cohort: its calendar first
         extra = [*calendar_lines(week, learner.timezone or week.cohort.timezone), *extra]
     link = map_url(settings, event, track_id)
-    await show(event, progress_screen(summary, learner.language, learner.weekly_hours, extra, link))
+    await show(event, progress_screen(summary, personal, learner.language, extra, link))
     png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
     await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
 

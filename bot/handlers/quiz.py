@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InputPollOption, Message, PollAnswer
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
@@ -16,10 +17,11 @@ from bot.callbacks import QuizCb
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.filters import HasTrack, KnownLearner
+from bot.handlers import known_check
 from bot.metrics import Metrics
 from bot.services import quiz
 from bot.views import coach
-from bot.views.format import moment as format_moment
+from bot.views.format import short_date
 from bot.views.menu import roadmap_or_menu
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
@@ -29,12 +31,6 @@ def _zone(learner: Learner) -> ZoneInfo:
     return ZoneInfo(learner.timezone or "UTC")
 
 
-def _when(learner: Learner, moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return format_moment(moment.astimezone(_zone(learner)))
-
-
 async def send_question(
     bot: Bot,
     session: AsyncSession,
@@ -42,8 +38,9 @@ async def send_question(
     item: quiz.QuizItem,
     clock: Clock,
     round_started_at: datetime | None = None,
-) -> None:
-    """Send a question as a quiz poll with its options in a new order; `round_started_at` continues a round."""
+) -> str:
+    """Send a question as a quiz poll with its options in a new order; `round_started_at` continues a round.
+    Returns the poll's id."""
     order = quiz.shuffled_order(item.question)
     question, options, explanation = coach.question_text(item, learner.language, order)
     message = await bot.send_poll(
@@ -57,6 +54,7 @@ async def send_question(
     )
     assert message.poll is not None
     await quiz.record_sent(session, message.poll.id, learner.id, item, clock(), order, round_started_at)
+    return message.poll.id
 
 
 def find_topic(catalog: Catalog, track_id: str, text: str) -> TopicRef | None:
@@ -138,11 +136,16 @@ async def _reviews(
     clock: Clock,
 ) -> None:
     now = clock()
-    item, due_now, later = await quiz.start_reviews(
+    item, day = await quiz.start_reviews(
         session, catalog, learner.id, _zone(learner), learner.daily_review_cap, now
     )
     if item is None:
-        await show(event, coach.cap_reached() if due_now else coach.nothing_due(_when(learner, later)))
+        screen = (
+            coach.cap_reached(day, learner.language)
+            if day.waiting
+            else coach.nothing_due(day, learner.language)
+        )
+        await show(event, screen)
         return
     await send_question(bot, session, learner, item, clock)
 
@@ -155,6 +158,7 @@ async def poll_answer(
     catalog: Catalog,
     clock: Clock,
     metrics: Metrics,
+    state: FSMContext | None = None,
 ) -> None:
     try:
         result = await quiz.answer(
@@ -172,13 +176,20 @@ async def poll_answer(
     if result is None:
         return  # a repeated delivery or a retracted vote
     metrics.quiz_answers.labels(str(result.correct).lower()).inc()
+    if await known_check.answered(
+        answer.poll_id, result.correct, bot, learner, session, catalog, clock, state
+    ):
+        return  # an answer of the «I already know this» check: the check goes on from there
     if result.item is not None:
         await send_question(bot, session, learner, result.item, clock, result.round_started_at)
         return
     assert result.outcome is not None
-    screen = coach.round_done(
-        result.outcome, learner.language, _when(learner, result.outcome.outlook.next_at)
+    day = await quiz.review_day(
+        session, catalog, learner.id, _zone(learner), learner.daily_review_cap, clock()
     )
+    # Reviews come by the learner's local date: the next one is named by its day, as every screen does.
+    next_day = short_date(day.next_on, learner.language) if day.next_on else None
+    screen = coach.round_done(result.outcome, learner.language, next_day, day)
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
 
 

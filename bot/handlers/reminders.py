@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -28,17 +31,27 @@ async def reminder_button(
     clock: Clock,
 ) -> None:
     now = clock()
+    zone = ZoneInfo(learner.timezone or "UTC")
     if callback_data.action == "snooze":
-        await reminders.snooze(session, learner.id, now)
-        notify(callback_answer, coach.snoozed())
+        snoozed = await reminders.snooze(session, learner.id, now)
+        when = _local_time(snoozed.at, zone)
+        text = coach.snoozed_to_morning(when) if snoozed.morning else coach.snoozed(when)
+        notify(callback_answer, text)
     elif callback_data.action == "tomorrow":
-        await reminders.skip_today(session, learner.id, now)
-        notify(callback_answer, coach.tomorrow())
+        planned = await reminders.skip_today(session, learner.id, now)
+        notify(callback_answer, coach.tomorrow(_local_time(planned, zone) if planned else None))
     elif callback_data.action == "pause":
         await reminders.set_paused(session, learner.id, True, now)
         await show(query, coach.paused())
     else:
         alert(callback_answer, _("This button is out of date."))
+
+
+def _local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    if moment is None:
+        return "—"
+    local = moment.astimezone(zone)
+    return clock_text(local.hour * 60 + local.minute)
 
 
 async def pause(message: Message, learner: Learner, session: AsyncSession, clock: Clock) -> None:

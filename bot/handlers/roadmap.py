@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MarkCb, MenuCb, ModuleCb, PageCb, TopicCb, TrackCb, UnfollowCb
+from bot.callbacks import KnownCb, MarkCb, MenuCb, ModuleCb, NextCb, PageCb, TopicCb, TrackCb, UnfollowCb
 from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import profile, progress
+from bot.handlers import known_check
+from bot.services import activity, plan, profile, progress, quiz
 from bot.views import roadmap as views
 from bot.views.format import status_name
 from bot.views.screen import alert, notify, show
@@ -49,10 +53,31 @@ async def roadmap(
 
 
 async def tracks(
-    event: Message | CallbackQuery, learner: Learner, session: AsyncSession, catalog: Catalog
+    event: Message | CallbackQuery, learner: Learner, session: AsyncSession, catalog: Catalog, clock: Clock
 ) -> None:
     followed = await profile.tracks_followed(session, learner.id)
-    await show(event, views.tracks_screen(catalog, learner.language, learner.current_track, followed))
+    plans = await plan.track_plans(session, catalog, learner, clock())
+    await show(event, views.tracks_screen(catalog, learner.language, learner.current_track, followed, plans))
+
+
+async def next_after(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: NextCb,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+) -> None:
+    """«Next step» on a topic card: the next unfinished topic after it."""
+    track = catalog.track(callback_data.track)
+    if track is None:
+        _stale(callback_answer)
+        return
+    state = await progress.topic_after_card(session, catalog, learner.id, track.id, callback_data.topic)
+    if state is None:
+        await show(query, views.track_finished(track, learner.language))
+        return
+    await show(query, views.topic_screen(state, learner.language))
 
 
 async def track(
@@ -81,6 +106,7 @@ async def unfollow(
     learner: Learner,
     session: AsyncSession,
     catalog: Catalog,
+    clock: Clock,
 ) -> None:
     chosen = catalog.track(callback_data.track)
     try:
@@ -95,7 +121,8 @@ async def unfollow(
                 track=chosen.title.get(learner.language)
             ),
         )
-    await show(query, views.tracks_screen(catalog, learner.language, learner.current_track, followed))
+    plans = await plan.track_plans(session, catalog, learner, clock())
+    await show(query, views.tracks_screen(catalog, learner.language, learner.current_track, followed, plans))
 
 
 async def module(
@@ -143,9 +170,12 @@ async def mark(
     session: AsyncSession,
     catalog: Catalog,
     clock: Clock,
+    bot: Bot,
 ) -> None:
     try:
         status = Status(callback_data.status)
+        if status is Status.KNOWN:
+            raise ValueError(status)  # known goes through its confirmation
         state = await progress.mark(
             session,
             catalog,
@@ -167,7 +197,88 @@ async def mark(
             note = _("🎉 Well done! That was the last topic left: the whole track is done.")
         else:
             note = _("🎉 Well done! Tap “Next step” to keep going.")
+    await moments(bot, state, learner, session, catalog, clock)
     await show(query, views.topic_screen(state, learner.language, note))
+
+
+async def moments(
+    bot: Bot,
+    state: progress.TopicState,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+) -> None:
+    """A finished module gets a short message; a finished track a real summary."""
+    locale = learner.language
+    track = state.ref.track
+    if state.track_finished:
+        now = clock()
+        personal = await plan.personal_plan(session, catalog, learner, track.id, now)
+        summary = await progress.track_progress(session, catalog, learner.id, track.id, now)
+        stats = await quiz.stats(
+            session, catalog, learner.id, track.id, ZoneInfo(learner.timezone or "UTC"), now
+        )
+        active = await activity.activity(session, learner.id, ZoneInfo(learner.timezone or "UTC"), now)
+        answers = sum(total for _right, total in stats.accuracy_by_module.values())
+        others = [t for t in catalog.tracks if t.id != track.id]
+        screen = views.track_summary(
+            track,
+            summary.done if summary else 0,
+            summary.known if summary else 0,
+            personal.hours_done if personal else 0.0,
+            answers,
+            active.streak.best,
+            others,
+            locale,
+        )
+        await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
+    elif state.module_finished:
+        modules = [ref.module for ref in catalog.plan(track.id)]
+        order = list(dict.fromkeys(m.id for m in modules))
+        by_id = {m.id: m for m in modules}
+        index = order.index(state.ref.module.id)
+        following = by_id[order[index + 1]] if index + 1 < len(order) else None
+        await bot.send_message(learner.id, views.module_finished(state.ref.module, following, locale))
+
+
+async def known(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: KnownCb,
+    bot: Bot,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    """«I already know this» for a topic or a module: confirm, or take the three-question check first."""
+    track = catalog.track(callback_data.track)
+    topic_ref = catalog.topic(callback_data.track, callback_data.topic) if callback_data.topic else None
+    module = topic_ref.module if topic_ref else catalog.module(callback_data.track, callback_data.module)
+    if track is None or module is None or (callback_data.topic and topic_ref is None):
+        _stale(callback_answer)
+        return
+    topics = [topic_ref.topic] if topic_ref else list(module.topics)
+    if callback_data.action == "ask":
+        topic = topic_ref.topic if topic_ref else None
+        await show(query, views.known_confirm(track, module, topic, learner.language))
+    elif callback_data.action == "yes":
+        marked = await progress.mark_known(
+            session, catalog, learner.id, track.id, [t.id for t in topics], clock()
+        )
+        notify(callback_answer, _("Marked: {status}").format(status=status_name(Status.KNOWN)))
+        if topic_ref is not None:
+            await show(query, views.topic_screen(marked, learner.language))
+        else:
+            states = await progress.module_states(session, catalog, learner.id, track.id)
+            await show(query, views.module_screen(track, module, learner.language, states, 0))
+        await moments(bot, marked, learner, session, catalog, clock)
+    elif callback_data.action == "check":
+        await known_check.start(query, bot, learner, track.id, topics, session, catalog, clock, state)
+    else:
+        _stale(callback_answer)
 
 
 async def page(
@@ -200,6 +311,8 @@ def create_router() -> Router:
     router.callback_query.register(module, ModuleCb.filter())
     router.callback_query.register(topic, TopicCb.filter())
     router.callback_query.register(mark, MarkCb.filter())
+    router.callback_query.register(next_after, NextCb.filter())
+    router.callback_query.register(known, KnownCb.filter())
     router.callback_query.register(page, PageCb.filter())
     router.callback_query.register(unfollow, UnfollowCb.filter())
     return router

@@ -15,7 +15,8 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
-from bot.services import cohorts, profile, reminders
+from bot.services import cohorts, plan, profile, reminders
+from bot.services.plan import study_weekdays
 from bot.states import Ask
 from bot.views import cohort as cohort_views
 from bot.views import profile as views
@@ -52,7 +53,8 @@ async def ask(
         screen, next_state = views.ask_language(learner.language, flow), Ask.language
     elif callback_data.item == "track":
         followed = await profile.tracks_followed(session, learner.id)
-        screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow)
+        plans = await plan.track_plans(session, catalog, learner, clock())
+        screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow, plans)
         next_state = Ask.track
     elif callback_data.item == "hours":
         screen, next_state = views.ask_hours(learner.weekly_hours, flow), Ask.hours
@@ -60,11 +62,15 @@ async def ask(
         screen, next_state = views.ask_time(learner.reminder_minute, flow), Ask.time
     elif callback_data.item == "zone":
         screen, next_state = views.ask_zone(learner.timezone, flow), Ask.zone
-    elif callback_data.item == "resume":
+    elif callback_data.item == "days":
         await state.clear()
-        resumed = await reminders.set_paused(session, learner.id, False, clock())
+        await show(query, views.ask_days(study_weekdays(learner.study_days), flow, learner.language))
+        return
+    elif callback_data.item in ("pause", "resume"):
+        await state.clear()
+        updated = await reminders.set_paused(session, learner.id, callback_data.item == "pause", clock())
         followed = await profile.tracks_followed(session, learner.id)
-        await show(query, views.settings_screen(resumed or learner, catalog, followed))
+        await show(query, views.settings_screen(updated or learner, catalog, followed))
         return
     elif callback_data.item == "cap":
         await state.clear()

@@ -30,12 +30,12 @@ class LearnerMiddleware(BaseMiddleware):
             if learner and learner.onboarded_at
             else None
         )
-        result = await handler(event, data)
         if away and learner is not None and learner.active:
+            # The welcome comes first, before whatever the learner asked for.
             bot: Bot = data["bot"]
             with data["i18n_core"].context(), data["i18n_core"].use_locale(learner.language):
                 await bot.send_message(learner.id, coach.comeback())
-        return result
+        return await handler(event, data)
 
 
 class LearnerLocaleMiddleware(I18nMiddleware):

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog
 from bot.services import plan
 from bot.services.reminders import local_date
-from db.models import Status
 from db.repositories import activity as repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
@@ -74,31 +73,32 @@ class PlanSeries:
 
 
 async def plan_series(
-    session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, zone: ZoneInfo, now: datetime
+    session: AsyncSession,
+    catalog: Catalog,
+    learner_id: int,
+    track_id: str,
+    zone: ZoneInfo,
+    now: datetime,
+    personal: plan.PersonalPlan,
 ) -> PlanSeries:
+    """The learner's counted hours (as the pace counts them) and their own plan's line, per day since the start."""
     enrollment = next(
         (e for e in await learner_repo.enrollments(session, learner_id) if e.track_id == track_id), None
     )
     history = await progress_repo.events(session, learner_id, track_id)
     await session.commit()
     refs = catalog.plan(track_id)
-    start = enrollment.started_at if enrollment else now
-    span = max(1, (local_date(zone, now) - local_date(zone, start)).days)
-    hours_of = {(r.topic.id, part): r.topic.part_hours(part) for r in refs for part in r.topic.parts}
-    state: dict[tuple[str, str], Status] = {}
-    by_day: dict[int, float] = {}
-    for event in history:
-        state[(event.topic_id, event.part)] = Status(event.status)
-        day = (local_date(zone, event.at) - local_date(zone, start)).days
-        by_day[day] = sum(hours_of.get(k, 0.0) for k, s in state.items() if s is Status.DONE)
+    start = local_date(zone, enrollment.started_at if enrollment else now)
+    span = max(1, (local_date(zone, now) - start).days)
+    counted = plan.counted_by_day(refs, history, zone, personal.schedule)
     days = list(range(span + 1))
     actual: list[float] = []
-    current = 0.0
+    total = 0.0
     for day in days:
-        current = by_day.get(day, current)
-        actual.append(current)
+        total += counted.get(start + timedelta(days=day), 0.0)
+        actual.append(total)
     plan_days = list(range(max(span, PLAN_MIN_DAYS) + 1))
-    planned = [plan.expected_hours(refs, day) for day in plan_days]
+    planned = [personal.planned_hours_on(start + timedelta(days=day)) for day in plan_days]
     return PlanSeries(days, actual, plan_days, planned)
 
 

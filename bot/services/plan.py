@@ -1,95 +1,456 @@
-"""Pace against the plan: the track's stages have planned durations, the learner has done some hours.
+"""The learner's own plan: the track's topic hours laid out over the learner's weekly hours and study days.
 
-The plan is a curve of hours over days since the learner started the track: each stage with a planned duration
-adds its topics' hours evenly over its weeks (the midpoint of the planned range). Ongoing stages and modules no
-stage names are not on the curve. The learner is ahead by the days between today and the day the plan reaches
-the hours they have done.
+Every screen that states a length, a date or a pace (the track list, the onboarding summary, /today, /progress,
+the reminder, the weekly summary, the falling-behind offer) reads it from `personal_plan`; nothing else computes
+one. The seeds' own stage durations ("stage 1: 1–2 months") are the authors' suggestion and are shown as such,
+never used here.
+
+How the plan is laid out
+    Weekly hours are spread evenly over the study days (every day unless the learner chose fewer), giving the
+    hours of one study day. From the day the learner started the track (or the day they moved their finish date)
+    the plan takes that many hours each study day, topic after topic in plan order, until the topics in the plan
+    are covered: that day is the planned finish date. Topics the learner already knows, and skipped ones, are not
+    in the plan: marking one recomputes the plan and its finish date.
+
+Done means studied (how the pace decides what counts)
+    A topic marked done counts as its hours studied on the local day it was marked, but a day counts at most
+    `day_ceiling` hours: twice the learner's study day, and never less than `MIN_DAY_CEILING` hours. Marking a
+    topic done the same minute it was opened is fine (the learner may have studied it elsewhere, and one or two
+    such topics fit in a day), but seventeen topics clicked through in three minutes count as one long day of
+    study, not as 85 hours, so the pace never claims weeks ahead for click-through. Those topics are still done
+    (they leave the list of what comes next); topics the learner really knows belong to "I already know this",
+    which takes them out of the plan instead of crediting hours.
+
+Pace
+    Ahead or behind is the number of calendar days between where the learner's counted hours put them on their
+    own plan and where the plan is today (between the end of yesterday and the end of today counts as on the
+    plan). The finish at the actual pace divides the hours still to count by the counted hours per day of the
+    last four weeks (from the start if that is shorter; none in the first week).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.curriculum.catalog import TopicRef
-from bot.curriculum.models import Stage
+from sqlalchemy.ext.asyncio import AsyncSession
 
-DAYS_PER_WEEK = 7
+from bot.curriculum.catalog import Catalog, TopicRef
+from bot.curriculum.models import Topic
+from db.models import EVERY_DAY, Learner, ProgressEvent, Status
+from db.repositories import learners as learner_repo
+from db.repositories import progress as progress_repo
+from db.repositories.progress import PartKey
+
+DEFAULT_WEEKLY_HOURS = 6
+MIN_DAY_CEILING = 3.0  # hours a single day may count, at least
+PACE_WINDOW_DAYS = 28  # "the last weeks" the actual pace is measured over
+PACE_MIN_DAYS = 7  # no finish at the actual pace before a week of history
+OUT_OF_PLAN = (Status.KNOWN, Status.SKIPPED)
+_EPS = 1e-9
+
+
+def study_weekdays(mask: int) -> frozenset[int]:
+    """The weekday numbers (Monday 0) in a study-days bit mask."""
+    return frozenset(day for day in range(7) if mask & (1 << day)) or frozenset(range(7))
+
+
+def study_days_mask(weekdays: set[int] | frozenset[int]) -> int:
+    return sum(1 << day for day in weekdays) or EVERY_DAY
 
 
 @dataclass(frozen=True)
-class Pace:
-    days_since_start: int
-    expected_hours: float  # what the plan has done by today
-    done_hours: float
-    days_ahead: int  # negative when behind
-    plan_days: int  # the plan's whole length
-    current_stage: Stage | None  # the stage the plan is in today (None once the plan is over)
+class Schedule:
+    """The learner's hours: how many a week, on which weekdays."""
+
+    weekly_hours: int
+    weekdays: frozenset[int]
+
+    @classmethod
+    def of(cls, learner: Learner | None) -> Schedule:
+        if learner is None:
+            return cls(DEFAULT_WEEKLY_HOURS, frozenset(range(7)))
+        return cls(
+            learner.weekly_hours or DEFAULT_WEEKLY_HOURS, study_weekdays(learner.study_days or EVERY_DAY)
+        )
+
+    @property
+    def day_hours(self) -> float:
+        """The hours of one study day."""
+        return self.weekly_hours / len(self.weekdays)
+
+    @property
+    def day_ceiling(self) -> float:
+        """The most hours one local day may count toward the pace (see the module's docstring)."""
+        return max(2 * self.day_hours, MIN_DAY_CEILING)
+
+    def count(self, first: date, last: date) -> int:
+        """Study days from `first` to `last`, both included."""
+        if last < first:
+            return 0
+        days = (last - first).days + 1
+        weeks, rest = divmod(days, 7)
+        total = weeks * len(self.weekdays)
+        start = first.weekday()
+        total += sum(1 for i in range(rest) if (start + i) % 7 in self.weekdays)
+        return total
+
+    def nth(self, first: date, n: int) -> date:
+        """The n-th study day counting from `first` (n ≥ 1; `first` itself counts when it is one)."""
+        weeks = max(0, (n - 1) // len(self.weekdays) - 1)
+        day = first + timedelta(days=7 * weeks)
+        seen = weeks * len(self.weekdays)
+        while True:
+            if day.weekday() in self.weekdays:
+                seen += 1
+                if seen >= n:
+                    return day
+            day += timedelta(days=1)
+
+    def last_on_or_before(self, day: date) -> date:
+        while day.weekday() not in self.weekdays:
+            day -= timedelta(days=1)
+        return day
+
+    def first_on_or_after(self, day: date) -> date:
+        while day.weekday() not in self.weekdays:
+            day += timedelta(days=1)
+        return day
 
 
-def _curve(refs: list[TopicRef]) -> list[tuple[Stage, float, float]]:
-    """(stage, days, hours) for each stage with a planned duration, in plan order."""
-    segments: list[tuple[Stage, float, float]] = []
-    for ref in refs:
-        stage = ref.stage
-        if stage is None or stage.planned_weeks is None:
+@dataclass(frozen=True)
+class PlannedTopic:
+    """A topic still to study, laid out from today at the plan's hours."""
+
+    ref: TopicRef
+    hours_left: float
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class PersonalPlan:
+    """The learner's plan for one track, as of one moment. Every length, date and pace on a screen is from here."""
+
+    track_id: str
+    today: date
+    schedule: Schedule
+    minutes_today: int  # the plan's study time today (0 on a day off)
+    started_on: date  # the day the learner started the track
+    starts_on: date  # the day the plan starts (the track's start, or the day the finish date was moved)
+    hours_at_start: float  # counted before the plan's start (more than 0 only once the finish date was moved)
+    hours_total: float  # the hours of the topics in the plan (known and skipped ones are out of it)
+    hours_done: float  # the hours of the topics and passes marked done
+    hours_counted: float  # what the pace counts of them (done means studied: see the module's docstring)
+    hours_expected: float  # what the plan has by the end of today
+    planned_finish: date  # the plan's own finish date
+    finish_at_pace: date | None  # at the counted hours per day of the last weeks; None in the first week
+    days_ahead: int  # negative when behind the plan
+    remaining: tuple[PlannedTopic, ...]  # what is left, from today at the plan's hours
+    finished: bool  # every topic of the track is done, known or skipped
+
+    @property
+    def weekly_hours(self) -> int:
+        return self.schedule.weekly_hours
+
+    @property
+    def hours_left(self) -> float:
+        """The hours the plan still has to count."""
+        return max(0.0, self.hours_total - self.hours_counted)
+
+    @property
+    def finish_from_today(self) -> date:
+        """The finish date if the rest is re-planned from today at the plan's hours."""
+        return _finish_day(self.schedule, self.today, self.hours_left)
+
+    @property
+    def weeks_total(self) -> int:
+        """The plan's whole length in weeks, rounded up."""
+        return max(1, math.ceil(((self.planned_finish - self.starts_on).days + 1) / 7))
+
+    def finish_with(self, weekly_hours: int) -> date:
+        """The finish date at other weekly hours, the remaining topics re-planned from today."""
+        schedule = Schedule(weekly_hours, self.schedule.weekdays)
+        return _finish_day(schedule, self.today, self.hours_left)
+
+    def week_ahead(self) -> tuple[PlannedTopic, ...]:
+        """The topics the plan takes in the next seven days."""
+        end = self.today + timedelta(days=7)
+        return tuple(t for t in self.remaining if t.starts_on < end)
+
+    def planned_hours_on(self, day: date) -> float:
+        """The plan's cumulative hours by the end of `day` (the chart's plan line)."""
+        return _planned(self.schedule, self.starts_on, self.hours_at_start, self.hours_total, day)
+
+    @property
+    def too_early_for_pace(self) -> bool:
+        """The first week: no finish at the actual pace yet."""
+        return (self.today - self.started_on).days + 1 < PACE_MIN_DAYS
+
+    @property
+    def behind(self) -> bool:
+        return self.days_ahead < 0
+
+
+def _planned(schedule: Schedule, start: date, at_start: float, total: float, day: date) -> float:
+    return min(total, at_start + schedule.day_hours * schedule.count(start, day))
+
+
+def _finish_day(schedule: Schedule, start: date, hours: float) -> date:
+    if hours <= _EPS:
+        return start
+    return schedule.nth(start, max(1, math.ceil(hours / schedule.day_hours - _EPS)))
+
+
+def topic_status(topic: Topic, statuses: dict[PartKey, Status]) -> Status:
+    """A topic with passes is done when every pass is done, known or skipped (and at least one is done)."""
+    parts = [statuses.get((topic.id, part), Status.NOT_STARTED) for part in topic.parts]
+    if all(s is Status.SKIPPED for s in parts):
+        return Status.SKIPPED
+    if all(s in (Status.KNOWN, Status.SKIPPED) for s in parts):
+        return Status.KNOWN
+    if all(s in (Status.DONE, Status.SKIPPED, Status.KNOWN) for s in parts):
+        return Status.DONE
+    if any(s is not Status.NOT_STARTED for s in parts):
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+def resume_topic(
+    refs: list[TopicRef], statuses: dict[PartKey, Status], events: list[ProgressEvent]
+) -> TopicRef | None:
+    """The topic the learner is on: the one last marked studying and not finished since, else the next in plan
+    order that is neither finished, known nor skipped. None once the track is finished."""
+    by_id = {ref.topic.id: ref for ref in refs}
+    open_ = (Status.NOT_STARTED, Status.IN_PROGRESS)
+    for event in reversed(events):
+        if event.status == Status.IN_PROGRESS:
+            ref = by_id.get(event.topic_id)
+            if ref is not None and topic_status(ref.topic, statuses) in open_:
+                return ref
+    return next((ref for ref in refs if topic_status(ref.topic, statuses) in open_), None)
+
+
+def counted_by_day(
+    refs: list[TopicRef], events: list[ProgressEvent], zone: ZoneInfo, schedule: Schedule
+) -> dict[date, float]:
+    """Hours counted toward the pace on each local day: what was marked done that day (and is still done), at
+    most `schedule.day_ceiling` a day."""
+    hours_of = {(r.topic.id, part): r.topic.part_hours(part) for r in refs for part in r.topic.parts}
+    credited: dict[PartKey, date] = {}
+    by_day: dict[date, float] = {}
+    for event in events:
+        key = (event.topic_id, event.part)
+        hours = hours_of.get(key)
+        if hours is None:
             continue
-        if segments and segments[-1][0] is stage:
-            s, days, hours = segments[-1]
-            segments[-1] = (s, days, hours + ref.topic.hours)
-        else:
-            segments.append((stage, stage.planned_weeks * DAYS_PER_WEEK, ref.topic.hours))
-    return segments
+        if key in credited and event.status != Status.DONE:
+            day = credited.pop(key)
+            by_day[day] -= hours
+        elif event.status == Status.DONE and key not in credited:
+            day = event.at.astimezone(zone).date()
+            credited[key] = day
+            by_day[day] = by_day.get(day, 0.0) + hours
+    return {day: min(hours, schedule.day_ceiling) for day, hours in by_day.items() if hours > _EPS}
 
 
-def expected_hours(refs: list[TopicRef], day: float) -> float:
-    total = 0.0
-    elapsed = 0.0
-    for _stage, days, hours in _curve(refs):
-        if day >= elapsed + days:
-            total += hours
-        elif day > elapsed:
-            total += hours * (day - elapsed) / days
-        elapsed += days
-    return total
+def build_plan(
+    refs: list[TopicRef],
+    statuses: dict[PartKey, Status],
+    events: list[ProgressEvent],
+    schedule: Schedule,
+    zone: ZoneInfo,
+    started_at: datetime,
+    replanned_at: datetime | None,
+    now: datetime,
+) -> PersonalPlan:
+    """The plan from what is stored (no database): `personal_plan` loads the inputs and calls this."""
+    track_id = refs[0].track.id if refs else ""
+    today = now.astimezone(zone).date()
+    started = min(started_at.astimezone(zone).date(), today)
+    start = min(replanned_at.astimezone(zone).date(), today) if replanned_at else started
 
+    in_plan: list[tuple[TopicRef, float, float]] = []  # (ref, hours in plan, hours done)
+    for ref in refs:
+        plan_hours = done_hours = 0.0
+        for part in ref.topic.parts:
+            status = statuses.get((ref.topic.id, part), Status.NOT_STARTED)
+            if status in OUT_OF_PLAN:
+                continue
+            plan_hours += ref.topic.part_hours(part)
+            if status is Status.DONE:
+                done_hours += ref.topic.part_hours(part)
+        if plan_hours > 0:
+            in_plan.append((ref, plan_hours, done_hours))
+    total = sum(h for _, h, _ in in_plan)
+    done = sum(d for _, _, d in in_plan)
 
-def day_reaching(refs: list[TopicRef], hours_done: float) -> float:
-    """The first day on which the plan has `hours_done` hours (the plan's end if it never does)."""
-    elapsed = 0.0
-    accumulated = 0.0
-    for _stage, days, hours in _curve(refs):
-        if accumulated + hours >= hours_done:
-            return elapsed + days * max(0.0, hours_done - accumulated) / hours
-        accumulated += hours
-        elapsed += days
-    return elapsed
+    counted_days = counted_by_day(refs, events, zone, schedule)
+    counted = min(total, sum(counted_days.values()))
+    at_start = min(total, sum(h for day, h in counted_days.items() if day < start))
 
+    day_hours = schedule.day_hours
+    expected = _planned(schedule, start, at_start, total, today)
+    planned_finish = _finish_day(schedule, start, total - at_start)
+    if replanned_at is None and planned_finish < start:
+        planned_finish = start
 
-def pace(refs: list[TopicRef], started_at: datetime, now: datetime, hours_done: float) -> Pace | None:
-    curve = _curve(refs)
-    if not curve:
-        return None
-    plan_days = sum(days for _, days, _ in curve)
-    days_since = max(0.0, (now - started_at).total_seconds() / 86400)
-    reached = day_reaching(refs, hours_done)
-    if reached >= plan_days:
-        # Everything planned is done: ahead by what is left of the plan, never "behind" after its end.
-        days_ahead = max(0.0, plan_days - days_since)
-    else:
-        days_ahead = reached - days_since
-    current: Stage | None = None
-    elapsed = 0.0
-    for stage, days, _ in curve:
-        if days_since < elapsed + days:
-            current = stage
-            break
-        elapsed += days
-    return Pace(
-        days_since_start=int(days_since),
-        expected_hours=expected_hours(refs, days_since),
-        done_hours=hours_done,
-        days_ahead=round(days_ahead),
-        plan_days=round(plan_days),
-        current_stage=current,
+    # Ahead or behind: where the counted hours reach on the plan, against where the plan is.
+    worth = (counted - at_start) / day_hours  # study days' worth since the plan's start
+    reach = schedule.nth(start, math.ceil(worth - _EPS)) if worth > _EPS else start - timedelta(days=1)
+    by_yesterday = schedule.count(start, today - timedelta(days=1))
+    by_today = schedule.count(start, today)
+    days_ahead = 0
+    if counted >= total - _EPS and total > 0:
+        days_ahead = max(0, (planned_finish - today).days)
+    elif worth >= by_today and reach > today:
+        days_ahead = (reach - schedule.last_on_or_before(today)).days
+    elif worth < by_yesterday - _EPS:
+        position = (
+            schedule.last_on_or_before(today - timedelta(days=1))
+            if by_yesterday
+            else start - timedelta(days=1)
+        )
+        days_ahead = -max(0, (position - reach).days)
+
+    window_start = max(started, today - timedelta(days=PACE_WINDOW_DAYS - 1))
+    window_days = (today - window_start).days + 1
+    finish_at_pace: date | None = None
+    if (today - started).days + 1 >= PACE_MIN_DAYS and counted < total - _EPS:
+        recent = sum(h for day, h in counted_days.items() if day >= window_start)
+        if recent > _EPS:
+            finish_at_pace = today + timedelta(days=math.ceil((total - counted) / (recent / window_days)))
+
+    current = resume_topic(refs, statuses, events)
+    left = [(ref, hours - done_h) for ref, hours, done_h in in_plan if hours - done_h > _EPS]
+    left.sort(key=lambda item: (item[0] is not current, item[0].plan_index))
+    remaining: list[PlannedTopic] = []
+    day = schedule.first_on_or_after(today)
+    room = day_hours
+    for ref, hours in left:
+        starts = day
+        need = hours
+        while need > room + _EPS:
+            need -= room
+            day = schedule.first_on_or_after(day + timedelta(days=1))
+            room = day_hours
+        room -= need
+        remaining.append(PlannedTopic(ref, hours, starts, day))
+        if room <= _EPS:
+            day = schedule.first_on_or_after(day + timedelta(days=1))
+            room = day_hours
+
+    finished = all(topic_status(ref.topic, statuses) in (Status.DONE, *OUT_OF_PLAN) for ref in refs)
+    minutes = round(schedule.weekly_hours * 60 / len(schedule.weekdays))
+    return PersonalPlan(
+        track_id=track_id,
+        today=today,
+        schedule=schedule,
+        minutes_today=minutes if today.weekday() in schedule.weekdays else 0,
+        started_on=started,
+        starts_on=start,
+        hours_at_start=at_start,
+        hours_total=total,
+        hours_done=done,
+        hours_counted=counted,
+        hours_expected=expected,
+        planned_finish=planned_finish,
+        finish_at_pace=finish_at_pace,
+        days_ahead=days_ahead,
+        remaining=tuple(remaining),
+        finished=finished,
     )
+
+
+async def personal_plan(
+    session: AsyncSession, catalog: Catalog, learner: Learner, track_id: str, now: datetime
+) -> PersonalPlan | None:
+    """The learner's plan for the track today: the one source of every length, date and pace a screen states.
+
+    A track the learner does not follow yet is planned as if they started it today. None for an unknown track."""
+    refs = catalog.plan(track_id)
+    if not refs:
+        return None
+    statuses = await progress_repo.statuses(session, learner.id, track_id)
+    events = await progress_repo.events(session, learner.id, track_id)
+    enrollment = next(
+        (e for e in await learner_repo.enrollments(session, learner.id) if e.track_id == track_id), None
+    )
+    await session.commit()
+    zone = ZoneInfo(learner.timezone or "UTC")
+    started = enrollment.started_at if enrollment else now
+    replanned = enrollment.replanned_at if enrollment else None
+    return build_plan(refs, statuses, events, Schedule.of(learner), zone, started, replanned, now)
+
+
+def plan_for_new_learner(
+    catalog: Catalog, track_id: str, learner: Learner | None, now: datetime
+) -> PersonalPlan | None:
+    """The plan of a track not started yet, at the learner's hours (the track list before a track is chosen)."""
+    refs = catalog.plan(track_id)
+    if not refs:
+        return None
+    zone = ZoneInfo(learner.timezone if learner and learner.timezone else "UTC")
+    return build_plan(refs, {}, [], Schedule.of(learner), zone, now, None, now)
+
+
+BEHIND_OFFER_AFTER_DAYS = 7  # behind by more than a week: the coach offers ways on
+BEHIND_OFFER_EVERY = timedelta(days=14)  # and not again for two weeks
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """Three ways on for a learner more than a week behind, each with the finish date it gives."""
+
+    move_finish: date  # the remaining topics re-planned from today at the same hours
+    more_hours: int  # weekly hours that would keep (or come close to) the planned finish
+    more_hours_finish: date
+    keep_going: date | None  # the finish at the actual pace (None when there is no pace yet)
+
+
+def catch_up_offer(personal: PersonalPlan, learner: Learner, now: datetime) -> CatchUp | None:
+    """The offer, when the learner is more than a week behind and was not offered one in the last two weeks."""
+    if personal.finished or personal.days_ahead >= -BEHIND_OFFER_AFTER_DAYS:
+        return None
+    if learner.behind_offer_at is not None and now - learner.behind_offer_at < BEHIND_OFFER_EVERY:
+        return None
+    schedule = personal.schedule
+    days_left = schedule.count(personal.today, personal.planned_finish)
+    weekly = schedule.weekly_hours
+    needed = math.ceil(personal.hours_left / days_left * len(schedule.weekdays)) if days_left else 2 * weekly
+    more = min(100, max(weekly + 1, min(needed, 2 * weekly)))
+    return CatchUp(personal.finish_from_today, more, personal.finish_with(more), personal.finish_at_pace)
+
+
+async def record_catch_up_offer(session: AsyncSession, learner_id: int, now: datetime) -> None:
+    await learner_repo.update_fields(session, learner_id, now, behind_offer_at=now)
+    await session.commit()
+
+
+async def move_finish_date(
+    session: AsyncSession, learner_id: int, track_id: str, now: datetime, weekly_hours: int | None = None
+) -> None:
+    """The remaining topics re-planned from today (at new weekly hours, when given): the plan's new finish."""
+    await learner_repo.replan_track(session, learner_id, track_id, now)
+    if weekly_hours is not None:
+        await learner_repo.update_fields(
+            session, learner_id, now, weekly_hours=max(1, min(100, weekly_hours))
+        )
+    await session.commit()
+
+
+async def track_plans(
+    session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime
+) -> dict[str, PersonalPlan | None]:
+    """Each track's plan at the learner's hours (the track lists): what they did on a followed track counts."""
+    followed = {e.track_id for e in await learner_repo.enrollments(session, learner.id)}
+    await session.commit()
+    plans: dict[str, PersonalPlan | None] = {}
+    for track in catalog.tracks:
+        if track.id in followed:
+            plans[track.id] = await personal_plan(session, catalog, learner, track.id, now)
+        else:
+            plans[track.id] = plan_for_new_learner(catalog, track.id, learner, now)
+    return plans

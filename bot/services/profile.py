@@ -117,6 +117,15 @@ async def set_weekly_hours(session: AsyncSession, learner_id: int, hours: int, n
     return await _update(session, learner_id, now, weekly_hours=hours)
 
 
+async def set_study_days(
+    session: AsyncSession, learner_id: int, weekdays: set[int], now: datetime
+) -> Learner:
+    """The weekdays the learner studies (Monday 0); at least one."""
+    if not weekdays or not all(0 <= day < 7 for day in weekdays):
+        raise ProfileError(str(weekdays))
+    return await _update(session, learner_id, now, study_days=sum(1 << day for day in weekdays))
+
+
 async def set_reminder_minute(session: AsyncSession, learner_id: int, minute: int, now: datetime) -> Learner:
     if not 0 <= minute < 24 * 60:
         raise ProfileError(str(minute))

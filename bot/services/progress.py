@@ -24,6 +24,8 @@ class TopicState:
     ref: TopicRef
     status: Status  # of the topic as a whole
     parts: dict[str, Status]  # each part's own status ('' for a topic without passes)
+    module_finished: bool = False  # this mark finished the topic's module
+    track_finished: bool = False  # this mark finished the whole track
 
 
 @dataclass(frozen=True)
@@ -32,41 +34,55 @@ class ModuleProgress:
     done: int
     skipped: int
     total: int
+    known: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.done + self.skipped + self.known >= self.total
 
 
 @dataclass(frozen=True)
 class TrackProgress:
+    """Topic counts per module. Hours, dates and pace are the personal plan's (`plan.personal_plan`)."""
+
     track: Track
     modules: list[ModuleProgress]
     done: int
     skipped: int
     total: int
-    hours_done: float
-    hours_total: float
-    pace: plan.Pace | None
+    known: int = 0
 
     @property
     def percent(self) -> int:
         counted = self.total - self.skipped
-        return round(100 * self.done / counted) if counted else 100
+        return round(100 * (self.done + self.known) / counted) if counted else 100
+
+
+FINISHED = (Status.DONE, Status.SKIPPED, Status.KNOWN)
 
 
 def topic_status(topic: Topic, statuses: dict[PartKey, Status]) -> Status:
-    """A topic with passes is done when every pass is done or skipped (and at least one is done)."""
-    parts = [statuses.get((topic.id, part), Status.NOT_STARTED) for part in topic.parts]
-    if all(s is Status.SKIPPED for s in parts):
-        return Status.SKIPPED
-    if all(s in (Status.DONE, Status.SKIPPED) for s in parts):
-        return Status.DONE
-    if any(s is not Status.NOT_STARTED for s in parts):
-        return Status.IN_PROGRESS
-    return Status.NOT_STARTED
+    """A topic with passes is done when every pass is done, known or skipped (and at least one is done)."""
+    return plan.topic_status(topic, statuses)
 
 
 def next_step(catalog: Catalog, track_id: str, statuses: dict[PartKey, Status]) -> TopicRef | None:
-    """The first topic in plan order that is neither done nor skipped; None when the track is finished."""
+    """The first topic in plan order that is neither done, known nor skipped; None when the track is finished."""
     for ref in catalog.plan(track_id):
-        if topic_status(ref.topic, statuses) not in (Status.DONE, Status.SKIPPED):
+        if topic_status(ref.topic, statuses) not in FINISHED:
+            return ref
+    return None
+
+
+def topic_after(
+    catalog: Catalog, track_id: str, topic_id: str, statuses: dict[PartKey, Status]
+) -> TopicRef | None:
+    """«Next step» on a topic card: the first unfinished topic after this one in plan order, else the first
+    unfinished one anywhere; None when the track is finished."""
+    refs = catalog.plan(track_id)
+    index = next((i for i, ref in enumerate(refs) if ref.topic.id == topic_id), -1)
+    for ref in refs[index + 1 :] + refs[: index + 1]:
+        if ref.topic.id != topic_id and topic_status(ref.topic, statuses) not in FINISHED:
             return ref
     return None
 
@@ -96,14 +112,68 @@ async def mark(
         raise UnknownTopic(f"{track_id}/{topic_id}/{part}")
     # Marking a topic of a track the learner does not follow yet starts following it.
     await learners.enroll(session, learner_id, track_id, now)
+    before = await progress.statuses(session, learner_id, track_id)
     await progress.set_status(session, learner_id, track_id, topic_id, part, status, now)
     statuses = await progress.statuses(session, learner_id, track_id)
     state = _state(ref, statuses)
-    if state.status is Status.DONE:
+    if state.status in (Status.DONE, Status.KNOWN):
         # The topic's questions join the learner's spaced reviews (in the same transaction as the mark).
-        await quiz.add_topic_cards(session, learner_id, ref, now)
+        await quiz.add_topic_cards(session, learner_id, ref, now, known=state.status is Status.KNOWN)
     await session.commit()
-    return state
+    return _with_moments(catalog, ref, before, statuses, state)
+
+
+async def mark_known(
+    session: AsyncSession,
+    catalog: Catalog,
+    learner_id: int,
+    track_id: str,
+    topic_ids: list[str],
+    now: datetime,
+) -> TopicState:
+    """«I already know this» for topics (one, or a whole module): every part not done yet becomes known, the
+    topics leave the plan, and their questions join the reviews at a longer first interval. Returns the last
+    topic's state."""
+    refs = [catalog.topic(track_id, topic_id) for topic_id in topic_ids]
+    if not refs or any(ref is None for ref in refs):
+        raise UnknownTopic(f"{track_id}/{topic_ids}")
+    await learners.enroll(session, learner_id, track_id, now)
+    before = await progress.statuses(session, learner_id, track_id)
+    for ref in refs:
+        assert ref is not None
+        for part in ref.topic.parts:
+            if before.get((ref.topic.id, part)) not in FINISHED:
+                await progress.set_status(
+                    session, learner_id, track_id, ref.topic.id, part, Status.KNOWN, now
+                )
+        await quiz.add_topic_cards(session, learner_id, ref, now, known=True)
+    statuses = await progress.statuses(session, learner_id, track_id)
+    await session.commit()
+    last = refs[-1]
+    assert last is not None
+    return _with_moments(catalog, last, before, statuses, _state(last, statuses))
+
+
+def _with_moments(
+    catalog: Catalog,
+    ref: TopicRef,
+    before: dict[PartKey, Status],
+    after: dict[PartKey, Status],
+    state: TopicState,
+) -> TopicState:
+    def module_done(statuses: dict[PartKey, Status]) -> bool:
+        return all(topic_status(t, statuses) in FINISHED for t in ref.module.topics)
+
+    def track_done(statuses: dict[PartKey, Status]) -> bool:
+        return all(topic_status(r.topic, statuses) in FINISHED for r in catalog.plan(ref.track.id))
+
+    return TopicState(
+        ref=state.ref,
+        status=state.status,
+        parts=state.parts,
+        module_finished=module_done(after) and not module_done(before),
+        track_finished=track_done(after) and not track_done(before),
+    )
 
 
 async def topic_state(
@@ -120,9 +190,22 @@ async def topic_state(
 async def next_topic(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str
 ) -> TopicState | None:
+    """The topic to resume: the one last marked studying and not finished, else the next in the plan (Continue,
+    /next, /today and the reminder's buttons all open this one)."""
+    statuses = await progress.statuses(session, learner_id, track_id)
+    events = await progress.events(session, learner_id, track_id)
+    await session.commit()
+    ref = plan.resume_topic(catalog.plan(track_id), statuses, events)
+    return _state(ref, statuses) if ref else None
+
+
+async def topic_after_card(
+    session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, topic_id: str
+) -> TopicState | None:
+    """What «Next step» on a topic card opens: the next unfinished topic after that one."""
     statuses = await progress.statuses(session, learner_id, track_id)
     await session.commit()
-    ref = next_step(catalog, track_id, statuses)
+    ref = topic_after(catalog, track_id, topic_id, statuses)
     return _state(ref, statuses) if ref else None
 
 
@@ -142,9 +225,6 @@ async def track_progress(
     if track is None:
         return None
     statuses = await progress.statuses(session, learner_id, track_id)
-    enrollment = next(
-        (e for e in await learners.enrollments(session, learner_id) if e.track_id == track_id), None
-    )
     await session.commit()
 
     modules: list[ModuleProgress] = []
@@ -156,20 +236,16 @@ async def track_progress(
                 done=states.count(Status.DONE),
                 skipped=states.count(Status.SKIPPED),
                 total=len(states),
+                known=states.count(Status.KNOWN),
             )
         )
-    refs = catalog.plan(track_id)
-    done_hours = hours_done(refs, statuses)
-    started = enrollment.started_at if enrollment else now
     return TrackProgress(
         track=track,
         modules=modules,
         done=sum(m.done for m in modules),
         skipped=sum(m.skipped for m in modules),
         total=sum(m.total for m in modules),
-        hours_done=done_hours,
-        hours_total=sum(ref.topic.hours for ref in refs),
-        pace=plan.pace(refs, started, now, done_hours),
+        known=sum(m.known for m in modules),
     )
 
 

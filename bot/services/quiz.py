@@ -3,6 +3,10 @@
 The FSRS scheduler is set up for a chat, not for Anki: no learning steps (1 and 10 minutes would be spam), so a
 new card's first review comes the next day and every interval is at least a day.
 
+FSRS counts in days here: a card is due on a local date (the learner's zone), and is available from the start of
+that day, whatever minute FSRS put on it. `review_day` is the one count of a learner's day that /today,
+/progress, /quiz and the reminder all show.
+
 A question's options are shuffled on every send (`shuffled_order`): the poll row keeps the shown order, and the
 answer is mapped back to the question's own option index (`own_options`) before it is rated. A round (the polls
 from one /quiz or one «Practise now» until nothing follows) ends with its outcome (`round_outcome`).
@@ -10,9 +14,10 @@ from one /quiz or one «Practise now» until nothing follows) ends with its outc
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, Scheduler, State
@@ -26,6 +31,8 @@ from db.repositories import quiz as repo
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), desired_retention=0.9, enable_fuzzing=False)
 FIRST_REVIEW_AFTER = timedelta(days=1)
+KNOWN_FIRST_REVIEW_AFTER = timedelta(days=7)  # a topic the learner already knew: first checked a week later
+REVIEW_MINUTES = 1.0  # about how long one review takes
 EASY_SECONDS = 10.0  # a right answer this quick counts as Easy
 DEFAULT_DAILY_CAP = 10
 
@@ -89,8 +96,8 @@ def _card(row: QuizCard) -> Card:
     )
 
 
-def new_card_values(question: Question, now: datetime) -> dict[str, object]:
-    card = Card(card_id=1, due=now + FIRST_REVIEW_AFTER)
+def new_card_values(question: Question, now: datetime, known: bool = False) -> dict[str, object]:
+    card = Card(card_id=1, due=now + (KNOWN_FIRST_REVIEW_AFTER if known else FIRST_REVIEW_AFTER))
     return {
         "question_id": question.id,
         "state": int(card.state),
@@ -102,14 +109,61 @@ def new_card_values(question: Question, now: datetime) -> dict[str, object]:
     }
 
 
-async def add_topic_cards(session: AsyncSession, learner_id: int, ref: TopicRef, now: datetime) -> None:
-    """A finished topic's questions join the learner's reviews (called inside the marking transaction)."""
-    rows = [new_card_values(q, now) for q in ref.topic.quiz]
+async def add_topic_cards(
+    session: AsyncSession, learner_id: int, ref: TopicRef, now: datetime, known: bool = False
+) -> None:
+    """A finished topic's questions join the learner's reviews (called inside the marking transaction); a topic
+    the learner already knew comes back later (`KNOWN_FIRST_REVIEW_AFTER`)."""
+    rows = [new_card_values(q, now, known) for q in ref.topic.quiz]
     await repo.add_cards(session, learner_id, ref.track.id, ref.topic.id, rows)
 
 
 def _day_start(zone: ZoneInfo, now: datetime) -> datetime:
     return at_local(zone, local_date(zone, now), time(0, 0))
+
+
+def _day_end(zone: ZoneInfo, now: datetime) -> datetime:
+    """The start of the learner's tomorrow: a card due before it is due today."""
+    return at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0))
+
+
+@dataclass(frozen=True)
+class ReviewDay:
+    """The reviews of the learner's local day: the one number every screen shows ("5 today, 23 waiting")."""
+
+    today: date
+    cap: int
+    answered: int  # due reviews answered today (practice not counted)
+    due_today: int  # still to do today, within the daily cap
+    waiting: int  # due by today but beyond the cap: they come on the next days
+    next_on: date | None  # when the next reviews come: tomorrow when some wait, else the next due date
+
+    @property
+    def cap_reached(self) -> bool:
+        return self.answered >= self.cap
+
+    @property
+    def minutes(self) -> int:
+        """About how long today's reviews take."""
+        return math.ceil(self.due_today * REVIEW_MINUTES)
+
+
+async def review_day(
+    session: AsyncSession, catalog: Catalog, learner_id: int, zone: ZoneInfo, cap: int, now: datetime
+) -> ReviewDay:
+    """How many reviews the learner's local day has: due today within the cap, waiting beyond it, and when the
+    rest come. Cards of questions no longer in the content are not counted (nor sent)."""
+    answered = len([r for r in await _today(session, learner_id, zone, now) if not r.practice])
+    rows = await repo.cards(session, learner_id)
+    await session.commit()
+    today = local_date(zone, now)
+    end = _day_end(zone, now)
+    live = [r for r in rows if catalog.question(r.track_id, r.topic_id, r.question_id) is not None]
+    due = sum(1 for r in live if r.due < end)
+    within = min(due, max(0, cap - answered))
+    later = [local_date(zone, r.due) for r in live if r.due >= end]
+    next_on = today + timedelta(days=1) if due > within else (min(later) if later else None)
+    return ReviewDay(today, cap, answered, within, due - within, next_on)
 
 
 async def _today(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: datetime) -> list[QuizReview]:
@@ -123,7 +177,9 @@ async def next_due(
     done_today = [r for r in await _today(session, learner_id, zone, now) if not r.practice]
     if len(done_today) >= cap:
         return None
-    for row in await repo.due_cards(session, learner_id, now, limit=50):
+    for row in await repo.due_cards(
+        session, learner_id, _day_end(zone, now) - timedelta(microseconds=1), limit=50
+    ):
         question = catalog.question(row.track_id, row.topic_id, row.question_id)
         ref = catalog.topic(row.track_id, row.topic_id)
         if question is not None and ref is not None:
@@ -334,27 +390,16 @@ async def review_outlook(
 
 async def start_reviews(
     session: AsyncSession, catalog: Catalog, learner_id: int, zone: ZoneInfo, cap: int, now: datetime
-) -> tuple[QuizItem | None, int, datetime | None]:
-    """The first due question (or None), how many are due now, and when the next card falls due."""
+) -> tuple[QuizItem | None, ReviewDay]:
+    """The first question due today (or None), and the day's review count."""
     item = await next_due(session, catalog, learner_id, zone, cap, now)
-    due_now = await repo.count_due(session, learner_id, now)
-    upcoming = sorted(c.due for c in await repo.cards(session, learner_id))
-    await session.commit()
-    later = next((d for d in upcoming if d > now), None)
-    return item, due_now, later
-
-
-async def due_count(session: AsyncSession, learner_id: int, now: datetime) -> int:
-    count = await repo.count_due(session, learner_id, now)
-    await session.commit()
-    return count
+    day = await review_day(session, catalog, learner_id, zone, cap, now)
+    return item, day
 
 
 @dataclass(frozen=True)
 class QuizStats:
     accuracy_by_module: dict[str, tuple[int, int]]  # module id -> (correct, answered)
-    due_today: int
-    due_this_week: int
     recall: float | None  # mean FSRS retrievability of the track's cards now
     cards: int
 
@@ -372,12 +417,9 @@ async def stats(
             continue
         right, total = accuracy.get(ref.module.id, (0, 0))
         accuracy[ref.module.id] = (right + int(review.correct), total + 1)
-    end_of_today = at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0))
     recalls = [SCHEDULER.get_card_retrievability(_card(r), now) for r in rows if r.last_review is not None]
     return QuizStats(
         accuracy_by_module=accuracy,
-        due_today=sum(1 for r in rows if r.due < end_of_today),
-        due_this_week=sum(1 for r in rows if r.due < now + timedelta(days=7)),
         recall=sum(recalls) / len(recalls) if recalls else None,
         cards=len(rows),
     )

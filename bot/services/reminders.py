@@ -84,8 +84,13 @@ def next_daily_at(learner: Learner, after: datetime) -> datetime | None:
 
 
 def next_summary_at(learner: Learner, after: datetime) -> datetime | None:
-    """Sunday evening, local time, after `after`."""
-    if not learner.active or learner.timezone is None or learner.onboarded_at is None:
+    """Sunday evening, local time, after `after`; none while reminders are paused (pause stops everything)."""
+    if (
+        not learner.active
+        or learner.reminders_paused
+        or learner.timezone is None
+        or learner.onboarded_at is None
+    ):
         return None
     zone = ZoneInfo(learner.timezone)
     day = local_date(zone, after)
@@ -116,11 +121,30 @@ async def replan(session: AsyncSession, learner_id: int, now: datetime) -> Learn
     return learner
 
 
-async def snooze(session: AsyncSession, learner_id: int, now: datetime) -> None:
+@dataclass(frozen=True)
+class Snoozed:
+    """When the snoozed reminder comes; `morning` when an hour from now is in quiet hours, so it comes at the
+    learner's own reminder time tomorrow instead."""
+
+    at: datetime | None
+    morning: bool
+
+
+async def snooze(session: AsyncSession, learner_id: int, now: datetime) -> Snoozed:
+    """'In an hour'; late in the evening (the hour would fall in quiet hours) the learner's time tomorrow."""
+    learner = await learner_repo.get(session, learner_id)
+    if (
+        learner is not None
+        and learner.timezone is not None
+        and in_quiet_hours(ZoneInfo(learner.timezone), now + SNOOZE)
+    ):
+        await session.commit()
+        return Snoozed(await skip_today(session, learner_id, now), morning=True)
     await learner_repo.update_fields(
         session, learner_id, now, next_reminder_at=now + SNOOZE, reminder_snoozed=True
     )
     await session.commit()
+    return Snoozed(now + SNOOZE, morning=False)
 
 
 async def skip_today(session: AsyncSession, learner_id: int, now: datetime) -> datetime | None:
@@ -224,6 +248,9 @@ def _decide(learner: Learner, now: datetime, summary: bool) -> _Decision:
         return _Decision(
             learner, {"next_reminder_at": at_local(zone, wake_day, QUIET_END), "reminder_snoozed": True}, None
         )
+    if summary and learner.reminders_paused:
+        # Planned before the learner paused (or before pause stopped summaries): nothing until they resume.
+        return _Decision(learner, {"next_summary_at": None}, None)
     if summary:
         plan: dict[str, object] = {"next_summary_at": next_summary_at(learner, max(now, planned))}
     else:

@@ -7,14 +7,13 @@ calls, so a mark made on the map is the mark the chat shows and the other way ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
-from bot.services import progress
+from bot.services import plan, progress
 from db.models import Learner, Status
 
 
@@ -44,11 +43,9 @@ async def map_of_track(
 ) -> TrackMap | None:
     """The learner's map of one track; None for a track that is not in the content.
 
-    The topic of today and the finish date are read here and nowhere else on the map's side. They MUST come from
-    the plan and today services (`bot/services/plan.py`'s personal plan and its finish date, the `today` service's
-    topic of the day) so the map, /today, /progress and the reminder agree; until those are merged they are
-    computed from what main has: `progress.next_step` (the first topic neither done nor skipped) and the pace
-    against the track's planned stage durations (or the learner's weekly hours where the track plans none).
+    The topic of today and the finish date are read here and nowhere else on the map's side. They come from the
+    plan and today services (`plan.personal_plan`'s planned finish, `progress.next_topic`: the topic /today,
+    Continue and the reminder resume) so the map, /today, /progress and the reminder agree.
     """
     summary = await progress.track_progress(session, catalog, learner.id, track_id, now)
     if summary is None:
@@ -57,15 +54,8 @@ async def map_of_track(
     next_topic = await progress.next_topic(session, catalog, learner.id, track_id)
     today = next_topic.ref.topic.id if next_topic else None
     modules = {m.module.id: ModuleShare(m.module.id, m.done, m.total) for m in summary.modules}
-    local_today = now.astimezone(ZoneInfo(learner.timezone or "UTC")).date()
-    finish: date | None = None
-    if today is not None:
-        pace = summary.pace
-        remaining_hours = max(0.0, summary.hours_total - summary.hours_done)
-        if pace is not None and pace.plan_days > pace.days_since_start + pace.days_ahead:
-            finish = local_today + timedelta(days=pace.plan_days - pace.days_since_start - pace.days_ahead)
-        elif learner.weekly_hours and remaining_hours > 0:
-            finish = local_today + timedelta(days=round(7 * remaining_hours / learner.weekly_hours))
+    personal = await plan.personal_plan(session, catalog, learner, track_id, now)
+    finish = personal.planned_finish if personal is not None and not personal.finished else None
     return TrackMap(
         track=summary.track,
         statuses=statuses,

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import MenuCb, QuizCb, ReminderCb, TopicCb
 from bot.callbacks import Screen as Nav
 from bot.services.activity import Streak, Week
-from bot.services.progress import TopicState, TrackProgress
-from bot.services.quiz import QuizItem, QuizStats, RoundOutcome
-from bot.views.format import esc
+from bot.services.plan import CatchUp, PersonalPlan
+from bot.services.progress import TrackProgress
+from bot.services.quiz import QuizItem, QuizStats, ReviewDay, RoundOutcome
+from bot.services.today import Today
+from bot.views.format import esc, hours, minutes_text, short_date, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
+from bot.views.today import (
+    cap_line,
+    catch_up_buttons,
+    catch_up_lines,
+    finish_line,
+    pace_line,
+    reviews_line,
+    topic_lines,
+)
 
 CAPTION_LIMIT = 1024
 
@@ -37,27 +49,46 @@ def streak_line(streak: Streak) -> str:
     return line
 
 
-def reminder(state: TopicState | None, due: int, streak: Streak, locale: str) -> Screen:
-    lines = [_("⏰ Time to study!")]
-    if state is not None:
+def reminder(day: Today, streak: Streak, locale: str, offer: CatchUp | None = None) -> Screen | None:
+    """The daily reminder, sized to the day; None when there is nothing to say (the learner already studied today,
+    or it is a day off, and no reviews are due)."""
+    reviews = reviews_line(day.reviews, locale)
+    study = day.study_day and not day.studied_today and day.topic is not None
+    lines: list[str] = []
+    if study:
         lines.append(
-            _("Next step: <b>{topic}</b> ({module}).").format(
-                topic=esc(state.ref.topic.title.get(locale)), module=esc(state.ref.module.title.get(locale))
+            _("⏰ Time to study: {minutes} today by your plan.").format(
+                minutes=minutes_text(day.minutes_today)
             )
         )
-    else:
-        lines.append(_("You have finished your track. Reviews keep it fresh."))
-    if due:
-        lines.append(ngettext("🧠 {n} review is due.", "🧠 {n} reviews are due.", due).format(n=due))
+        lines.extend(topic_lines(day, locale))
+    elif day.reviews.due_today:
+        lines.append(
+            ngettext(
+                "🧠 {n} review is due today. A minute or so, and it sticks.",
+                "🧠 {n} reviews are due today. A few minutes, and they stick.",
+                day.reviews.due_today,
+            ).format(n=day.reviews.due_today)
+        )
+    elif offer is None:
+        return None
+    if study and reviews:
+        lines.append(reviews)
+    if day.plan is not None and not day.plan.finished and (study or offer is not None):
+        lines += [finish_line(day.plan, locale), pace_line(day.plan)]
     lines.append(streak_line(streak))
+    if offer is not None and day.plan is not None:
+        lines += catch_up_lines(offer, day.plan, locale)
     kb = Keyboard()
     widths = []
-    if state is not None:
-        kb.button(text=_("▶️ Start now"), callback_data=MenuCb(screen=Nav.NEXT))
+    if study:
+        kb.button(text=_("▶️ Continue"), callback_data=MenuCb(screen=Nav.NEXT))
         widths.append(1)
-    if due:
-        kb.button(text=_("🧠 Review ({n})").format(n=due), callback_data=QuizCb())
+    if day.reviews.due_today:
+        kb.button(text=_("🧠 Review ({n})").format(n=day.reviews.due_today), callback_data=QuizCb())
         widths.append(1)
+    if offer is not None:
+        widths.append(catch_up_buttons(kb, offer))
     kb.button(text=_("⏰ In an hour"), callback_data=ReminderCb(action="snooze"))
     kb.button(text=_("🌙 Tomorrow"), callback_data=ReminderCb(action="tomorrow"))
     kb.button(text=_("⏸ Pause reminders"), callback_data=ReminderCb(action="pause"))
@@ -65,18 +96,34 @@ def reminder(state: TopicState | None, due: int, streak: Streak, locale: str) ->
     return Screen("\n".join(lines), kb.as_markup())
 
 
+def catch_up_markup(offer: CatchUp) -> InlineKeyboardMarkup:
+    """The three ways on, as buttons under the weekly summary."""
+    kb = Keyboard()
+    catch_up_buttons(kb, offer)
+    kb.adjust(1)
+    return kb.as_markup()
+
+
 def comeback() -> str:
     return _(
-        "👋 Welcome back! It's good to see you. No catching up needed: tap /next and take one small step."
+        "👋 Welcome back! It's good to see you. No catching up needed: tap /today and take one small step."
     )
 
 
-def snoozed() -> str:
-    return _("OK, I'll remind you in an hour.")
+def snoozed(at_text: str) -> str:
+    return _("OK, I'll remind you in an hour, at {time}.").format(time=at_text)
 
 
-def tomorrow() -> str:
-    return _("OK, see you tomorrow.")
+def snoozed_to_morning(at_text: str) -> str:
+    return _(
+        "It's late: an hour from now is in your quiet hours. I'll remind you tomorrow at {time}."
+    ).format(time=at_text)
+
+
+def tomorrow(at_text: str | None) -> str:
+    if at_text is None:
+        return _("OK, see you tomorrow.")
+    return _("OK, see you tomorrow at {time}.").format(time=at_text)
 
 
 def paused() -> Screen:
@@ -91,7 +138,15 @@ def resumed(time_text: str) -> Screen:
     )
 
 
-def weekly_caption(progress: TrackProgress | None, week: Week, streak: Streak, locale: str) -> str:
+def weekly_caption(
+    progress: TrackProgress | None,
+    plan: PersonalPlan | None,
+    reviews: ReviewDay,
+    week: Week,
+    streak: Streak,
+    locale: str,
+    offer: CatchUp | None = None,
+) -> str:
     lines = [_("📅 <b>Your week</b>")]
     lines.append(
         ngettext(
@@ -115,19 +170,33 @@ def weekly_caption(progress: TrackProgress | None, week: Week, streak: Streak, l
                 track=esc(progress.track.title.get(locale)), percent=progress.percent
             )
         )
-        if progress.pace is not None and progress.pace.days_ahead < 0:
-            lines.append(_("A little behind the plan: one topic this week would help."))
+    if plan is not None and not plan.finished:
+        lines += [finish_line(plan, locale), pace_line(plan)]
+    review_text = reviews_line(reviews, locale)
+    if review_text:
+        lines.append(review_text)
+    if offer is not None and plan is not None:
+        lines += catch_up_lines(offer, plan, locale)
+    if plan is not None and not plan.finished:
+        ahead = plan.week_ahead()
+        lines += [
+            "",
+            _("<b>Next week</b>: {hours} on {days}").format(
+                hours=hours(plan.weekly_hours), days=weekday_names(plan.schedule.weekdays, locale)
+            ),
+        ]
+        lines.extend(f"• {esc(t.ref.topic.title.get(locale))}" for t in ahead[:6])
+        if len(ahead) > 6:
+            lines.append(_("…and {n} more").format(n=len(ahead) - 6))
     return "\n".join(lines)[:CAPTION_LIMIT]
 
 
-def quiz_stats_lines(stats: QuizStats, module_titles: dict[str, str]) -> list[str]:
+def quiz_stats_lines(
+    stats: QuizStats, reviews: ReviewDay, module_titles: dict[str, str], locale: str
+) -> list[str]:
     if not stats.cards:
         return [_("🧠 Quizzes start the day after you finish a topic.")]
-    lines = [
-        _("🧠 Reviews due: {today} today, {week} this week").format(
-            today=stats.due_today, week=stats.due_this_week
-        )
-    ]
+    lines = [reviews_line(reviews, locale) or _("🧠 No reviews due today.")]
     if stats.recall is not None:
         lines.append(
             _(
@@ -158,17 +227,19 @@ def question_text(item: QuizItem, locale: str, order: list[int] | None = None) -
     )
 
 
-def nothing_due(next_due_text: str | None) -> Screen:
-    if next_due_text is None:
+def nothing_due(day: ReviewDay, locale: str) -> Screen:
+    if day.next_on is None:
         text = _("No quiz questions yet: they arrive the day after you finish a topic.")
     else:
-        text = _("Nothing to review right now. The next review is due {when}.").format(when=next_due_text)
+        text = _("No reviews due today. The next ones come on {date}.").format(
+            date=short_date(day.next_on, locale)
+        )
     return Screen(text, back_to_menu().as_markup())
 
 
-def cap_reached() -> Screen:
+def cap_reached(day: ReviewDay, locale: str) -> Screen:
     return Screen(
-        _("That's today's reviews done. More tomorrow: spacing them out is what makes them stick."),
+        cap_line(day, locale) + "\n" + _("Spacing them out is what makes them stick."),
         back_to_menu().as_markup(),
     )
 
@@ -177,9 +248,10 @@ REREAD_BUTTONS = 3  # at most this many topics offered for re-reading after a ba
 BUTTON_TITLE = 48
 
 
-def round_done(outcome: RoundOutcome, locale: str, next_text: str | None) -> Screen:
+def round_done(outcome: RoundOutcome, locale: str, next_text: str | None, day: ReviewDay) -> Screen:
     """The end of a round: after a bad one (most answers wrong) kind words and the topics to re-read; after a
-    good one what is left and when the next review comes (`next_text`: the learner's local time of it)."""
+    good one what is left and when the next review comes (`next_text`: the learner's local time of it). The
+    counts are the day's (`quiz.review_day`), the same every screen shows."""
     score = ngettext(
         "{correct} of {n} answer right this round.",
         "{correct} of {n} answers right this round.",
@@ -208,24 +280,17 @@ def round_done(outcome: RoundOutcome, locale: str, next_text: str | None) -> Scr
             )
     else:
         lines = [("✅ " if outcome.correct > outcome.answered - outcome.correct else "") + score]
-        outlook = outcome.outlook
-        if outlook.due_today:
+        if day.due_today:
             lines.append(
                 ngettext(
-                    "{n} more review is due today.", "{n} more reviews are due today.", outlook.due_today
-                ).format(n=outlook.due_today)
+                    "{n} more review is due today.", "{n} more reviews are due today.", day.due_today
+                ).format(n=day.due_today)
             )
-            kb.button(text=_("🧠 Review ({n})").format(n=outlook.due_today), callback_data=QuizCb())
-        elif next_text is not None:
+            kb.button(text=_("🧠 Review ({n})").format(n=day.due_today), callback_data=QuizCb())
+        elif next_text is not None and not day.waiting:
             lines.append(_("The next review is due {when}.").format(when=next_text))
-        if outlook.waiting:
-            lines.append(
-                ngettext(
-                    "{n} more waits for the next days: today's limit is reached.",
-                    "{n} more wait for the next days: today's limit is reached.",
-                    outlook.waiting,
-                ).format(n=outlook.waiting)
-            )
+        if day.waiting:
+            lines.append(cap_line(day, locale))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     kb.adjust(1)
     return Screen("\n".join(lines), kb.as_markup())

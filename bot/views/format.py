@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import format_decimal
 
 from bot.services.parsing import clock_label
@@ -20,6 +20,7 @@ STATUS_ICONS = {
     Status.IN_PROGRESS: "▶️",
     Status.DONE: "✅",
     Status.SKIPPED: "⏭",
+    Status.KNOWN: "🎓",
 }
 
 
@@ -70,6 +71,7 @@ def status_name(status: Status) -> str:
         Status.IN_PROGRESS: _("in progress"),
         Status.DONE: _("done"),
         Status.SKIPPED: _("skipped"),
+        Status.KNOWN: _("already known"),
     }
     return names[status]
 
@@ -85,3 +87,28 @@ def weeks_range(weeks_min: float | None, weeks_max: float | None) -> str:
     high = number(weeks_max)
     span = low if low == high else f"{low}–{high}"
     return _("{weeks} wk").format(weeks=span)
+
+
+def long_date(day: date, locale: str) -> str:
+    """A date as the learner's language writes it: «12 June 2026» / «12 июня 2026 г.»."""
+    return format_date(day, format="long", locale=locale)
+
+
+def short_date(day: date, locale: str) -> str:
+    """A date with its weekday, without the year: «Tue, 3 March» / «вт, 3 марта»."""
+    return format_date(day, format="EEE, d MMMM", locale=locale)
+
+
+def weekday_names(weekdays: frozenset[int] | set[int], locale: str) -> str:
+    """«Mon–Fri», «every day», or «Mon, Wed, Fri»."""
+    if len(weekdays) == 7:
+        return _("every day")
+    names = get_day_names("abbreviated", locale=locale)
+    ordered = sorted(weekdays)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{names[ordered[0]]}–{names[ordered[-1]]}"
+    return ", ".join(names[d] for d in ordered)
+
+
+def minutes_text(minutes: int) -> str:
+    return _("{n} min").format(n=minutes)

@@ -14,7 +14,8 @@ from bot.views.screen import Screen
 
 # (command, description) in the order /help and Telegram's command menu show them.
 COMMANDS: list[tuple[str, LazyProxy]] = [
-    ("next", __("What to study next")),
+    ("today", __("What to do today, sized to your plan")),
+    ("next", __("Open the topic you are on")),
     ("menu", __("Main menu")),
     ("progress", __("Your progress and pace")),
     ("quiz", __("Review what you learned; /quiz topic practises one topic")),
@@ -24,13 +25,14 @@ COMMANDS: list[tuple[str, LazyProxy]] = [
     ("export", __("Download everything stored about you")),
     ("forget", __("Delete everything stored about you")),
     ("settings", __("Language, track, hours, reminder, time zone")),
-    ("start", __("Start or restart onboarding")),
+    ("start", __("Set up the coach, or come back to the menu")),
     ("help", __("What the bot can do")),
 ]
 
 
 def menu_markup(map_url: str | None = None) -> Keyboard:
     kb = Keyboard()
+    kb.button(text=_("📅 Today"), callback_data=MenuCb(screen=Nav.TODAY))
     kb.button(text=_("▶️ Continue"), callback_data=MenuCb(screen=Nav.NEXT))
     kb.button(text=_("🗺 Roadmap"), callback_data=MenuCb(screen=Nav.ROADMAP))
     kb.button(text=_("📊 Progress"), callback_data=MenuCb(screen=Nav.PROGRESS))
@@ -38,7 +40,7 @@ def menu_markup(map_url: str | None = None) -> Keyboard:
     kb.button(text=_("❓ Help"), callback_data=MenuCb(screen=Nav.HELP))
     if map_url:
         kb.button(text=map_button(), web_app=map_url)
-    kb.adjust(1, 2, 2, 1)
+    kb.adjust(2, 2, 2, 1)
     return kb
 
 
@@ -56,8 +58,8 @@ def help_screen() -> Screen:
     lines = [_("<b>Your MLE study coach</b>"), ""]
     lines.append(
         _(
-            "Pick a track, study the next topic, mark what you finished, and watch your pace against the plan. "
-            "Everything is also reachable from the menu buttons."
+            "Pick a track and your hours: the coach plans your days. /today says what to do today, mark what you "
+            "finished, and watch your pace against your own plan. Everything is also reachable from the menu."
         )
     )
     lines.append("")

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from aiogram.utils.i18n import gettext as _
+from babel.dates import get_day_names
 
-from bot.callbacks import AskCb, CapCb, ChooseTrackCb, Flow, HoursCb, LanguageCb, MenuCb, TimeCb, ZoneCb
+from bot.callbacks import (
+    DAYS_DONE,
+    AskCb,
+    CapCb,
+    ChooseTrackCb,
+    DaysCb,
+    Flow,
+    HoursCb,
+    LanguageCb,
+    MenuCb,
+    TimeCb,
+    ZoneCb,
+)
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
 from bot.services.parsing import zone_label
+from bot.services.plan import PersonalPlan, study_weekdays
 from bot.services.profile import REVIEW_CAP_CHOICES
-from bot.views.format import clock, current_locale, esc, language_name, weeks_range
+from bot.views.format import clock, current_locale, esc, language_name, weekday_names, weeks_range
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
+from bot.views.today import hours_line, plan_length
 from db.models import Learner
 
 HOURS_CHOICES = (2, 4, 6, 8, 10, 15, 20)
@@ -82,27 +97,39 @@ def ask_language(current: str, flow: Flow) -> Screen:
     return Screen(text + _("Which language do you prefer? / Какой язык вам удобнее?"), kb.as_markup())
 
 
-def track_line(track: Track, locale: str) -> str:
-    plan = _plan_length(track)
-    return f"<b>{esc(track.title.get(locale))}</b>{plan}\n{esc(track.summary.get(locale))}"
+def track_line(track: Track, locale: str, plan: PersonalPlan | None) -> str:
+    """A track in a list: its length by the learner's own plan, the authors' suggestion beside it."""
+    lines = [f"<b>{esc(track.title.get(locale))}</b>"]
+    if plan is not None:
+        lines.append(_("Your plan: {length}").format(length=plan_length(plan, locale)))
+    suggestion = _authors_length(track)
+    if suggestion:
+        lines.append(_("The authors suggest {weeks}").format(weeks=suggestion))
+    lines.append(esc(track.summary.get(locale)))
+    return "\n".join(lines)
 
 
-def _plan_length(track: Track) -> str:
+def _authors_length(track: Track) -> str:
     weeks = [s for s in track.stages if s.weeks_min is not None]
     if not weeks:
         return ""
     low = sum(s.weeks_min or 0 for s in weeks)
     high = sum(s.weeks_max or 0 for s in weeks)
-    return f" · {weeks_range(low, high)}"
+    return weeks_range(low, high)
 
 
 def ask_track(
-    catalog: Catalog, locale: str, current: str | None, followed: Collection[str], flow: Flow
+    catalog: Catalog,
+    locale: str,
+    current: str | None,
+    followed: Collection[str],
+    flow: Flow,
+    plans: Mapping[str, PersonalPlan | None],
 ) -> Screen:
     lines = [_("Choose a track. You can follow more than one and switch later in /settings."), ""]
     kb = Keyboard()
     for track in catalog.tracks:
-        lines.append(track_line(track, locale))
+        lines.append(track_line(track, locale, plans.get(track.id)))
         lines.append("")
         marker = "★ " if track.id == current else ("✓ " if track.id in followed else "")
         kb.button(
@@ -124,6 +151,24 @@ def ask_hours(current: int | None, flow: Flow) -> Screen:
     kb.adjust(4, 3, 1)
     return Screen(
         _("How many hours a week can you study? Tap a button or type a whole number from 1 to 100."),
+        kb.as_markup(),
+    )
+
+
+def ask_days(weekdays: frozenset[int], flow: Flow, locale: str) -> Screen:
+    """Which weekdays the learner studies; each tap toggles one, «Done» goes on."""
+    names = get_day_names("abbreviated", locale=locale)
+    kb = Keyboard()
+    for day in range(7):
+        kb.button(text=_mark(day in weekdays) + names[day], callback_data=DaysCb(day=day, flow=flow))
+    kb.button(text=_("✅ Done"), callback_data=DaysCb(day=DAYS_DONE, flow=flow))
+    _cancel(kb, flow)
+    kb.adjust(4, 3, 1, 1)
+    return Screen(
+        _(
+            "On which days do you study? Tap to switch a day on or off, then “Done”. "
+            "Your weekly hours are spread over these days. Now: {days}."
+        ).format(days=weekday_names(weekdays, locale)),
         kb.as_markup(),
     )
 
@@ -226,6 +271,7 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
         lines.append(_("Also following: {value}").format(value=other_titles))
     lines += [
         _("Study time: {value} a week").format(value=hours_text),
+        _("Study days: {value}").format(value=weekday_names(study_weekdays(learner.study_days), locale)),
         _("Daily reminder: {value}").format(value=clock(learner.reminder_minute)),
         _("Time zone: {value}").format(value=esc(zone_label(learner.timezone, locale))),
         _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
@@ -235,28 +281,33 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
     kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
     kb.button(text=_("🧭 Tracks"), callback_data=AskCb(item="track"))
     kb.button(text=_("⏱ Hours a week"), callback_data=AskCb(item="hours"))
+    kb.button(text=_("📆 Study days"), callback_data=AskCb(item="days"))
     kb.button(text=_("⏰ Reminder time"), callback_data=AskCb(item="time"))
     kb.button(text=_("🌍 Time zone"), callback_data=AskCb(item="zone"))
     kb.button(text=_("🧠 Reviews a day"), callback_data=AskCb(item="cap"))
-    widths = [2, 2, 2]
     if learner.reminders_paused:
         kb.button(text=_("▶️ Resume reminders"), callback_data=AskCb(item="resume"))
-        widths.append(1)
+    else:
+        kb.button(text=_("⏸ Pause reminders"), callback_data=AskCb(item="pause"))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
-    widths.append(1)
-    kb.adjust(*widths)
+    kb.adjust(2, 2, 2, 2, 1)
     return Screen("\n".join(lines), kb.as_markup())
 
 
-def onboarding_done(learner: Learner, catalog: Catalog) -> str:
+def onboarding_done(learner: Learner, catalog: Catalog, plan: PersonalPlan | None) -> str:
     track = catalog.track(learner.current_track)
-    title = esc(track.title.get(learner.language)) if track else "—"
-    return _(
-        "All set! Track: <b>{track}</b>, {hours} h a week, a reminder every day at {time} ({zone}).\n\n"
-        "Tap Continue for your first topic. You can change any of this in /settings."
-    ).format(
-        track=title,
-        hours=learner.weekly_hours,
-        time=clock(learner.reminder_minute),
-        zone=esc(zone_label(learner.timezone, learner.language)),
-    )
+    locale = learner.language
+    title = esc(track.title.get(locale)) if track else "—"
+    lines = [
+        _("All set! Track: <b>{track}</b>, a reminder every day at {time} ({zone}).").format(
+            track=title, time=clock(learner.reminder_minute), zone=esc(zone_label(learner.timezone, locale))
+        )
+    ]
+    if plan is not None:
+        lines.append(hours_line(plan, locale))
+        lines.append(_("Your plan: {length}").format(length=plan_length(plan, locale)))
+        suggestion = _authors_length(track) if track else ""
+        if suggestion:
+            lines.append(_("The authors suggest {weeks}").format(weeks=suggestion))
+    lines += ["", _("Tap “Today” for what to do today. You can change any of this in /settings.")]
+    return "\n".join(lines)

@@ -1,32 +1,37 @@
-"""The progress screen: per module bars, overall percent, hours against the plan, pace."""
+"""The progress screen: per module bars, overall percent, and the personal plan: hours, finish dates, pace."""
 
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.services.plan import PersonalPlan
 from bot.services.progress import TrackProgress
-from bot.views.format import bar, esc, hours, number
+from bot.views.format import bar, esc, hours
 from bot.views.menu import back_to_menu, map_button
 from bot.views.screen import Screen
-
-
-def days(n: int) -> str:
-    return ngettext("{n} day", "{n} days", n).format(n=n)
+from bot.views.today import at_pace_line, finish_line, hours_line, pace_line
 
 
 def progress_screen(
     progress: TrackProgress,
+    plan: PersonalPlan | None,
     locale: str,
-    weekly_hours: int | None,
     extra: list[str] | None = None,
     map_url: str | None = None,
 ) -> Screen:
     lines = [_("<b>Progress: {track}</b>").format(track=esc(progress.track.title.get(locale))), ""]
     for item in progress.modules:
-        skipped = " " + _("(skipped {n})").format(n=item.skipped) if item.skipped else ""
+        notes = []
+        if item.known:
+            notes.append(_("known {n}").format(n=item.known))
+        if item.skipped:
+            notes.append(_("skipped {n}").format(n=item.skipped))
+        suffix = f" ({', '.join(notes)})" if notes else ""
         lines.append(f"{esc(item.module.title.get(locale))}")
-        lines.append(f"<code>{bar(item.done, item.total)}</code> {item.done}/{item.total}{skipped}")
+        lines.append(
+            f"<code>{bar(item.done + item.known, item.total)}</code> {item.done + item.known}/{item.total}{suffix}"
+        )
     lines.append("")
     total = progress.total - progress.skipped
     lines.append(
@@ -34,42 +39,31 @@ def progress_screen(
             "Overall: <b>{percent}%</b> ({done} of {total} topic)",
             "Overall: <b>{percent}%</b> ({done} of {total} topics)",
             total,
-        ).format(percent=progress.percent, done=progress.done, total=total)
+        ).format(percent=progress.percent, done=progress.done + progress.known, total=total)
     )
-    lines.append(
-        _("Hours: {done} of about {total} planned").format(
-            done=hours(progress.hours_done), total=hours(progress.hours_total)
+    if plan is not None:
+        lines.append(hours_line(plan, locale))
+        lines.append(
+            _("Hours studied: {done} of {total} in your plan").format(
+                done=hours(plan.hours_counted), total=hours(plan.hours_total)
+            )
         )
-    )
-    pace = progress.pace
-    if pace is not None:
-        if pace.current_stage is not None:
+        if plan.hours_done - plan.hours_counted >= 0.05:
             lines.append(
-                _("By the plan you are now in: {stage}").format(
-                    stage=esc(pace.current_stage.title.get(locale))
+                _(
+                    "({extra} more marked done than a day of study holds: the pace counts a day at most {ceiling}.)"
+                ).format(
+                    extra=hours(plan.hours_done - plan.hours_counted),
+                    ceiling=hours(plan.schedule.day_ceiling),
                 )
             )
-        if pace.days_ahead > 0:
-            lines.append(_("Pace: 🚀 {days} ahead of the plan").format(days=days(pace.days_ahead)))
-        elif pace.days_ahead < 0:
-            lines.append(_("Pace: 🐢 {days} behind the plan").format(days=days(-pace.days_ahead)))
-        else:
-            lines.append(_("Pace: ✅ right on the plan"))
-        lines.append(
-            _("The plan expects about {expected} by today; you have done {done}.").format(
-                expected=hours(pace.expected_hours), done=hours(pace.done_hours)
+        if not plan.finished:
+            lines.append(finish_line(plan, locale))
+            lines.append(at_pace_line(plan, locale))
+            lines.append(pace_line(plan))
+            lines.append(
+                _("Your plan has {expected} by the end of today.").format(expected=hours(plan.hours_expected))
             )
-        )
-    remaining = max(0.0, progress.hours_total - progress.hours_done)
-    if weekly_hours and remaining > 0:
-        weeks = max(1, round(remaining / weekly_hours))
-        lines.append(
-            ngettext(
-                "At {hours} h a week the rest takes about {n} week.",
-                "At {hours} h a week the rest takes about {n} weeks.",
-                weeks,
-            ).format(hours=number(weekly_hours), n=weeks)
-        )
     if extra:
         lines.append("")
         lines.extend(extra)

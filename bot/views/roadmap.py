@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import TypeVar
 
 from aiogram.utils.i18n import gettext as _
@@ -11,9 +11,11 @@ from aiogram.utils.i18n import ngettext
 from bot.callbacks import (
     ChooseTrackCb,
     Flow,
+    KnownCb,
     MarkCb,
     MenuCb,
     ModuleCb,
+    NextCb,
     PageCb,
     QuizCb,
     TopicCb,
@@ -21,9 +23,10 @@ from bot.callbacks import (
     UnfollowCb,
 )
 from bot.callbacks import Screen as Nav
-from bot.curriculum.catalog import Catalog
-from bot.curriculum.models import Module, Page, Track
-from bot.services.progress import TopicState
+from bot.curriculum.catalog import Catalog, TopicRef
+from bot.curriculum.models import Module, Page, Topic, Track
+from bot.services.plan import PersonalPlan
+from bot.services.progress import FINISHED, TopicState
 from bot.views.format import STATUS_ICONS, esc, hours, status_name, weeks_range
 from bot.views.keyboard import Keyboard
 from bot.views.menu import map_button
@@ -81,11 +84,17 @@ def _page_cb(fields: dict[str, str], page: int) -> TrackCb | ModuleCb:
     return TrackCb(track=fields["track"], page=page)
 
 
-def tracks_screen(catalog: Catalog, locale: str, current: str | None, followed: Collection[str]) -> Screen:
+def tracks_screen(
+    catalog: Catalog,
+    locale: str,
+    current: str | None,
+    followed: Collection[str],
+    plans: Mapping[str, PersonalPlan | None],
+) -> Screen:
     lines = [_("<b>Tracks</b>"), _("★ current · ✓ following"), ""]
     kb = Keyboard()
     for track in catalog.tracks:
-        lines.append(track_line(track, locale))
+        lines.append(track_line(track, locale, plans.get(track.id)))
         lines.append("")
         marker = "★ " if track.id == current else ("✓ " if track.id in followed else "")
         kb.button(text=marker + track.title.get(locale), callback_data=TrackCb(track=track.id))
@@ -108,7 +117,7 @@ def track_screen(
         lines.append(esc(track.description.get(locale)))
     if track.stages:
         lines.append("")
-        lines.append(_("<b>Plan</b>"))
+        lines.append(_("<b>The authors' suggested stages</b> (your own plan is in /progress)"))
         for stage in track.stages:
             lines.append(
                 f"• {esc(stage.title.get(locale))} — {weeks_range(stage.weeks_min, stage.weeks_max)}"
@@ -180,6 +189,12 @@ def module_screen(
     if added:
         widths.append(added)
         lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=page_count(len(module.topics))))
+    if any(states.get(t.id, Status.NOT_STARTED) not in FINISHED for t in module.topics):
+        kb.button(
+            text=_("🎓 I already know this module"),
+            callback_data=KnownCb(track=track.id, module=module.id),
+        )
+        widths.append(1)
     if map_url:
         kb.button(text=map_button(), web_app=map_url)
         widths.append(1)
@@ -198,6 +213,7 @@ _NEXT_MARKS: dict[Status, tuple[Status, ...]] = {
     Status.IN_PROGRESS: (Status.DONE, Status.SKIPPED, Status.NOT_STARTED),
     Status.DONE: (Status.NOT_STARTED,),
     Status.SKIPPED: (Status.IN_PROGRESS, Status.DONE, Status.NOT_STARTED),
+    Status.KNOWN: (Status.NOT_STARTED,),
 }
 
 
@@ -261,8 +277,14 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
         for status in marks:
             kb.button(text=_mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
         widths.append(len(marks))
-    if state.status is Status.DONE and topic.quiz:
+    if state.status in (Status.DONE, Status.KNOWN) and topic.quiz:
         kb.button(text=_("🧠 Practise now"), callback_data=QuizCb(track=ref.track.id, topic=topic.id))
+        widths.append(1)
+    if state.status not in FINISHED:
+        kb.button(
+            text=_("🎓 I already know this"),
+            callback_data=KnownCb(track=ref.track.id, module="", topic=topic.id),
+        )
         widths.append(1)
     topic_index = ref.module.topics.index(topic)
     kb.button(
@@ -271,7 +293,7 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
             track=ref.track.id, module=ref.module.id, page=page_of(topic_index, len(ref.module.topics))
         ),
     )
-    kb.button(text=_("➡️ Next step"), callback_data=MenuCb(screen=Nav.NEXT))
+    kb.button(text=_("➡️ Next step"), callback_data=NextCb(track=ref.track.id, topic=topic.id))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     widths.append(3)
     kb.adjust(*widths)
@@ -310,3 +332,112 @@ def track_finished(track: Track, locale: str) -> Screen:
         "🎉 You have gone through every topic of <b>{track}</b>. Pick another track or review what you learned."
     )
     return Screen(text.format(track=esc(track.title.get(locale))), kb.as_markup())
+
+
+def known_confirm(track: Track, module: Module | None, topic: Topic | None, locale: str) -> Screen:
+    """«I already know this»: one tap to confirm, or a short check first."""
+    if topic is not None:
+        what = _("the topic “{title}”").format(title=esc(topic.title.get(locale)))
+    else:
+        assert module is not None
+        what = _("the whole module “{title}”").format(title=esc(module.title.get(locale)))
+    text = _(
+        "Mark {what} as already known? It leaves your plan (your finish date moves up) and is not counted as "
+        "hours studied; its questions come back for review in a week.\n\n"
+        "Not sure? Take a short check: three questions, two right marks it known."
+    ).format(what=what)
+    module_id = module.id if module is not None and topic is None else ""
+    topic_id = topic.id if topic is not None else ""
+    kb = Keyboard()
+    kb.button(
+        text=_("✅ Yes, I know it"),
+        callback_data=KnownCb(track=track.id, module=module_id, topic=topic_id, action="yes"),
+    )
+    kb.button(
+        text=_("🧠 Check me: 3 questions"),
+        callback_data=KnownCb(track=track.id, module=module_id, topic=topic_id, action="check"),
+    )
+    if topic is not None:
+        kb.button(text=_("⬅️ Back"), callback_data=TopicCb(track=track.id, topic=topic.id))
+    else:
+        assert module is not None
+        kb.button(text=_("⬅️ Back"), callback_data=ModuleCb(track=track.id, module=module.id))
+    kb.adjust(1)
+    return Screen(text, kb.as_markup())
+
+
+def module_finished(module: Module, next_module: Module | None, locale: str) -> str:
+    """The moment a module is finished: what it covered, what comes next."""
+    covered = ", ".join(esc(t.title.get(locale)) for t in module.topics)
+    lines = [
+        _("🏅 Module “{module}” finished!").format(module=esc(module.title.get(locale))),
+        _("Covered: {topics}.").format(topics=covered),
+    ]
+    if next_module is not None:
+        lines.append(_("Next: “{module}”.").format(module=esc(next_module.title.get(locale))))
+    return "\n".join(lines)[:4000]
+
+
+def track_summary(
+    track: Track,
+    topics: int,
+    known: int,
+    hours_studied: float,
+    reviews: int,
+    best_streak: int,
+    others: list[Track],
+    locale: str,
+) -> Screen:
+    """The moment a track is finished: what the learner did, and the tracks to follow next."""
+    lines = [
+        _("🎓 <b>{track}</b>: finished!").format(track=esc(track.title.get(locale))),
+        "",
+        _("Topics studied: {n}").format(n=topics),
+        _("Topics you already knew: {n}").format(n=known),
+        _("Hours studied: {hours}").format(hours=hours(hours_studied)),
+        _("Quiz answers: {n}").format(n=reviews),
+        _("Best streak: {n}").format(n=best_streak),
+    ]
+    kb = Keyboard()
+    if others:
+        lines += ["", _("Where to next? Other tracks:")]
+        for other in others[:5]:
+            lines.append(f"• {esc(other.title.get(locale))}")
+            kb.button(text=other.title.get(locale), callback_data=TrackCb(track=other.id))
+    lines += ["", _("Reviews keep coming, so it stays with you.")]
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(1)
+    return Screen("\n".join(lines), kb.as_markup())
+
+
+def check_unavailable() -> str:
+    return _("There are no quiz questions for this yet. Tap “Yes, I know it” if you are sure.")
+
+
+def check_intro(count: int) -> str:
+    return _("🧠 A short check: {n} questions. Two right of three, and it is marked as known.").format(
+        n=count
+    )
+
+
+def check_passed(right: int, asked: int) -> str:
+    return _(
+        "✅ {right} of {asked} right: marked as known. Your plan and its finish date are updated."
+    ).format(right=right, asked=asked)
+
+
+def check_failed(right: int, asked: int, wrong: list[TopicRef], locale: str) -> Screen:
+    """The check did not pass: the topics whose answers were wrong are worth a look."""
+    lines = [_("{right} of {asked} right: not marked as known this time.").format(right=right, asked=asked)]
+    kb = Keyboard()
+    if wrong:
+        lines.append(_("Worth a look first:"))
+        for ref in wrong:
+            lines.append(f"• {esc(ref.topic.title.get(locale))}")
+            kb.button(
+                text=ref.topic.title.get(locale)[:60],
+                callback_data=TopicCb(track=ref.track.id, topic=ref.topic.id),
+            )
+    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
+    kb.adjust(1)
+    return Screen("\n".join(lines), kb.as_markup())

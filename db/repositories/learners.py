@@ -43,6 +43,16 @@ async def enrollments(session: AsyncSession, learner_id: int) -> list[Enrollment
     return list(result)
 
 
+async def replan_track(session: AsyncSession, learner_id: int, track_id: str, at: datetime) -> None:
+    """The learner's plan on the track starts again from `at` (they moved their finish date)."""
+    await enroll(session, learner_id, track_id, at)
+    await session.execute(
+        update(Enrollment)
+        .where(Enrollment.learner_id == learner_id, Enrollment.track_id == track_id)
+        .values(replanned_at=at)
+    )
+
+
 async def unenroll(session: AsyncSession, learner_id: int, track_id: str) -> None:
     await session.execute(
         delete(Enrollment).where(Enrollment.learner_id == learner_id, Enrollment.track_id == track_id)

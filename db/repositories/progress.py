@@ -80,3 +80,13 @@ async def events(session: AsyncSession, learner_id: int, track_id: str) -> list[
         .order_by(ProgressEvent.at, ProgressEvent.id)
     )
     return list(result)
+
+
+async def events_since(session: AsyncSession, learner_id: int, since: datetime) -> list[ProgressEvent]:
+    """The learner's marks on any track since a moment."""
+    result = await session.scalars(
+        select(ProgressEvent)
+        .where(ProgressEvent.learner_id == learner_id, ProgressEvent.at >= since)
+        .order_by(ProgressEvent.at, ProgressEvent.id)
+    )
+    return list(result)
