@@ -2,7 +2,7 @@
 
 Ann (Moscow) does each week's topics on its Monday; Bob (Auckland, whose clocks go back inside the course) keeps
 up for three weeks and then stops studying but still checks in; Cat (Berlin) joins in week 4, catches up, and
-keeps up. Each week: what each learner's /progress says, who gets a deadline reminder, what the organiser's
+keeps up. Each week: what each learner's /today and /progress say, who gets a deadline reminder, what the organiser's
 dashboard and Monday digest say."""
 
 from __future__ import annotations
@@ -130,6 +130,9 @@ async def test_nine_weeks_of_dmia_with_three_learners(
             assert f"DMIA spring: week {week} of 9" in learner.text or f"week {week} of 9" in learner.latest(
                 f"week {week} of 9"
             )
+        for learner in members:  # /today says the same week
+            await learner.send("/today")
+            assert f"DMIA spring: week {week} of 9" in learner.text
         if week in ann_dues:
             assert ann_dues[week] in ann.latest(f"week {week} of 9")
             assert bob_dues[week] in bob.latest(f"week {week} of 9")

@@ -584,3 +584,57 @@ async def test_organiser_screens_and_digest_in_the_organisers_language(
     await coach.tick()
     digest = _sent_to(admin, "Сводка за неделю")
     assert len(digest) == 1 and "неделя 2 из 2" in digest[0]
+
+
+# The cohort's calendar in the learner's day: /today, the daily reminder, the plan
+
+
+async def test_today_and_the_daily_reminder_carry_the_cohorts_week(
+    make_chat: Callable[..., Chat_], clock: FakeClock, coach: CoachLoop
+) -> None:
+    admin, learner = make_chat(ADMIN), make_chat(1)
+    payload = await create_cohort(admin, hours="20")
+    await _join(learner, payload, zone="Pacific/Auckland")
+    await learner.send("/today")
+    today = learner.text
+    assert "Spring group: week 1 of 2" in today
+    assert "Stage 1: foundations: due Mon, March 9, 9:59 AM, 2 topics left" in today  # Auckland time
+    clock.now = datetime(2026, 3, 3, 20, 5, tzinfo=UTC)  # 09:05 on Wednesday in Auckland
+    await coach.tick()
+    reminder = _sent_to(learner, "Time to study")
+    assert len(reminder) == 1
+    assert "Spring group: week 1 of 2" in reminder[0] and "due Mon, March 9, 9:59 AM" in reminder[0]
+
+
+async def test_in_a_cohort_the_plan_follows_the_cohorts_dates(
+    make_chat: Callable[..., Chat_],
+    clock: FakeClock,
+    coach: CoachLoop,
+    catalog: Catalog,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from bot.services import plan
+    from db.repositories import learners as learner_repo
+
+    admin, solo, member = make_chat(ADMIN), make_chat(1), make_chat(2)
+    payload = await create_cohort(admin, hours="6")  # four weeks from Monday 2 March
+    clock.now = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)  # week 3
+    await solo.onboard()
+    await _join(member, payload)
+    async with sessionmaker() as session:
+        own = await learner_repo.get(session, solo.user.id)
+        joined = await learner_repo.get(session, member.user.id)
+        assert own is not None and joined is not None
+        solo_plan = await plan.personal_plan(session, catalog, own, "demo", clock.now)
+        member_plan = await plan.personal_plan(session, catalog, joined, "demo", clock.now)
+    assert solo_plan is not None and member_plan is not None
+    assert not solo_plan.in_cohort and solo_plan.starts_on == date(2026, 3, 18)
+    assert member_plan.in_cohort and member_plan.starts_on == date(2026, 3, 2)
+    assert member_plan.planned_finish <= date(2026, 3, 29)  # within the cohort's four weeks
+    assert member_plan.days_ahead < -7  # the cohort is two weeks in
+    assert plan.catch_up_offer(member_plan, joined, clock.now) is None  # its dates are the organiser's
+    clock.advance(days=1)
+    await coach.tick()
+    reminder = _sent_to(member, "Time to study")
+    assert reminder and "behind your plan. No guilt" not in reminder[-1]
+    assert "week 3 of 4" in reminder[-1]

@@ -29,7 +29,6 @@ from bot.services.cohorts import (
 )
 from bot.views.format import esc, status_name
 from bot.views.keyboard import Keyboard
-from bot.views.profile import COMMON_ZONES
 from bot.views.screen import TEXT_LIMIT, Screen
 from db.models import Cohort, CohortStatus
 
@@ -87,6 +86,8 @@ def bad_name() -> str:
 
 
 def ask_zone() -> Screen:
+    from bot.views.profile import COMMON_ZONES  # here: the profile screens import this module's calendar
+
     kb = Keyboard()
     for zone in COMMON_ZONES:
         kb.button(text=zone, callback_data=CohortNewCb(step="zone", value=zone))
