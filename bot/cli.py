@@ -95,10 +95,7 @@ async def _demo(settings: Settings) -> int:
     chat = ConsoleChat(runtime, language_code=language)
     runner, url = await serve_map(chat)
     try:
-        chat.print(
-            f"🗺  Your roadmap as a map (the Mini App), to open in a browser beside this chat:\n{url}\n"
-        )
-        await chat.run(stdin_lines())
+        await chat.run(stdin_lines(), map_url=url)
     finally:
         await runner.cleanup()
         await runtime.close()

@@ -7,6 +7,7 @@ class Ask(StatesGroup):
     language = State()
     track = State()
     hours = State()
+    days = State()
     time = State()
     zone = State()
 

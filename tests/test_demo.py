@@ -32,7 +32,8 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
             "/start",
             "2",  # English
             "1",  # the first track: the MLE roadmap
-            "6",  # typed at the hours question: 6 hours, not the sixth button (typed: no study-days step)
+            "6",  # typed at the hours question: 6 hours, not the sixth button
+            "8",  # the study days: the eighth button, «Done», keeps every day
             "9",  # typed at the time question: 9 AM
             "8",  # the eighth zone button: Moscow
             "2",  # Continue: the first topic card
@@ -75,7 +76,7 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
 
 
 def test_the_demo_speaks_the_learners_language(tmp_path: Path) -> None:
-    script = "/start\n1\n1\n6\n9\n2\n1\n2\n/quiz структуры данных\n1\n"  # Russian; Moscow
+    script = "/start\n1\n1\n6\n8\n9\n2\n1\n2\n/quiz структуры данных\n1\n"  # Russian; Moscow
     out = run_demo(script, tmp_path).stdout
     assert "── вы нажали [1] ──" in out
     assert "6 ч в неделю" in out and "09:00" in out
@@ -112,8 +113,9 @@ async def test_the_demo_shows_reminders_quiz_polls_and_photos(tmp_path: Path) ->
     dispatcher = runtime.dispatcher
     await dispatcher.emit_startup(bot=chat.bot, dispatcher=dispatcher, **dispatcher.workflow_data)
     try:
-        # English, the demo track, 6 h (typed), 12:00 (the fourth button), Moscow; then finish the first topic.
-        for line in ["/start", "2", "1", "6", "#4", "8", "/next", "2"]:
+        # English, the demo track, 6 h (typed), every day («Done»), 12:00 (the fourth button), Moscow; then
+        # finish the first topic.
+        for line in ["/start", "2", "1", "6", "8", "#4", "8", "/next", "2"]:
             await chat.send_line(line)
         clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 12:00 in Moscow the next day: reviews are due
         assert await dispatcher["coach"].tick() == 1

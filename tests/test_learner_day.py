@@ -63,7 +63,7 @@ async def test_today_is_sized_to_the_day_and_resumes_the_topic_marked_studying(
     await mark(chat, "metrics", "in_progress")  # a later topic, marked studying
     await chat.send("/today")
     text = chat.text
-    assert "📅 <b>Today, Mon, 2 March</b>: 72 min by your plan" in text
+    assert "📅 <b>Today, Mon, March 2</b>: 72 min by your plan" in text
     assert "▶️ Go on with <b>Metrics: ROC-AUC</b> (Machine learning basics): 0 h of 5 h done." in text
     assert chat.buttons()[0].startswith("▶️ Continue: Metrics: ROC-AUC")
     # Before: Continue, /next and the reminder's buttons opened the first unfinished topic (Big-O) instead.
@@ -147,9 +147,9 @@ async def test_one_review_number_everywhere_and_the_cap_says_what_is_left(
     await chat.answer_right()
     # Before: after the cap's last answer nothing said how many were left.
     done = chat.latest("this round")
-    assert "🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March." in done
+    assert "🧠 Today's reviews are done (daily limit: 1); 1 more waits, from Wed, March 4." in done
     await chat.send("/quiz")
-    assert "1 more wait, from Wed, 4 March." in chat.text
+    assert "1 more waits, from Wed, March 4." in chat.text
 
 
 async def test_a_day_already_studied_gets_no_time_to_study(

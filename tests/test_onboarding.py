@@ -5,6 +5,7 @@ from collections.abc import Callable
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.plan import study_weekdays
 from db.models import Learner
 from tests.harness import Chat_
 
@@ -27,7 +28,14 @@ async def test_full_onboarding_stores_every_answer(
     assert "3–5 wk" in chat.text  # the planned length of the track's stages
     await chat.press("Demo roadmap")
     assert "hours a week" in chat.text
-    await chat.send("7")  # typed instead of tapped
+    await chat.send("7")  # typed instead of tapped: the study days come next all the same
+    assert "On which days do you study?" in chat.text
+    await chat.send("Mon")  # typed where the days want taps
+    assert "Please answer with the buttons below." in chat.text
+    await chat.press("✓ Sat")
+    await chat.press("✓ Sun")
+    assert "Now: Mon–Fri." in chat.text
+    await chat.press("✅ Done")
     assert "remind you" in chat.text
     await chat.send("7:30")
     assert "time zone" in chat.text
@@ -42,6 +50,7 @@ async def test_full_onboarding_stores_every_answer(
     assert (learner.language, learner.current_track, learner.weekly_hours) == ("en", "demo", 7)
     assert (learner.reminder_minute, learner.timezone) == (7 * 60 + 30, "Asia/Tokyo")
     assert learner.onboarded_at is not None
+    assert learner.study_days is not None and sorted(study_weekdays(learner.study_days)) == [0, 1, 2, 3, 4]
 
 
 async def test_navigation_edits_the_question_in_place(chat: Chat_) -> None:
@@ -76,6 +85,7 @@ async def test_bad_time_and_hours_are_asked_again(chat: Chat_) -> None:
     await chat.send("500")
     assert "outside 1 to 100 hours" in chat.text
     await chat.send("10")
+    await chat.press("✅ Done")
     await chat.send("25:99")
     assert "not a time I understand" in chat.text
     await chat.send("٠٧:٣٠")  # Arabic-Indic digits are not a time we accept

@@ -35,7 +35,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     assert all(c.due == clock.now + timedelta(days=1) for c in cards.values())
 
     await chat.send("/quiz")
-    assert "No reviews due today. The next ones come on Tue, 3 March." in chat.text
+    assert "No reviews due today. The next ones come on Tue, March 3." in chat.text
     assert not chat.polls()
 
     clock.advance(days=1)
@@ -60,7 +60,7 @@ async def test_fsrs_round_trip_from_answer_to_next_due_date(
     await chat.answer_wrong()  # wrong: Again
     cards = await _cards(sessionmaker, chat.user.id)
     assert cards["q2"].due - clock.now == timedelta(days=1)  # back tomorrow, never in minutes
-    assert chat.text == "1 of 2 answers right this round.\nThe next review is due Wed, 4 March."
+    assert chat.text == "1 of 2 answers right this round.\nThe next review is due Wed, March 4."
 
     async with sessionmaker() as session:
         ratings = [(r.question_id, r.correct, r.rating) for r in await session.scalars(select(QuizReview))]
@@ -121,10 +121,10 @@ async def test_the_daily_cap_limits_reviews(
     clock.advance(seconds=20)
     await chat.answer_right()
     assert chat.text == (  # one due card left, but the cap of one is reached
-        "✅ 1 of 1 answer right this round.\n🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March."
+        "✅ 1 of 1 answer right this round.\n🧠 Today's reviews are done (daily limit: 1); 1 more waits, from Wed, March 4."
     )
     await chat.send("/quiz")
-    assert "🧠 Today's 1 reviews are done; 1 more wait, from Wed, 4 March." in chat.text
+    assert "🧠 Today's reviews are done (daily limit: 1); 1 more waits, from Wed, March 4." in chat.text
 
 
 async def test_due_reviews_come_with_the_reminder(chat: Chat_, coach: CoachLoop, clock: FakeClock) -> None:

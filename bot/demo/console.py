@@ -276,8 +276,13 @@ class ConsoleChat:
             if learner is not None:
                 self.language = learner.language
 
-    async def run(self, lines: AsyncIterator[str]) -> None:
+    async def run(self, lines: AsyncIterator[str], map_url: str | None = None) -> None:
         await self._follow_language()
+        if map_url is not None:
+            heading = self.t(
+                __("Your roadmap as a map (the Mini App), to open in a browser beside this chat:")
+            )
+            self.print(f"🗺  {heading}\n{map_url}\n")
         self.print(
             self.t(
                 __(

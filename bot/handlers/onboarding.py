@@ -153,12 +153,15 @@ async def chose(
         alert(callback_answer, _("This button is out of date."))
         return
     if isinstance(callback_data, HoursCb) and callback_data.flow is Flow.ONBOARDING:
-        # New in onboarding: after the hours, the days they are spread over.
-        await show(
-            query, views.ask_days(study_weekdays(learner.study_days), Flow.ONBOARDING, learner.language)
-        )
+        await _ask_days(query, learner, state)
         return
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
+
+
+async def _ask_days(event: Event, learner: Learner, state: FSMContext) -> None:
+    """In onboarding, after the hours (tapped or typed): the days they are spread over."""
+    await state.set_state(Ask.days)
+    await show(event, views.ask_days(study_weekdays(learner.study_days), Flow.ONBOARDING, learner.language))
 
 
 async def chose_days(
@@ -255,6 +258,9 @@ async def typed_hours(
         refusal = views.bad_hours(exc.reason, text)
         await show(message, Screen(refusal, views.ask_hours(learner.weekly_hours, flow).markup))
         return
+    if flow is Flow.ONBOARDING:
+        await _ask_days(message, learner, state)
+        return
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
 
@@ -318,6 +324,12 @@ async def typed_instead_of_track(
     await show(message, Screen(views.use_buttons(), screen.markup))
 
 
+async def typed_instead_of_days(message: Message, learner: Learner, state: FSMContext) -> None:
+    flow = await _flow(state)
+    markup = views.ask_days(study_weekdays(learner.study_days), flow, learner.language).markup
+    await show(message, Screen(views.use_buttons(), markup))
+
+
 async def not_text(message: Message, state: FSMContext) -> None:
     await message.answer(_("Please type your answer as text, or tap a button above."))
 
@@ -336,6 +348,7 @@ def create_router() -> Router:
     router.message.register(typed_zone, Ask.zone, F.text, KnownLearner())
     router.message.register(typed_instead_of_language, Ask.language, KnownLearner())
     router.message.register(typed_instead_of_track, Ask.track, KnownLearner())
+    router.message.register(typed_instead_of_days, Ask.days, KnownLearner())
     router.message.register(not_text, Ask.hours, KnownLearner())
     router.message.register(not_text, Ask.time, KnownLearner())
     router.message.register(not_text, Ask.zone, KnownLearner())

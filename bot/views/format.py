@@ -7,7 +7,7 @@ from html import escape
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date, format_datetime, get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.numbers import format_decimal
 
 from bot.services.parsing import clock_label
@@ -95,8 +95,9 @@ def long_date(day: date, locale: str) -> str:
 
 
 def short_date(day: date, locale: str) -> str:
-    """A date with its weekday, without the year: «Tue, 3 March» / «вт, 3 марта»."""
-    return format_date(day, format="EEE, d MMMM", locale=locale)
+    """A date with its weekday, without the year, in the order the learner's language uses:
+    «Tue, March 3» / «вт, 3 марта»."""
+    return format_skeleton("MMMMEd", day, locale=locale)
 
 
 def weekday_names(weekdays: frozenset[int] | set[int], locale: str) -> str:

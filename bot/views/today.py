@@ -85,8 +85,8 @@ def cap_line(day: ReviewDay, locale: str) -> str:
     """The cap is reached: how many are left and when they come."""
     when = short_date(day.next_on, locale) if day.next_on else "—"
     return ngettext(
-        "🧠 Today's {cap} reviews are done; {n} more wait, from {date}.",
-        "🧠 Today's {cap} reviews are done; {n} more wait, from {date}.",
+        "🧠 Today's reviews are done (daily limit: {cap}); {n} more waits, from {date}.",
+        "🧠 Today's reviews are done (daily limit: {cap}); {n} more wait, from {date}.",
         day.waiting,
     ).format(cap=day.cap, n=day.waiting, date=when)
 
