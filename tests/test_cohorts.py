@@ -638,3 +638,21 @@ async def test_in_a_cohort_the_plan_follows_the_cohorts_dates(
     reminder = _sent_to(member, "Time to study")
     assert reminder and "behind your plan. No guilt" not in reminder[-1]
     assert "week 3 of 4" in reminder[-1]
+
+
+async def test_a_member_who_left_is_not_told_of_a_moved_date(
+    make_chat: Callable[..., Chat_], clock: FakeClock, coach: CoachLoop
+) -> None:
+    admin, learner = make_chat(ADMIN), make_chat(1)
+    payload = await create_cohort(admin, hours="20")
+    await _join(learner, payload)
+    await admin.send("/cohort")
+    await admin.press("Spring group")
+    await admin.press("Deadlines")
+    await admin.press("✏️ Week 1")
+    await admin.send("2026-03-10 20:00")
+    await learner.send("/settings")
+    await learner.press("Leave Spring group")
+    await learner.press("Leave")
+    await coach.tick()
+    assert not _sent_to(learner, "moved the deadline")

@@ -707,10 +707,11 @@ async def claim_mail(session: AsyncSession, catalog: Catalog, now: datetime, lim
             )
             continue
         learner = await learner_repo.get(session, send.learner_id)
+        member = await repo.cohort_on_track(session, send.learner_id, cohort.track_id)
         stages = await repo.stages(session, cohort.id)
         statuses = await progress_repo.statuses(session, send.learner_id, cohort.track_id)
         await session.commit()
-        if learner is None:
+        if learner is None or member is None or member.id != cohort.id:  # gone, or left the cohort since
             await record_send(session, send.id, SendStatus.FAILED)
             continue
         week = cohort_week(catalog, cohort, stages, statuses, now)
