@@ -27,13 +27,14 @@ async def send_cohort_mail(loop: CoachLoop) -> int:
     async with loop.sessionmaker() as session:
         await cohorts.queue_due(session, loop.catalog, loop.clock())
     delivered = 0
-    while True:
+    while not loop._stopping:  # a stopping loop takes no new claims; what is queued waits for the next start
         async with loop.sessionmaker() as session:
             mail = await cohorts.claim_mail(session, loop.catalog, loop.clock(), BATCH)
         results = await asyncio.gather(*(_deliver(loop, item) for item in mail))
         delivered += sum(results)
         if len(mail) < BATCH:
-            return delivered
+            break
+    return delivered
 
 
 def _text(loop: CoachLoop, item: CohortMail) -> str | None:
