@@ -47,7 +47,8 @@ async def start(
     learner = await profile.start(session, message.from_user.id, language, clock())
     invite = cohorts.parse_start(command.args if command else None)
     if invite is not None:
-        # An invitation link: join its cohort (the track question is then answered), or say why not.
+        # An invitation link: join its cohort (the track question is then answered), or say why not. The payload
+        # is plain (no deep_link_encoded, whose decoding raises on a malformed payload) and read by our own parser.
         with i18n.use_locale(learner.language):
             learner = await _invited(message, learner, invite, session, catalog, clock)
     if learner.onboarded_at is not None and learner.current_track is not None:
