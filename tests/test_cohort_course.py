@@ -22,6 +22,7 @@ from bot.curriculum.loader import load_catalog
 from bot.scheduler import CoachLoop
 from bot.services import progress
 from db.models import Status
+from tests.conftest import TEST_DATABASE_URL
 from tests.harness import Chat_, FakeClock
 from tests.test_cohorts import create_cohort
 
@@ -34,7 +35,7 @@ START = date(2026, 3, 2)  # a Monday
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/coach.db",
+        database_url=TEST_DATABASE_URL or f"sqlite+aiosqlite:///{tmp_path}/coach.db",
         content_dir=CONTENT,
         admin_ids=str(ADMIN),
     )

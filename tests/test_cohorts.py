@@ -23,7 +23,7 @@ from bot.curriculum.catalog import Catalog
 from bot.scheduler import CoachLoop
 from bot.services import cohorts
 from db.models import Cohort, CohortMember, CohortSend, CohortStage
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 from tests.harness import Chat_, FakeClock
 
 ADMIN, OTHER_ADMIN = 9000, 9001
@@ -34,7 +34,7 @@ LINK = re.compile(r"https://t\.me/mle_coach_bot\?start=(c-[A-Za-z0-9_-]+)")
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/coach.db",
+        database_url=TEST_DATABASE_URL or f"sqlite+aiosqlite:///{tmp_path}/coach.db",
         content_dir=FIXTURE_CONTENT,
         admin_ids=f"{ADMIN},{OTHER_ADMIN}",
     )
