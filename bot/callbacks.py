@@ -162,3 +162,25 @@ class BroadcastCb(CallbackData, prefix="bc"):
 
 class ForgetCb(CallbackData, prefix="fg"):
     action: str  # confirm | cancel
+
+
+class CohortCb(CallbackData, prefix="co"):
+    """The organiser's cohort screens: list, dashboard and its actions (checked against the organiser)."""
+
+    action: str  # list | open | link | dates | date | table | csv | msg | send | close | reopen
+    cohort: int = 0
+    arg: str = ""  # a stage id for `date`
+
+
+class CohortNewCb(CallbackData, prefix="cn"):
+    """A step of the new-cohort dialog."""
+
+    step: str  # track | start | zone | hours | less | more | create | cancel
+    value: str = ""
+
+
+class CohortLeaveCb(CallbackData, prefix="cl"):
+    """A learner leaving their cohort (settings)."""
+
+    cohort: int
+    confirm: bool = False

@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.cohort_mail import send_cohort_mail
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier, Priority
 from bot.metrics import Metrics
@@ -134,6 +135,7 @@ class CoachLoop:
             delivered += await self._returns()
             delivered += await self._nudges()
             delivered += await self._broadcasts()
+            delivered += await send_cohort_mail(self)
         self.last_tick_at = self.clock()
         if self.metrics is not None:
             self.metrics.scheduler_ticks.inc()

@@ -10,3 +10,13 @@ class Ask(StatesGroup):
     days = State()
     time = State()
     zone = State()
+
+
+class CohortAsk(StatesGroup):
+    """What an organiser types while setting up or running a cohort."""
+
+    name = State()
+    zone = State()
+    start = State()
+    due = State()
+    message = State()

@@ -110,11 +110,9 @@ async def test_a_change_on_the_map_is_the_chats_change_and_back(
     )
     assert response.status == 200
     card = await response.json()
-    assert card["status"] == "done" and {a["status"] for a in card["parts"][0]["actions"]} == {
-        "in_progress",
-        "skipped",
-        "not_started",
-    }
+    # The chat's card offers a finished topic only a reset, and no «I already know this»: so does the map's.
+    assert card["status"] == "done" and [a["status"] for a in card["parts"][0]["actions"]] == ["not_started"]
+    assert card["known"] is None
     async with sessionmaker() as session:
         assert (await progress.module_states(session, catalog, 1001, "demo"))["big-o"] is Status.DONE
         # Another learner's row is untouched.
@@ -144,6 +142,26 @@ async def test_a_video_with_passes_has_the_chats_actions_per_pass(
     )
     card = await response.json()
     assert card["status"] == "in_progress" and card["parts"][0]["status"] == "done"
+
+
+async def test_i_already_know_this_on_the_map_is_the_chats_known(
+    client: Client, chat: Chat_, bot: Bot, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    status, card = await get(client, "/app/api/topic?track=demo&topic=big-o", tma(bot, clock))
+    assert status == 200 and card["known"] == "🎓 I already know this"
+    assert [a["status"] for a in card["parts"][0]["actions"]] == ["in_progress", "done", "skipped"]
+    response = await client.post(
+        "/app/api/status",
+        json={"track": "demo", "topic": "big-o", "part": "", "status": "known"},
+        headers=tma(bot, clock),
+    )
+    card = await response.json()
+    assert card["status"] == "known" and card["known"] is None
+    status, roadmap = await get(client, "/app/api/roadmap", tma(bot, clock))
+    assert roadmap["statuses"]["big-o"] == "known"
+    await chat.send("/next")
+    assert "Sorting" in chat.text  # a known topic left the plan: the chat goes on past it
 
 
 @pytest.mark.parametrize(

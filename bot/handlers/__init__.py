@@ -8,6 +8,7 @@ from aiogram import Router
 
 from bot.handlers import (
     admin,
+    cohort,
     fallback,
     menu,
     onboarding,
@@ -24,6 +25,7 @@ from bot.handlers import (
 def get_routers() -> list[Router]:
     return [
         admin.create_router(),
+        cohort.create_router(),
         onboarding.create_router(),
         settings.create_router(),
         menu.create_router(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import F, Router
-from aiogram.filters import CommandStart
+from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -18,10 +18,12 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
+from bot.handlers.cohort import display_name
 from bot.middlewares.prompt import LeavePromptOnCommand
-from bot.services import parsing, plan, profile
+from bot.services import cohorts, parsing, plan, profile
 from bot.services.plan import study_weekdays
 from bot.states import Ask
+from bot.views import cohort as cohort_views
 from bot.views import profile as views
 from bot.views.menu import main_menu
 from bot.views.screen import Screen, alert, notify, show
@@ -31,11 +33,24 @@ Event = Message | CallbackQuery
 
 
 async def start(
-    message: Message, session: AsyncSession, state: FSMContext, settings: Settings, clock: Clock, i18n: I18n
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    settings: Settings,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+    command: CommandObject | None = None,
 ) -> None:
     assert message.from_user is not None
     language = profile.language_for(message.from_user.language_code, settings.default_locale)
     learner = await profile.start(session, message.from_user.id, language, clock())
+    invite = cohorts.parse_start(command.args if command else None)
+    if invite is not None:
+        # An invitation link: join its cohort (the track question is then answered), or say why not. The payload
+        # is plain (no deep_link_encoded, whose decoding raises on a malformed payload) and read by our own parser.
+        with i18n.use_locale(learner.language):
+            learner = await _invited(message, learner, invite, session, catalog, clock)
     if learner.onboarded_at is not None and learner.current_track is not None:
         await state.clear()
         with i18n.use_locale(learner.language):
@@ -45,6 +60,35 @@ async def start(
     await state.set_data({"flow": Flow.ONBOARDING.value})
     with i18n.use_locale(learner.language):
         await show(message, views.ask_language(learner.language, Flow.ONBOARDING))
+
+
+async def _invited(
+    message: Message,
+    learner: Learner,
+    invite: cohorts.Invite,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+) -> Learner:
+    assert message.from_user is not None
+    now = clock()
+    state, cohort = await cohorts.check_invite(session, invite, now)
+    onboarded = learner.onboarded_at is not None and learner.current_track is not None
+    if cohort is None or state is not cohorts.InviteState.OK or catalog.track(cohort.track_id) is None:
+        problem = cohort_views.invite_problem(state)
+        await message.answer(problem + " " + cohort_views.invite_problem_tail(onboarded))
+        return learner
+    outcome, cohort = await cohorts.join(session, learner.id, cohort, display_name(message.from_user), now)
+    if outcome is cohorts.JoinOutcome.OTHER:
+        await message.answer(cohort_views.in_other(cohort))
+        return learner
+    if outcome is cohorts.JoinOutcome.ALREADY:
+        await message.answer(cohort_views.already_in(cohort))
+        return learner
+    week = await cohorts.learner_week(session, catalog, learner.id, cohort.track_id, now)
+    text = cohort_views.joined(cohort, catalog, week, learner.language, learner.timezone)
+    await message.answer(text)
+    return await profile.get_learner(session, learner.id) or learner
 
 
 async def ask_next(

@@ -17,9 +17,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import activity, plan, progress, quiz
+from bot.services import activity, cohorts, plan, progress, quiz
 from bot.views.chart import progress_chart
 from bot.views.coach import quiz_stats_lines, streak_line
+from bot.views.cohort import calendar_lines
 from bot.views.progress import progress_screen
 from bot.views.screen import show
 from bot.webapp.links import map_url
@@ -49,6 +50,9 @@ async def show_progress(
     series = await activity.plan_series(session, catalog, learner.id, track_id, zone, now, personal)
     titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
     extra = [streak_line(active.streak), *quiz_stats_lines(stats, reviews, titles, learner.language)]
+    week = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
+    if week is not None:  # in a cohort: its calendar first
+        extra = [*calendar_lines(week, learner.timezone or week.cohort.timezone), *extra]
     link = map_url(settings, event, track_id)
     await show(event, progress_screen(summary, personal, learner.language, extra, link))
     try:  # the chart is the optional part: if it fails, the learner still has their progress, and no apology

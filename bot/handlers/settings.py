@@ -15,10 +15,11 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
-from bot.services import plan, profile, reminders, streaks
+from bot.services import cohorts, plan, profile, reminders, streaks
 from bot.services.plan import study_weekdays
 from bot.states import Ask
 from bot.views import breaks as break_views
+from bot.views import cohort as cohort_views
 from bot.views import profile as views
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
@@ -33,7 +34,8 @@ async def settings_screen(
 ) -> None:
     await state.clear()
     followed = await profile.tracks_followed(session, learner.id)
-    await show(event, views.settings_screen(learner, catalog, followed))
+    screen = views.settings_screen(learner, catalog, followed)
+    await show(event, cohort_views.with_cohorts(screen, await cohorts.memberships(session, learner.id)))
 
 
 async def ask(

@@ -36,15 +36,17 @@ Pace
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Topic
-from db.models import EVERY_DAY, Learner, ProgressEvent, Status
+from bot.services.reminders import at_local
+from db.models import EVERY_DAY, Cohort, Learner, ProgressEvent, Status
+from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
 from db.repositories.progress import PartKey
@@ -155,6 +157,7 @@ class PersonalPlan:
     days_ahead: int  # negative when behind the plan
     remaining: tuple[PlannedTopic, ...]  # what is left, from today at the plan's hours
     finished: bool  # every topic of the track is done, known or skipped
+    in_cohort: bool = False  # the plan follows a cohort's dates (see `personal_plan`)
 
     @property
     def weekly_hours(self) -> int:
@@ -388,12 +391,25 @@ async def personal_plan(
     enrollment = next(
         (e for e in await learner_repo.enrollments(session, learner.id) if e.track_id == track_id), None
     )
+    cohort = await cohort_repo.cohort_on_track(session, learner.id, track_id)
     await session.commit()
     zone = ZoneInfo(learner.timezone or "UTC")
+    if cohort is not None:
+        # In a cohort the plan follows the cohort's dates, not the learner's own pace: it starts on the day week 1
+        # begins (the same calendar day in the learner's zone) and spreads the track over the cohort's weeks.
+        starts = at_local(zone, cohort.starts_on, time(12, 0))
+        schedule = Schedule(cohort_weekly_hours(refs, cohort), Schedule.of(learner).weekdays)
+        built = build_plan(refs, statuses, events, schedule, zone, starts, None, now)
+        return replace(built, in_cohort=True)
     started = enrollment.started_at if enrollment else now
     replanned = enrollment.replanned_at if enrollment else None
     moved = enrollment.break_days if enrollment else 0
     return build_plan(refs, statuses, events, Schedule.of(learner), zone, started, replanned, now, moved)
+
+
+def cohort_weekly_hours(refs: list[TopicRef], cohort: Cohort) -> int:
+    """The hours a week that take the track's topics through the cohort's weeks."""
+    return max(1, min(100, math.ceil(sum(ref.topic.hours for ref in refs) / max(1, cohort.weeks))))
 
 
 def plan_for_new_learner(
@@ -423,8 +439,8 @@ class CatchUp:
 
 def catch_up_offer(personal: PersonalPlan, learner: Learner, now: datetime) -> CatchUp | None:
     """The offer, when the learner is more than a week behind and was not offered one in the last two weeks."""
-    if personal.finished or personal.days_ahead >= -BEHIND_OFFER_AFTER_DAYS:
-        return None
+    if personal.finished or personal.in_cohort or personal.days_ahead >= -BEHIND_OFFER_AFTER_DAYS:
+        return None  # a cohort's dates are the organiser's: no offer to move them
     if learner.behind_offer_at is not None and now - learner.behind_offer_at < BEHIND_OFFER_EVERY:
         return None
     schedule = personal.schedule

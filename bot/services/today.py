@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
+from bot.services import cohorts, progress, quiz
 from bot.services import plan as plan_service
-from bot.services import progress, quiz
+from bot.services.cohorts import CohortWeek
 from bot.services.plan import PersonalPlan
 from bot.services.progress import TopicState
 from bot.services.quiz import ReviewDay
@@ -51,6 +52,8 @@ class Today:
     studied_today: bool  # marked a topic, or answered a review, today
     minutes_for_topic: int  # today's minutes left for the topic after the reviews
     then: TopicRef | None  # what comes next, when today's minutes outlast the topic
+    cohort: CohortWeek | None = None  # the cohort's week, when the learner is in one on this track
+    zone: str = "UTC"  # the learner's, for the cohort's dates
 
     @property
     def minutes_today(self) -> int:
@@ -87,7 +90,8 @@ async def learner_today(
     if topic is not None and personal is not None and for_topic > math.ceil(topic.hours_left * 60):
         after = [t.ref for t in personal.remaining if t.ref.topic.id != topic.ref.topic.id]
         then = after[0] if after else None
-    return Today(personal, topic, reviews, studied, for_topic, then)
+    cohort = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
+    return Today(personal, topic, reviews, studied, for_topic, then, cohort, learner.timezone or "UTC")
 
 
 async def studied_on_day(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: datetime) -> bool:

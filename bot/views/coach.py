@@ -13,6 +13,7 @@ from bot.services.plan import CatchUp, PersonalPlan
 from bot.services.progress import TrackProgress
 from bot.services.quiz import QuizItem, QuizStats, ReviewDay, RoundOutcome
 from bot.services.today import Today
+from bot.views.cohort import calendar_lines
 from bot.views.format import esc, hours, minutes_text, short_date, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
@@ -74,6 +75,8 @@ def reminder(day: Today, streak: Streak, locale: str, offer: CatchUp | None = No
         return None
     if study and reviews:
         lines.append(reviews)
+    if day.cohort is not None and (study or day.reviews.due_today):
+        lines += ["", *calendar_lines(day.cohort, day.zone), ""]
     if day.plan is not None and not day.plan.finished and (study or offer is not None):
         lines += [finish_line(day.plan, locale), pace_line(day.plan)]
     lines.append(streak_line(streak))

@@ -17,9 +17,10 @@ from babel.dates import format_date
 
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Module, Stage, Topic
-from bot.services.progress import TopicState
+from bot.services.progress import FINISHED, TopicState
 from bot.services.roadmap_map import TrackMap
 from bot.views.format import hours, status_name, weeks_range
+from bot.views.roadmap import next_marks
 from db.models import Status
 
 WIDTH = 360
@@ -207,8 +208,8 @@ def _mark_label(status: Status) -> str:
     return labels[status]
 
 
-def _actions(current: Status, choices: tuple[Status, ...]) -> list[dict[str, str]]:
-    return [{"status": str(s), "label": _mark_label(s)} for s in choices if s is not current]
+def _actions(choices: list[Status]) -> list[dict[str, str]]:
+    return [{"status": str(s), "label": _mark_label(s)} for s in choices]
 
 
 def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
@@ -222,20 +223,19 @@ def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
                 "title": p.title.get(locale),
                 "status": str(state.parts[p.id]),
                 "class": status_class(state.parts[p.id]),
-                "actions": _actions(state.parts[p.id], (Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED)),
+                "actions": _actions([m for m in next_marks(state.parts[p.id]) if m is not Status.SKIPPED]),
             }
             for p in topic.passes
         ]
     else:
         current = state.parts[""]
-        marks = (Status.IN_PROGRESS, Status.DONE, Status.SKIPPED, Status.NOT_STARTED)
         parts = [
             {
                 "part": "",
                 "title": "",
                 "status": str(current),
                 "class": status_class(current),
-                "actions": _actions(current, marks),
+                "actions": _actions(list(next_marks(current))),
             }
         ]
     resources = []
@@ -257,6 +257,8 @@ def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
         "status": str(state.status),
         "class": status_class(state.status),
         "status_label": status_label(state.status),
+        # «I already know this», as on the chat's card: the whole topic leaves the plan (asked to confirm first)
+        "known": _("🎓 I already know this") if state.status not in FINISHED else None,
         "why": topic.summary.get(locale),
         "resources": resources,
         "checklist": [item.get(locale) for item in topic.checklist],
@@ -278,6 +280,9 @@ def labels() -> dict[str, str]:
         "not_started": _("Send /start to the bot first, then open the map again."),
         "failed": _("Something went wrong. Close the map and open it again."),
         "track": _("Track"),
+        "known_confirm": _(
+            "Mark this topic as known? It leaves your plan, and its questions come back for review in a week."
+        ),
     }
 
 

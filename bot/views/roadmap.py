@@ -217,6 +217,11 @@ _NEXT_MARKS: dict[Status, tuple[Status, ...]] = {
 }
 
 
+def next_marks(status: Status) -> tuple[Status, ...]:
+    """The marks a part can take next; the chat's card and the map's card offer the same."""
+    return _NEXT_MARKS[status]
+
+
 def _mark_label(status: Status) -> str:
     labels = {
         Status.IN_PROGRESS: _("▶️ Studying"),

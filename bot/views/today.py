@@ -14,6 +14,7 @@ from bot.callbacks import Screen as Nav
 from bot.services.plan import CatchUp, PersonalPlan
 from bot.services.quiz import ReviewDay
 from bot.services.today import Today
+from bot.views.cohort import calendar_lines
 from bot.views.format import esc, hours, long_date, minutes_text, short_date, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
@@ -170,6 +171,8 @@ def today_screen(day: Today, locale: str) -> Screen:
             )
     if day.studied_today and day.study_day:
         lines.append(_("✅ You have already studied today. Anything more is a bonus."))
+    if day.cohort is not None:
+        lines += ["", *calendar_lines(day.cohort, day.zone)]
     lines.append("")
     lines.extend(topic_lines(day, locale))
     reviews = reviews_line(day.reviews, locale)

@@ -109,9 +109,12 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
         except (ValueError, KeyError, TypeError):
             return json_error(400, "bad_request")
         try:
-            state = await progress.mark(
-                session, catalog, learner.id, track_id, topic_id, part, chosen, clock()
-            )
+            if chosen is Status.KNOWN:  # the chat's «I already know this»: out of the plan, reviews later
+                state = await progress.mark_known(session, catalog, learner.id, track_id, [topic_id], clock())
+            else:
+                state = await progress.mark(
+                    session, catalog, learner.id, track_id, topic_id, part, chosen, clock()
+                )
         except progress.UnknownTopic:
             return json_error(404, "unknown_topic")
         return web.json_response(views.card_payload(state, learner.language))

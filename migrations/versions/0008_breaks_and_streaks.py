@@ -1,7 +1,7 @@
 """breaks and streaks: vacations, the streak-at-risk nudge, streak freezes, a plan moved by breaks
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0005"  # re-chained after merging main (was "0004"): … → 0004 → 0005 → 0008
+down_revision: str | None = "0007"  # re-chained after merging main (was "0004"): … → 0005 → 0007 → 0008
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -153,6 +153,16 @@
       box.appendChild(actions);
       root.appendChild(box);
     });
+    if (card.known) {
+      var knownBox = el("div", "actions");
+      var known = el("button", "", card.known);
+      known.dataset.status = "known";
+      known.addEventListener("click", function () {
+        confirmThen(words.known_confirm, function () { mark(card, "", "known", knownBox); });
+      });
+      knownBox.appendChild(known);
+      root.appendChild(knownBox);
+    }
     root.hidden = false;
     $("map").hidden = true;
     $("head").hidden = true;
@@ -174,6 +184,14 @@
       renderCard(updated);
       return loadMap();
     }).catch(showError);
+  }
+
+  function confirmThen(question, action) {
+    if (tg && tg.showConfirm && tg.platform !== "unknown") {
+      tg.showConfirm(question, function (ok) { if (ok) { action(); } });
+    } else if (window.confirm(question)) {
+      action();
+    }
   }
 
   function closeCard() {
