@@ -152,6 +152,25 @@ async def test_one_review_number_everywhere_and_the_cap_says_what_is_left(
     assert "1 more waits, from Wed, March 4." in chat.text
 
 
+async def test_reviews_beyond_the_cap_are_promised_for_the_next_study_day(
+    chat: Chat_, clock: FakeClock, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.onboard(zone="UTC")
+    async with sessionmaker() as session:
+        learner = await session.get(Learner, chat.user.id)
+        assert learner is not None
+        learner.daily_review_cap = 1
+        learner.study_days = 0b0000011  # Monday and Tuesday only
+        await session.commit()
+    await mark(chat, "big-o")
+    clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # Tuesday: two due, the cap is one
+    await chat.send("/quiz")
+    clock.advance(seconds=30)
+    await chat.answer_right()
+    # Not «from Wednesday»: Wednesday to Sunday are days off, and the rest wait for Monday.
+    assert "1 more waits, from Mon, March 9." in chat.latest("this round")
+
+
 async def test_a_day_already_studied_gets_no_time_to_study(
     chat: Chat_, clock: FakeClock, coach: CoachLoop
 ) -> None:

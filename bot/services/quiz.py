@@ -33,8 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Question
+from bot.services.plan import study_weekdays
 from bot.services.reminders import at_local, local_date
-from db.models import QuizCard, QuizPoll, QuizReview
+from db.models import Learner, QuizCard, QuizPoll, QuizReview
 from db.repositories import quiz as repo
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), desired_retention=0.9, enable_fuzzing=False)
@@ -163,15 +164,25 @@ async def review_day(
     rest come. Cards of questions no longer in the content are not counted (nor sent)."""
     answered = len([r for r in await _today(session, learner_id, zone, now) if not r.practice])
     rows = await repo.cards(session, learner_id)
+    learner = await session.get(Learner, learner_id)
     await session.commit()
+    weekdays = study_weekdays(learner.study_days) if learner is not None else EVERY_WEEKDAY
     today = local_date(zone, now)
     end = _day_end(zone, now)
     live = [r for r in rows if catalog.question(r.track_id, r.topic_id, r.question_id) is not None]
     due = sum(1 for r in live if r.due < end)
     within = min(due, max(0, cap - answered))
     later = [local_date(zone, r.due) for r in live if r.due >= end]
-    next_on = today + timedelta(days=1) if due > within else (min(later) if later else None)
+    # Beyond the cap the rest move to the next study day (spread_due), so that is the day the screens name.
+    next_on = next_study_day(today, weekdays) if due > within else (min(later) if later else None)
     return ReviewDay(today, cap, answered, within, due - within, next_on)
+
+
+def next_study_day(today: date, weekdays: frozenset[int]) -> date:
+    day = today + timedelta(days=1)
+    while day.weekday() not in weekdays:
+        day += timedelta(days=1)
+    return day
 
 
 EVERY_WEEKDAY = frozenset(range(7))
