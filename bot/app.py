@@ -28,6 +28,7 @@ from bot.handlers import get_routers
 from bot.metrics import Metrics, UpdateMetrics
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
+from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.retry import RetryRequests
 from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
@@ -114,6 +115,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     token = settings.token or "0:demo"  # the demo and tests never send it anywhere
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot.session.middleware(KeepResponseTypes())
     bot.session.middleware(RetryRequests())
     return bot
 
