@@ -13,6 +13,7 @@ from bench.common import NOW, add_learners, fresh_database
 from bot.app import create_bot, create_i18n
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.loader import load_catalog
+from bot.delivery import Pacer
 from bot.scheduler import CoachLoop
 from db.engine import create_engine, create_sessionmaker
 from tests.fakes.bot_api_server import FakeBotApiServer
@@ -41,7 +42,7 @@ async def fan_out(tmp: Path, reminders: int) -> FanOut:
     await server.start()
     engine = create_engine(url)
     settings = Settings(_env_file=None, bot_token="123:bench", database_url=url, telegram_api_url=server.url)
-    bot = create_bot(settings, AiohttpSession(api=TelegramAPIServer.from_base(server.url)))
+    bot = create_bot(settings, AiohttpSession(api=TelegramAPIServer.from_base(server.url)), Pacer())
     loop = CoachLoop(
         bot, create_sessionmaker(engine), load_catalog(PROJECT_ROOT / "content"), create_i18n(), lambda: NOW
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.common import NOW, add_learners, fresh_database
 from bot.scheduler import BATCH
-from bot.services import reminders
+from bot.services import reminders, sends
 from db.engine import create_engine, create_sessionmaker
 
 DUE = 300
@@ -48,7 +48,7 @@ async def tick_cost(database: Path) -> tuple[float, float, int]:
     sessionmaker = create_sessionmaker(engine)
     try:
         async with sessionmaker() as session:  # warm the connection and SQLAlchemy's statement cache
-            await reminders.give_up_interrupted(session, NOW)
+            await sends.recover(session, NOW)
         tracemalloc.start()
         started = time.perf_counter()
         claimed = 0

@@ -15,23 +15,26 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault, MenuButtonWebApp, WebAppInfo
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
+from bot.delivery import Pacer
 from bot.errors import create_router as create_errors_router
 from bot.handlers import get_routers
 from bot.metrics import Metrics, UpdateMetrics
+from bot.middlewares.answers import AnswerEveryPress
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
+from bot.middlewares.pacing import PacedRequests
 from bot.middlewares.response_types import KeepResponseTypes
-from bot.middlewares.retry import RetryRequests
 from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
+from bot.startup import DatabaseUnreachable
 from bot.views.menu import COMMANDS, map_button
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
@@ -74,7 +77,7 @@ def build_dispatcher(
     dp.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware())
     LearnerLocaleMiddleware(i18n, settings.default_locale).setup(dp)
-    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.callback_query.middleware(AnswerEveryPress())
     dp.include_routers(create_errors_router(), *get_routers())
     dp.startup.register(_register_commands)
     if settings.map_url:
@@ -104,19 +107,27 @@ async def _start_coach(
 
 
 async def _stop_coach(dispatcher: Dispatcher) -> None:
+    """No new ticks; the running one finishes what is on the wire and gives back the rest (CoachLoop.stop)."""
+    coach: CoachLoop | None = dispatcher.workflow_data.get("coach")
+    if coach is not None:
+        await coach.stop()  # first: APScheduler's shutdown cancels a running tick, claimed sends and all
     scheduler = dispatcher.workflow_data.pop("scheduler", None)
     if scheduler is not None:
         scheduler.shutdown(wait=False)
 
 
-def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
-    """A Bot on Telegram (or `TELEGRAM_API_URL`), or on the given session (the demo's console, a test's fake)."""
+def create_bot(settings: Settings, session: BaseSession | None = None, pacer: Pacer | None = None) -> Bot:
+    """A Bot on Telegram (or `TELEGRAM_API_URL`), or on the given session (the demo's console, a test's fake).
+
+    Every call goes through the bot's one pacing path; on Telegram it keeps to Telegram's rates, on a given
+    session it paces only when given a `pacer` (the in-memory fakes have no rate limits)."""
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        pacer = pacer or Pacer()
     token = settings.token or "0:demo"  # the demo and tests never send it anywhere
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     bot.session.middleware(KeepResponseTypes())
-    bot.session.middleware(RetryRequests())
+    bot.session.middleware(PacedRequests(pacer or Pacer.unlimited()))
     return bot
 
 
@@ -157,7 +168,11 @@ async def prepare(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     """Load and validate content, upgrade the database to head, build the dispatcher."""
     catalog = load_catalog(settings.content_dir)
     engine = create_engine(settings.database_url)
-    await upgrade_to_head(engine)
+    try:
+        await upgrade_to_head(engine)
+    except (OSError, TimeoutError, OperationalError, InterfaceError) as exc:
+        await engine.dispose()
+        raise DatabaseUnreachable(settings.database_url, exc) from None
     storage = RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
     metrics = Metrics()
     dispatcher = build_dispatcher(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import ContentError, ContentProblem, check_content
 from bot.curriculum.quality import figures, quiz_problems
+from bot.startup import StartupFailure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(f"The content has problems; the bot does not start:\n{exc}", file=sys.stderr)
         return 2
+    except StartupFailure as exc:
+        logging.getLogger("bot").error("the bot does not start: %s", exc)  # one line, redacted, no traceback
+        return 1
     except KeyboardInterrupt:
         return 0
 

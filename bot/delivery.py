@@ -1,63 +1,185 @@
-"""Sending what the bot starts itself (reminders, summaries, quiz questions) within Telegram's limits.
+"""One way out: everything the bot puts in a chat takes its turn here, within Telegram's limits.
 
-About 30 messages a second overall and one a second per chat. A learner who blocked the bot raises TelegramForbiddenError to the caller, who stops. Retrying a request
-is the bot's RetryRequests middleware's job (bot/middlewares/retry.py); this module paces the sends.
+About 30 messages a second overall and one a second per chat. Replies, edits, quiz polls, photos, documents,
+reminders, summaries and broadcasts all wait for a turn from the one `Pacer` of the bot (the request middleware in
+bot/middlewares/pacing.py asks it for every such call), and the turns go by priority: the answer to a learner's own
+action first, then quiz polls, then reminders and summaries, then broadcasts. A 429 pauses the whole path for the
+`retry_after` Telegram asked for. `answerCallbackQuery` is not a message and never waits here.
+
+What the bot sends on its own (reminders, summaries, broadcasts) goes through a `Courier`, which only says how
+urgent the send is and what to record just before the HTTP call; the pacing is the same for everyone.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+import heapq
+import itertools
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import TypeVar
-
-from aiogram.exceptions import TelegramRetryAfter
-from aiolimiter import AsyncLimiter
 
 T = TypeVar("T")
 
-MESSAGES_PER_SECOND = 29.5  # Telegram's limit is about 30; a hair under it, nothing is refused
-PER_CHAT_INTERVAL = 1.0
+MESSAGES_PER_SECOND = 29.0  # Telegram's limit is about 30; under it, so jitter on the wire is not refused
+PER_CHAT_INTERVAL = 1.05  # about one a second per chat; a hair more for the same reason
+
+
+class Priority(IntEnum):
+    """Lower goes first."""
+
+    REPLY = 0  # the answer to the learner's own tap or message
+    POLL = 1  # a quiz question
+    REMINDER = 2  # reminders, weekly summaries, reports to organisers
+    BROADCAST = 3
+
+
+_priority: ContextVar[Priority] = ContextVar("send_priority", default=Priority.REPLY)
+_before_send: ContextVar[BeforeSend | None] = ContextVar("before_send", default=None)
+
+
+@dataclass
+class BeforeSend:
+    """Run once, when the send has its turn and just before its HTTP request (the send's 'attempted' record)."""
+
+    callback: Callable[[], Awaitable[None]]
+    done: bool = False
+
+    async def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            await self.callback()
+
+
+def current_priority() -> Priority:
+    return _priority.get()
+
+
+def take_before_send() -> BeforeSend | None:
+    return _before_send.get()
+
+
+@contextlib.contextmanager
+def priority(level: Priority) -> Iterator[None]:
+    token = _priority.set(level)
+    try:
+        yield
+    finally:
+        _priority.reset(token)
+
+
+@dataclass(order=True)
+class _Waiter:
+    priority: int
+    seq: int
+    chat_id: int | str = field(compare=False)
+    turn: asyncio.Future[None] = field(compare=False)
+
+
+class Pacer:
+    """The bot-wide turn-taking: one call per 1/rate seconds overall, one per interval per chat, by priority."""
+
+    def __init__(
+        self, per_second: float = MESSAGES_PER_SECOND, per_chat_interval: float = PER_CHAT_INTERVAL
+    ) -> None:
+        self.spacing = 1 / per_second if per_second > 0 else 0.0
+        self.per_chat_interval = per_chat_interval
+        self._waiting: list[_Waiter] = []
+        self._seq = itertools.count()
+        self._next_turn_at = 0.0
+        self._resume_at = 0.0
+        self._chat_free_at: dict[int | str, float] = {}
+        self._arrived = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+
+    @classmethod
+    def unlimited(cls) -> Pacer:
+        """No pacing at all: for the in-memory fakes of the tests and the demo."""
+        return cls(per_second=0, per_chat_interval=0)
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nobody sends for `seconds`."""
+        self._resume_at = max(self._resume_at, _now() + seconds)
+
+    async def turn(self, chat_id: int | str, level: Priority) -> None:
+        """Wait until this chat may get a message at this priority."""
+        if self.spacing == 0 and self.per_chat_interval == 0 and _now() >= self._resume_at:
+            return
+        waiter = _Waiter(int(level), next(self._seq), chat_id, asyncio.get_running_loop().create_future())
+        heapq.heappush(self._waiting, waiter)
+        self._arrived.set()
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._give_turns(), name="pacer")
+        await waiter.turn  # cancelled with its caller; the pump skips it
+
+    async def _give_turns(self) -> None:
+        while self._waiting:
+            now = _now()
+            wait = max(self._next_turn_at, self._resume_at) - now
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            chosen, chat_wait = self._pick(now)
+            if chosen is None:
+                if chat_wait is None:
+                    continue  # only cancelled waiters were left
+                self._arrived.clear()  # everyone waits for their chat: sleep until the first is free, or news
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), chat_wait)
+                continue
+            chosen.turn.set_result(None)
+            self._next_turn_at = now + self.spacing
+            if self.per_chat_interval:
+                self._chat_free_at[chosen.chat_id] = now + self.per_chat_interval
+                if len(self._chat_free_at) > 10_000:
+                    self._chat_free_at = {c: at for c, at in self._chat_free_at.items() if at > now}
+
+    def _pick(self, now: float) -> tuple[_Waiter | None, float | None]:
+        """The most urgent waiter whose chat is free, and otherwise how long until one is."""
+        held: list[_Waiter] = []
+        chosen = None
+        while self._waiting:
+            waiter = heapq.heappop(self._waiting)
+            if waiter.turn.done():
+                continue  # its caller gave up
+            if self._chat_free_at.get(waiter.chat_id, 0.0) > now:
+                held.append(waiter)
+                continue
+            chosen = waiter
+            break
+        for waiter in held:
+            heapq.heappush(self._waiting, waiter)
+        if chosen is not None or not held:
+            return chosen, None
+        return None, min(self._chat_free_at[w.chat_id] for w in held) - now
 
 
 class Courier:
-    def __init__(
+    """How the bot's own sends (reminders, summaries, broadcasts) go out: at their priority, with a record of the
+    attempt made just before the HTTP call. The pacing itself is the bot's (`Pacer`), shared with the replies."""
+
+    async def deliver(
         self,
-        per_second: float = MESSAGES_PER_SECOND,
-        per_chat_interval: float = PER_CHAT_INTERVAL,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        # One send per 1/rate seconds, no bursts: Telegram counts any second, not an average over a minute.
-        self._limiter = AsyncLimiter(1, 1 / per_second)
-        self._per_chat_interval = per_chat_interval
-        self._next_for_chat: dict[int, float] = {}
-        self._resume_at = 0.0
-        self._sleep = sleep
-
-    async def deliver(self, chat_id: int, send: Callable[[], Awaitable[T]]) -> T:
-        """Send when it is this chat's turn; a 429 makes every later send wait as long as Telegram asked.
-
-        The request itself is retried by the bot's RetryRequests middleware."""
-        await self._wait_turn(chat_id)
+        chat_id: int,
+        send: Callable[[], Awaitable[T]],
+        *,
+        level: Priority = Priority.REMINDER,
+        before_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> T:
+        priority_token = _priority.set(level)
+        hook_token = _before_send.set(BeforeSend(before_send) if before_send else None)
         try:
             return await send()
-        except TelegramRetryAfter as exc:
-            self._resume_at = max(self._resume_at, _now() + exc.retry_after)
-            raise
-
-    async def _wait_turn(self, chat_id: int) -> None:
-        while (pause := self._resume_at - _now()) > 0:
-            await self._sleep(pause)
-        wait = self._next_for_chat.get(chat_id, 0.0) - _now()
-        if wait > 0:
-            await self._sleep(wait)
-        self._next_for_chat[chat_id] = _now() + self._per_chat_interval
-        if len(self._next_for_chat) > 10_000:
-            self._forget_idle_chats()
-        await self._limiter.acquire()
-
-    def _forget_idle_chats(self) -> None:
-        now = _now()
-        self._next_for_chat = {chat: at for chat, at in self._next_for_chat.items() if at > now}
+        finally:
+            _before_send.reset(hook_token)
+            _priority.reset(priority_token)
 
 
 def _now() -> float:

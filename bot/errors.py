@@ -1,17 +1,19 @@
-"""The last line: an error in a handler is logged with context and the learner gets a short apology."""
+"""The last line: an error in a handler is logged with context and the learner hears about it exactly once: as an
+alert on the button they pressed when that press is still unanswered, otherwise as a short message in the chat."""
 
 from __future__ import annotations
 
 import logging
 
-from aiogram import Router
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent) -> bool:
+async def on_error(event: ErrorEvent, bot: Bot) -> bool:
     update = event.update
     log.error(
         "update %s (%s) failed: %s",
@@ -22,8 +24,13 @@ async def on_error(event: ErrorEvent) -> bool:
     )
     apology = _("Sorry, something went wrong on my side. Your progress is safe; please try again.")
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(apology[:200], show_alert=True)
+        query = update.callback_query
+        if query is not None:
+            try:
+                await query.answer(apology[:200], show_alert=True)
+            except TelegramBadRequest:  # the press was answered before the handler failed: say it in the chat
+                if query.message is not None and query.message.chat.type == "private":
+                    await bot.send_message(query.message.chat.id, apology)
         elif update.message is not None and update.message.chat.type == "private":
             await update.message.answer(apology)
     except Exception:  # the apology itself failing must not hide the first error

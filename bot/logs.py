@@ -1,10 +1,13 @@
-"""Logging set-up: secrets never reach a log line, whatever library writes it."""
+"""Logging set-up: secrets never reach a log line, whatever library writes it, and nothing reaches stderr
+around the logger: an uncaught exception (sys.excepthook, threads) and warnings go through it too."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+import threading
+from types import TracebackType
 
 
 class RedactSecrets(logging.Filter):
@@ -52,3 +55,17 @@ def configure(level: str, secrets: list[str], json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    logging.captureWarnings(True)
+    sys.excepthook = _log_uncaught
+    threading.excepthook = lambda args: _log_uncaught(args.exc_type, args.exc_value, args.exc_traceback)
+
+
+def _log_uncaught(
+    kind: type[BaseException], error: BaseException | None, traceback: TracebackType | None
+) -> None:
+    """Python's own traceback printer would write the token in a URL as it is: the logger redacts it."""
+    if issubclass(kind, KeyboardInterrupt) or error is None:
+        return
+    logging.getLogger("bot").critical(
+        "stopped by an unexpected %s", kind.__name__, exc_info=(kind, error, traceback)
+    )

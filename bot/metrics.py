@@ -28,6 +28,13 @@ class Metrics:
             "coach_sends_total", "Reminders, summaries and broadcasts, by kind and outcome", ["kind", "status"],
             registry=self.registry,
         )  # fmt: skip
+        self.sends_interrupted = Counter(
+            "coach_sends_interrupted_total",
+            "Sends interrupted by a stop or a crash, by what became of them: released (by a graceful stop), "
+            "resent (never attempted), expired (never attempted, its day over), unknown (attempted, not resent)",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.quiz_answers = Counter(
             "coach_quiz_answers_total", "Quiz answers, by correctness", ["correct"], registry=self.registry
         )

@@ -1,7 +1,9 @@
 """The coach's own clock: one short periodic job asks the database what is due and sends it.
 
 Nothing about what is due lives in the scheduler (APScheduler only calls `tick` every few seconds), so a
-restart loses nothing and several processes can run it side by side.
+restart loses nothing and several processes can run it side by side. Each send records its progress (claimed,
+attempted just before its HTTP call, then its outcome: bot/services/sends.py), and a graceful stop takes no new
+claims, lets what is on the wire finish and gives back the rest.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,9 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
-from bot.delivery import Courier
+from bot.delivery import Courier, Priority
 from bot.metrics import Metrics
-from bot.services import activity, admin, plan, profile, progress, quiz, reminders, today
+from bot.services import activity, admin, plan, profile, progress, quiz, reminders, sends, today
 from bot.services.reminders import Claim
 from bot.views import admin as admin_views
 from bot.views import coach
@@ -32,8 +36,18 @@ from db.models import SendKind, SendStatus
 
 log = logging.getLogger(__name__)
 
-BATCH = 30
-ACTIVE_RECOUNT = timedelta(minutes=1)  # claims taken at once: about one second of sending at Telegram's rate
+BATCH = 30  # claims taken at once: about one second of sending at Telegram's rate
+ACTIVE_RECOUNT = timedelta(minutes=1)
+STOP_GRACE = 10.0  # seconds a stop waits for the sends it claimed before giving back the rest
+
+
+class _NotSending(Exception):
+    """Raised just before a send's HTTP call: the process is stopping (the send is released), or the claim was
+    taken over by another process while it waited (it is no longer ours)."""
+
+    def __init__(self, ours: bool) -> None:
+        super().__init__()
+        self.ours = ours
 
 
 class CoachLoop:
@@ -58,27 +72,82 @@ class CoachLoop:
         self.metrics = metrics
         self._active_counted_at: datetime | None = None
         self._lock = asyncio.Lock()
+        self._stopping = False
+        self._running: asyncio.Task[Any] | None = None
+        self.released = 0
 
     async def tick(self) -> int:
-        """Send everything due now; returns how many sends were delivered."""
+        """Send everything due now; returns how many sends were delivered.
+
+        A tick that finds the previous one still sending (a big fan-out takes longer than the interval) returns at
+        once: the running one picks up whatever fell due meanwhile."""
+        if self._stopping or self._lock.locked():
+            return 0
         async with self._lock:
-            now = self.clock()
+            self._running = asyncio.current_task()
+            try:
+                return await self._tick()
+            finally:
+                self._running = None
+
+    async def stop(self, grace: float = STOP_GRACE) -> int:
+        """Take no new claims; wait up to `grace` seconds for the running tick, whose sends not yet on the wire
+        are given back (released: due again, for the next process). Returns how many were released."""
+        self._stopping = True
+        running = self._running
+        if running is not None:
+            _, late = await asyncio.wait({running}, timeout=grace)
+            if late:
+                running.cancel()
+                await asyncio.wait({running})
+        log.info("coach stopped: %d claimed sends released for the next start", self.released)
+        return self.released
+
+    async def _tick(self) -> int:
+        now = self.clock()
+        async with self.sessionmaker() as session:
+            recovery = await sends.recover(session, now)
+        self._report(recovery)
+        delivered = sum(await asyncio.gather(*(self._deliver(claim, now) for claim in recovery.resend)))
+        while not self._stopping:
+            claimed_at = self.clock()
             async with self.sessionmaker() as session:
-                await reminders.give_up_interrupted(session, now)
-            delivered = 0
-            while True:
-                async with self.sessionmaker() as session:
-                    claims = await reminders.claim_due(session, self.clock(), BATCH)
-                results = await asyncio.gather(*(self._deliver(claim) for claim in claims))
-                delivered += sum(results)
-                if len(claims) < BATCH:
-                    break
+                claims = await reminders.claim_due(session, claimed_at, BATCH)
+            results = await asyncio.gather(*(self._deliver(claim, claimed_at) for claim in claims))
+            delivered += sum(results)
+            if len(claims) < BATCH:
+                break
+        if not self._stopping:
             delivered += await self._broadcasts()
-            self.last_tick_at = self.clock()
-            if self.metrics is not None:
-                self.metrics.scheduler_ticks.inc()
-                await self._count_active()
-            return delivered
+        self.last_tick_at = self.clock()
+        if self.metrics is not None:
+            self.metrics.scheduler_ticks.inc()
+            await self._count_active()
+        return delivered
+
+    def _report(self, recovery: sends.Recovery) -> None:
+        outcomes = {
+            "resent": len(recovery.resend) + recovery.broadcasts_requeued,
+            "expired": recovery.expired,
+            "unknown": recovery.unknown + recovery.broadcasts_unknown,
+        }
+        if outcomes["expired"] or outcomes["unknown"]:
+            log.warning(
+                "interrupted sends given up: %d never sent (their day is over), %d attempted with no answer "
+                "(maybe delivered; not sent again)",
+                outcomes["expired"], outcomes["unknown"],
+            )  # fmt: skip
+        if outcomes["resent"]:
+            log.info("interrupted sends never attempted, sent again now: %d", outcomes["resent"])
+        if self.metrics is not None:
+            for outcome, count in outcomes.items():
+                if count:
+                    self.metrics.sends_interrupted.labels(outcome).inc(count)
+
+    def _count_released(self, count: int) -> None:
+        self.released += count
+        if self.metrics is not None:
+            self.metrics.sends_interrupted.labels("released").inc(count)
 
     async def _count_active(self) -> None:
         assert self.metrics is not None
@@ -91,10 +160,11 @@ class CoachLoop:
 
     async def _broadcasts(self) -> int:
         delivered = 0
-        while True:
+        while not self._stopping:
+            claimed_at = self.clock()
             async with self.sessionmaker() as session:
-                claimed = await admin.claim_deliveries(session, self.clock(), BATCH)
-            results = await asyncio.gather(*(self._deliver_broadcast(*item) for item in claimed))
+                claimed = await admin.claim_deliveries(session, claimed_at, BATCH)
+            results = await asyncio.gather(*(self._deliver_broadcast(*item, claimed_at) for item in claimed))
             delivered += sum(results)
             if len(claimed) < BATCH:
                 break
@@ -107,13 +177,43 @@ class CoachLoop:
                 await self._send_text(broadcast.admin_id, report)
         return delivered
 
-    async def _send_text(self, chat_id: int, text: str) -> None:
+    async def _send_text(self, chat_id: int, text: str) -> None:  # a report to an organiser
         await self.courier.deliver(chat_id, lambda: self.bot.send_message(chat_id, text))
 
-    async def _deliver_broadcast(self, broadcast_id: int, learner_id: int, text: str) -> bool:
+    async def _deliver_broadcast(
+        self, broadcast_id: int, learner_id: int, text: str, claimed_at: datetime
+    ) -> bool:
+        attempted = False
+
+        async def before_send() -> None:
+            nonlocal attempted
+            if attempted:
+                return  # the text after a refused chart: the same send
+            if self._stopping:
+                raise _NotSending(ours=True)
+            async with self.sessionmaker() as session:
+                if not await sends.attempt_delivery(
+                    session, broadcast_id, learner_id, claimed_at, self.clock()
+                ):
+                    raise _NotSending(ours=False)
+            attempted = True
+
         status = SendStatus.SENT
         try:
-            await self.courier.deliver(learner_id, lambda: self.bot.send_message(learner_id, text))
+            await self.courier.deliver(
+                learner_id,
+                lambda: self.bot.send_message(learner_id, text),
+                level=Priority.BROADCAST,
+                before_send=before_send,
+            )
+        except (_NotSending, asyncio.CancelledError) as exc:
+            if not attempted and (isinstance(exc, asyncio.CancelledError) or exc.ours):
+                async with self.sessionmaker() as session:
+                    await sends.release_deliveries(session, [(broadcast_id, learner_id)])
+                self._count_released(1)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return False
         except TelegramForbiddenError:
             status = SendStatus.BLOCKED
             async with self.sessionmaker() as session:
@@ -127,14 +227,35 @@ class CoachLoop:
             self.metrics.sends.labels("broadcast", status.value).inc()
         return status is SendStatus.SENT
 
-    async def _deliver(self, claim: Claim) -> bool:
+    async def _deliver(self, claim: Claim, claimed_at: datetime) -> bool:
+        attempted = False
+
+        async def before_send() -> None:
+            nonlocal attempted
+            if attempted:
+                return  # the text after a refused chart: the same send
+            if self._stopping:
+                raise _NotSending(ours=True)
+            async with self.sessionmaker() as session:
+                if not await sends.attempt(session, claim.send_id, claimed_at, self.clock()):
+                    raise _NotSending(ours=False)
+            attempted = True
+
         status, error = SendStatus.SENT, None
         try:
             with self.i18n.context(), self.i18n.use_locale(claim.language):
                 if claim.kind is SendKind.SUMMARY:
-                    await self._send_summary(claim)
-                elif not await self._send_reminder(claim):
+                    await self._send_summary(claim, before_send)
+                elif not await self._send_reminder(claim, before_send):
                     status = SendStatus.SKIPPED  # nothing to say today: no message
+        except (_NotSending, asyncio.CancelledError) as exc:
+            if not attempted and (isinstance(exc, asyncio.CancelledError) or exc.ours):
+                async with self.sessionmaker() as session:
+                    await sends.release(session, [claim.send_id])
+                self._count_released(1)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return False
         except TelegramForbiddenError:
             status, error = SendStatus.BLOCKED, "blocked by the learner"
             async with self.sessionmaker() as session:
@@ -148,7 +269,7 @@ class CoachLoop:
             self.metrics.sends.labels(claim.kind.value, status.value).inc()
         return status is SendStatus.SENT
 
-    async def _send_reminder(self, claim: Claim) -> bool:
+    async def _send_reminder(self, claim: Claim, before_send: Callable[[], Awaitable[None]]) -> bool:
         """The reminder sized to the learner's day; False when there is nothing to say (already studied today,
         or a day off, and no reviews due)."""
         now = self.clock()
@@ -170,10 +291,11 @@ class CoachLoop:
         await self.courier.deliver(
             claim.learner_id,
             lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
+            before_send=before_send,
         )
         return True
 
-    async def _send_summary(self, claim: Claim) -> None:
+    async def _send_summary(self, claim: Claim, before_send: Callable[[], Awaitable[None]]) -> None:
         now = self.clock()
         zone = ZoneInfo(claim.timezone)
         async with self.sessionmaker() as session:
@@ -197,25 +319,33 @@ class CoachLoop:
                         await plan.record_catch_up_offer(session, learner.id, now)
         caption = coach.weekly_caption(summary, personal, reviews, week, active.streak, claim.language, offer)
         markup = coach.catch_up_markup(offer) if offer is not None else None
-        if summary is None or series is None:
-            await self.courier.deliver(
-                claim.learner_id,
-                lambda: self.bot.send_message(claim.learner_id, caption, reply_markup=markup),
-            )
-            return
-        png = await asyncio.to_thread(progress_chart, summary, active, series, claim.language)
-        photo = BufferedInputFile(png, filename="week.png")
+        if summary is not None and series is not None:
+            png = await asyncio.to_thread(progress_chart, summary, active, series, claim.language)
+            photo = BufferedInputFile(png, filename="week.png")
+            try:
+                await self.courier.deliver(
+                    claim.learner_id,
+                    lambda: self.bot.send_photo(
+                        claim.learner_id, photo, caption=caption, reply_markup=markup
+                    ),
+                    before_send=before_send,
+                )
+                return
+            except TelegramBadRequest as exc:  # the chart is the optional part: the summary goes without it
+                log.warning("weekly chart refused (%s); the summary goes as text", exc.message)
         await self.courier.deliver(
             claim.learner_id,
-            lambda: self.bot.send_photo(claim.learner_id, photo, caption=caption, reply_markup=markup),
+            lambda: self.bot.send_message(claim.learner_id, caption, reply_markup=markup),
+            before_send=before_send,
         )
 
 
 def create_scheduler(loop: CoachLoop, interval_seconds: float) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
-    # One run at a time, and a late run is merged into the next: ticks are idempotent, so nothing is lost.
+    # A late run is merged into the next; a run that finds the previous one still sending returns at once
+    # (CoachLoop.tick), so a fan-out longer than the interval is normal and APScheduler has nothing to warn about.
     scheduler.add_job(
-        loop.tick, "interval", seconds=interval_seconds, id="coach-tick", max_instances=1, coalesce=True,
+        loop.tick, "interval", seconds=interval_seconds, id="coach-tick", max_instances=3, coalesce=True,
         misfire_grace_time=None,
     )  # fmt: skip
     return scheduler

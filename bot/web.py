@@ -23,7 +23,14 @@ def webhook_path(settings: Settings) -> str:
 
 
 def create_web_app(
-    dispatcher: Dispatcher, bot: Bot, engine: AsyncEngine, metrics: Metrics, settings: Settings, clock: Clock
+    dispatcher: Dispatcher,
+    bot: Bot,
+    engine: AsyncEngine,
+    metrics: Metrics,
+    settings: Settings,
+    clock: Clock,
+    *,
+    run_dispatcher: bool = True,  # False: the caller runs the dispatcher's startup and shutdown (bot/serve.py)
 ) -> web.Application:
     app = web.Application()
 
@@ -50,14 +57,17 @@ def create_web_app(
         SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
             app, path=webhook_path(settings)
         )
-        setup_application(app, dispatcher, bot=bot)
+        if run_dispatcher:
+            setup_application(app, dispatcher, bot=bot)
     return app
 
 
 def _scheduler_state(dispatcher: Dispatcher, settings: Settings, clock: Clock) -> str:
     scheduler: Any = dispatcher.workflow_data.get("scheduler")
     coach: Any = dispatcher.workflow_data.get("coach")
-    if scheduler is None or not scheduler.running or coach is None:
+    if scheduler is None or coach is None:
+        return "starting"  # Telegram has not yet answered the start-up calls (commands, webhook)
+    if not scheduler.running:
         return "not running"
     last = coach.last_tick_at or coach.started_at
     if clock() - last > timedelta(seconds=max(60.0, 5 * settings.tick_seconds)):

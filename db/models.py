@@ -146,11 +146,14 @@ class SendKind(StrEnum):
 
 
 class SendStatus(StrEnum):
-    PENDING = "pending"  # claimed; the message may or may not have reached Telegram
+    PENDING = "pending"  # claimed; not yet handed to Telegram
+    ATTEMPTED = "attempted"  # committed just before the HTTP call; no answer recorded yet
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # Telegram refused it, or it was given up before it was ever attempted
     BLOCKED = "blocked"
     SKIPPED = "skipped"  # nothing to say that day (the learner already studied, no reviews due)
+    RELEASED = "released"  # a stop gave it back before attempting it: due again, for the next process
+    UNKNOWN = "unknown"  # attempted by a process that died before the answer: not sent again (at most once)
 
 
 class ReminderSend(Base):
@@ -165,6 +168,7 @@ class ReminderSend(Base):
     local_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     error: Mapped[str | None] = mapped_column(String(200))
 
@@ -257,5 +261,6 @@ class BroadcastDelivery(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))  # a SendStatus value
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_broadcast_deliveries_status", "broadcast_id", "status"),)

@@ -106,5 +106,4 @@ def chat(make_chat: Callable[..., Chat_]) -> Chat_:
 def coach(
     bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog, clock: FakeClock
 ) -> CoachLoop:
-    # No pause between two messages to one chat: tests send a reminder and check it at once.
-    return CoachLoop(bot, sessionmaker, catalog, create_i18n(), clock, Courier(per_chat_interval=0))
+    return CoachLoop(bot, sessionmaker, catalog, create_i18n(), clock, Courier())

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo.telegram import FakeApiError
 from bot.scheduler import CoachLoop
-from bot.services import reminders
+from bot.services import reminders, sends
 from db.models import Learner, ReminderSend
 from tests.harness import Chat_, FakeClock
 
@@ -136,7 +136,7 @@ async def test_a_restart_mid_day_neither_loses_nor_repeats_the_reminder(
     assert days == [date(2026, 3, 3), date(2026, 3, 5)]
 
 
-async def test_a_send_interrupted_by_a_crash_is_recorded_and_not_repeated(
+async def test_a_send_claimed_but_never_attempted_before_a_crash_is_sent_by_the_next_process(
     chat: Chat_, coach: CoachLoop, clock: FakeClock, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await chat.onboard(zone="UTC", minute=9 * 60)
@@ -144,13 +144,61 @@ async def test_a_send_interrupted_by_a_crash_is_recorded_and_not_repeated(
     async with sessionmaker() as session:  # the process claims the send, then dies (kill -9) before sending
         claims = await reminders.claim_due(session, clock(), 30)
     assert len(claims) == 1
+    clock.advance(minutes=1)
+    assert await coach.tick() == 0  # a claim a minute old may belong to a live process: left alone
+    clock.advance(minutes=2)
+    assert await coach.tick() == 1
+    assert len(await _reminders_to(chat)) == 1
+    async with sessionmaker() as session:
+        send = await session.scalar(select(ReminderSend))
+    assert send is not None and send.status == "sent"
+    assert await coach.tick() == 0  # and once only
+
+
+async def test_a_send_attempted_before_a_crash_is_not_repeated_and_not_recorded_failed(
+    chat: Chat_, coach: CoachLoop, clock: FakeClock, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.onboard(zone="UTC", minute=9 * 60)
+    clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    async with sessionmaker() as session:  # claimed, attempted, then the process died during the HTTP call
+        claims = await reminders.claim_due(session, clock(), 30)
+    async with sessionmaker() as session:
+        assert await sends.attempt(session, claims[0].send_id, clock(), clock())
     clock.advance(minutes=30)
     assert await coach.tick() == 0
     async with sessionmaker() as session:
         send = await session.scalar(select(ReminderSend))
-    assert send is not None and send.status == "failed" and send.error == "interrupted while sending"
+    assert send is not None and send.status == "unknown"  # maybe delivered: at most once, never "failed"
     clock.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     assert await coach.tick() == 1
+
+
+async def test_a_send_never_attempted_whose_day_is_over_is_given_up(
+    chat: Chat_, coach: CoachLoop, clock: FakeClock, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.onboard(zone="UTC", minute=9 * 60)
+    clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    async with sessionmaker() as session:
+        await reminders.claim_due(session, clock(), 30)
+    clock.now = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+    assert await coach.tick() == 0
+    async with sessionmaker() as session:
+        send = await session.scalar(select(ReminderSend))
+    assert send is not None and send.status == "failed" and "day is over" in (send.error or "")
+    assert await _reminders_to(chat) == []
+
+
+async def test_a_late_reminder_in_quiet_hours_waits_for_their_end_on_the_same_day(
+    chat: Chat_, coach: CoachLoop, clock: FakeClock
+) -> None:
+    await chat.onboard(zone="UTC", minute=7 * 60)  # a learner who chose 07:00, inside quiet hours
+    clock.now = datetime(2026, 3, 3, 7, 30, tzinfo=UTC)  # the bot was down at 07:00
+    assert await coach.tick() == 0
+    clock.now = datetime(2026, 3, 3, 7, 59, tzinfo=UTC)
+    assert await coach.tick() == 0
+    clock.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    assert await coach.tick() == 1
+    assert len(await _reminders_to(chat)) == 1
 
 
 async def test_snooze_brings_it_back_in_an_hour_and_tomorrow_skips_today(

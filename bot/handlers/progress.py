@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -23,6 +24,8 @@ from bot.views.progress import progress_screen
 from bot.views.screen import show
 from bot.webapp.links import map_url
 from db.models import Learner
+
+log = logging.getLogger(__name__)
 
 
 async def show_progress(
@@ -48,8 +51,11 @@ async def show_progress(
     extra = [streak_line(active.streak), *quiz_stats_lines(stats, reviews, titles, learner.language)]
     link = map_url(settings, event, track_id)
     await show(event, progress_screen(summary, personal, learner.language, extra, link))
-    png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
-    await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
+    try:  # the chart is the optional part: if it fails, the learner still has their progress, and no apology
+        png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
+        await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
+    except Exception as exc:
+        log.warning("progress chart dropped: %s", type(exc).__name__)
 
 
 def create_router() -> Router:

@@ -3,7 +3,8 @@
 What floods is concurrency: twenty taps in a second reach the bot as twenty updates handled at once (polling and
 webhooks both run them side by side), each wanting the database and a reply in the same chat, where Telegram
 allows about one message a second. So each learner may have a few updates in progress; what arrives beyond that is
-dropped before it reaches the database, and the first dropped update of a flood gets the message. Quiz answers
+dropped before it reaches the database; the first dropped update of a flood gets the message, and every dropped
+button press is answered (a short toast), so no button keeps spinning on the learner's phone. Quiz answers
 are never dropped: they are progress, and Telegram sends them one per question anyway."""
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ class Throttle(BaseMiddleware):
             return await handler(event, data)
         busy = self._in_progress.get(user.id, 0)
         if busy >= self.limit:
-            if user.id not in self._warned:
-                self._warned.add(user.id)
-                await self._warn(event, data["bot"], user)
+            first = user.id not in self._warned
+            self._warned.add(user.id)
+            if first or event.callback_query is not None:
+                await self._warn(event, data["bot"], user, first)
             return None
         self._in_progress[user.id] = busy + 1
         try:
@@ -56,9 +58,12 @@ class Throttle(BaseMiddleware):
                 del self._in_progress[user.id]
                 self._warned.discard(user.id)
 
-    async def _warn(self, update: Update, bot: Bot, user: User) -> None:
+    async def _warn(self, update: Update, bot: Bot, user: User, first: bool) -> None:
         with self.i18n.context(), self.i18n.use_locale(language_for(user.language_code, self.default_locale)):
-            text = _("Whoa, that's a lot at once! Give me a second, then tap again.")
+            if first:
+                text = _("Whoa, that's a lot at once! Give me a second, then tap again.")
+            else:
+                text = _("One moment…")
         if update.callback_query is not None:
             await bot.answer_callback_query(update.callback_query.id, text=text)
         elif update.message is not None and update.message.chat.type == "private":

@@ -14,8 +14,6 @@ from db.models import Broadcast, SendStatus
 from db.repositories import broadcasts as broadcast_repo
 from db.repositories import stats as repo
 
-STALE_AFTER = timedelta(minutes=10)
-
 
 @dataclass(frozen=True)
 class TrackStats:
@@ -75,7 +73,6 @@ async def start_broadcast(session: AsyncSession, admin_id: int, text: str, now: 
 
 
 async def claim_deliveries(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int, str]]:
-    await broadcast_repo.fail_stale(session, now - STALE_AFTER)
     claimed = await broadcast_repo.claim(session, now, limit)
     await session.commit()
     return claimed

@@ -240,13 +240,17 @@ def _decide(learner: Learner, now: datetime, summary: bool) -> _Decision:
     # A snooze, or a reminder missed while the bot was down, is not at the learner's chosen time: it waits out
     # quiet hours. A missed one is still sent on the same local day, never on a later one.
     held = (kind is SendKind.SNOOZE or late) and in_quiet_hours(zone, now)
-    if kind is SendKind.SNOOZE and held:
-        local_now = now.astimezone(zone)
-        wake_day = (
-            local_now.date() + timedelta(days=1) if local_now.time() >= QUIET_START else local_now.date()
-        )
+    local_now = now.astimezone(zone)
+    wake_day = local_now.date() + timedelta(days=1) if local_now.time() >= QUIET_START else local_now.date()
+    if held and (kind is SendKind.SNOOZE or (not summary and wake_day == today)):
+        # A snooze, or a late daily reminder with the end of quiet hours still today, waits for that end.
         return _Decision(
-            learner, {"next_reminder_at": at_local(zone, wake_day, QUIET_END), "reminder_snoozed": True}, None
+            learner,
+            {
+                "next_reminder_at": at_local(zone, wake_day, QUIET_END),
+                "reminder_snoozed": kind is SendKind.SNOOZE,
+            },
+            None,
         )
     if summary and learner.reminders_paused:
         # Planned before the learner paused (or before pause stopped summaries): nothing until they resume.
@@ -272,17 +276,3 @@ async def mark_blocked(session: AsyncSession, learner_id: int, now: datetime) ->
         session, learner_id, now, active=False, next_reminder_at=None, next_summary_at=None
     )
     await session.commit()
-
-
-INTERRUPTED_AFTER = timedelta(minutes=10)
-
-
-async def give_up_interrupted(session: AsyncSession, now: datetime) -> int:
-    """Sends claimed long ago by a process that died before recording them: their delivery is unknown.
-
-    They are recorded as failed and not sent again. Sending again could deliver a second copy (the crash may have
-    come after Telegram accepted the message); the window is one message per sending task, so at most that many
-    reminders are lost to a crash, and none is ever sent twice."""
-    count = await repo.fail_pending(session, now - INTERRUPTED_AFTER, now, "interrupted while sending")
-    await session.commit()
-    return count

@@ -67,12 +67,55 @@ async def record(session: AsyncSession, broadcast_id: int, learner_id: int, stat
     )
 
 
-async def fail_stale(session: AsyncSession, claimed_before: datetime) -> None:
-    await session.execute(
+async def attempt(
+    session: AsyncSession, broadcast_id: int, learner_id: int, claimed_at: datetime, now: datetime
+) -> bool:
+    result = await session.execute(
+        update(BroadcastDelivery)
+        .where(
+            BroadcastDelivery.broadcast_id == broadcast_id,
+            BroadcastDelivery.learner_id == learner_id,
+            BroadcastDelivery.status == SendStatus.PENDING,
+            BroadcastDelivery.claimed_at == claimed_at,
+        )
+        .values(status=SendStatus.ATTEMPTED, attempted_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release(session: AsyncSession, keys: list[tuple[int, int]]) -> None:
+    """Deliveries a stopping process claimed but never attempted: queued again."""
+    for broadcast_id, learner_id in keys:
+        await session.execute(
+            update(BroadcastDelivery)
+            .where(
+                BroadcastDelivery.broadcast_id == broadcast_id,
+                BroadcastDelivery.learner_id == learner_id,
+                BroadcastDelivery.status == SendStatus.PENDING,
+            )
+            .values(status=QUEUED)
+        )
+
+
+async def recover_stale(
+    session: AsyncSession, claimed_before: datetime, attempted_before: datetime
+) -> tuple[int, int]:
+    """Deliveries of a process that died: never attempted ones are queued again; attempted ones, whose outcome
+    is unknown, are not sent again. Returns (queued again, unknown)."""
+    requeued = await session.execute(
         update(BroadcastDelivery)
         .where(BroadcastDelivery.status == SendStatus.PENDING, BroadcastDelivery.claimed_at < claimed_before)
-        .values(status=SendStatus.FAILED)
+        .values(status=QUEUED)
     )
+    unknown = await session.execute(
+        update(BroadcastDelivery)
+        .where(
+            BroadcastDelivery.status == SendStatus.ATTEMPTED,
+            BroadcastDelivery.attempted_at < attempted_before,
+        )
+        .values(status=SendStatus.UNKNOWN)
+    )
+    return int(requeued.rowcount or 0), int(unknown.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def finished(session: AsyncSession, now: datetime) -> list[tuple[Broadcast, dict[str, int]]]:
@@ -85,7 +128,7 @@ async def finished(session: AsyncSession, now: datetime) -> list[tuple[Broadcast
             .group_by(BroadcastDelivery.status)
         )
         counts = {status: int(n) for status, n in rows}
-        if counts.get(QUEUED) or counts.get(SendStatus.PENDING):
+        if counts.get(QUEUED) or counts.get(SendStatus.PENDING) or counts.get(SendStatus.ATTEMPTED):
             continue
         broadcast.status, broadcast.finished_at = "done", now
         done.append((broadcast, counts))

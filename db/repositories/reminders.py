@@ -1,11 +1,11 @@
-"""Queries behind reminders: what is due, claiming a send once, recording its outcome."""
+"""Queries behind reminders: what is due, claiming a send once, recording its progress and outcome."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Learner, ReminderSend, SendKind, SendStatus
@@ -89,10 +89,62 @@ async def finish_send(
     )
 
 
-async def fail_pending(session: AsyncSession, claimed_before: datetime, now: datetime, error: str) -> int:
+async def attempt(session: AsyncSession, send_id: int, claimed_at: datetime, now: datetime) -> bool:
+    """Mark the send attempted, if it is still this claim's (another process may have taken over a stale one)."""
     result = await session.execute(
         update(ReminderSend)
-        .where(ReminderSend.status == SendStatus.PENDING, ReminderSend.claimed_at < claimed_before)
-        .values(status=SendStatus.FAILED, sent_at=now, error=error)
+        .where(
+            ReminderSend.id == send_id,
+            ReminderSend.status == SendStatus.PENDING,
+            ReminderSend.claimed_at == claimed_at,
+        )
+        .values(status=SendStatus.ATTEMPTED, attempted_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release(session: AsyncSession, send_ids: list[int]) -> None:
+    await session.execute(
+        update(ReminderSend)
+        .where(ReminderSend.id.in_(send_ids), ReminderSend.status == SendStatus.PENDING)
+        .values(status=SendStatus.RELEASED)
+    )
+
+
+async def give_up_attempted(session: AsyncSession, attempted_before: datetime, now: datetime) -> int:
+    """Sends attempted long ago with no answer recorded: their process died during the HTTP call."""
+    result = await session.execute(
+        update(ReminderSend)
+        .where(ReminderSend.status == SendStatus.ATTEMPTED, ReminderSend.attempted_at < attempted_before)
+        .values(status=SendStatus.UNKNOWN, sent_at=now, error="interrupted during the call to Telegram")
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def interrupted(
+    session: AsyncSession, claimed_before: datetime, limit: int
+) -> list[tuple[ReminderSend, Learner]]:
+    """Sends never attempted: released by a graceful stop, or claimed long ago by a process that died."""
+    stmt = (
+        select(ReminderSend, Learner)
+        .join(Learner, Learner.id == ReminderSend.learner_id)
+        .where(
+            or_(
+                ReminderSend.status == SendStatus.RELEASED,
+                (ReminderSend.status == SendStatus.PENDING) & (ReminderSend.claimed_at < claimed_before),
+            )
+        )
+        .order_by(ReminderSend.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=ReminderSend)
+    return [(send, learner) for send, learner in await session.execute(stmt)]
+
+
+async def take_over(session: AsyncSession, send_id: int, now: datetime) -> None:
+    await session.execute(
+        update(ReminderSend)
+        .where(ReminderSend.id == send_id)
+        .values(status=SendStatus.PENDING, claimed_at=now)
+    )

@@ -1,6 +1,8 @@
 """A small fake Bot API over HTTP for end-to-end tests: the bot runs as it would on Telegram, pointed here
 through TELEGRAM_API_URL. Answers come from the same in-memory fake the unit tests use, so Telegram's limits
-are enforced here too."""
+are enforced here too; with `send_rate_limit` and `per_chat_interval` it answers 429 like Telegram's flood control
+(about 30 messages a second overall, one a second per chat), and it can refuse a token (401) or fail a method with
+502 a number of times (Telegram unreachable for a while)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,15 @@ class Call:
     token: str
     method: str
     params: dict[str, Any]
+    at: float = 0.0  # the event loop's time when it arrived
+    status: int = 200
+
+
+_PUTS_IN_A_CHAT = ("send", "edit", "copy", "forward", "stop")
+
+
+def puts_in_a_chat(method: str) -> bool:
+    return method.startswith(_PUTS_IN_A_CHAT) and method != "sendchataction"
 
 
 @dataclass
@@ -43,10 +54,15 @@ class FakeBotApiServer:
     _new_call: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     port: int = 0
-    # Like Telegram's flood control: above this many sendMessage calls in any second, answer 429.
+    # Like Telegram's flood control: above this many messages (sent or edited) in any second, answer 429;
+    # and a second message to one chat sooner than `per_chat_interval` after its last one.
     send_rate_limit: int | None = None
+    per_chat_interval: float | None = None
     refused: int = 0
+    refused_tokens: set[str] = field(default_factory=set)  # answered 401 Unauthorized
+    failing: dict[str, int] = field(default_factory=dict)  # method (lower case) -> next calls answered 502
     _recent_sends: collections.deque[float] = field(default_factory=collections.deque)
+    _chat_last: dict[str, float] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -92,12 +108,25 @@ class FakeBotApiServer:
         name = request.match_info["method"].lower()
         params = dict(await request.post()) if request.can_read_body else {}
         params = {key: _decode(value) for key, value in params.items()}
-        self.calls.append(Call(request.match_info["token"], name, params))
+        call = Call(request.match_info["token"], name, params, asyncio.get_running_loop().time())
+        self.calls.append(call)
         self._new_call.set()
+        if call.token in self.refused_tokens:
+            call.status = 401
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        if self.failing.get(name):
+            self.failing[name] -= 1
+            call.status = 502
+            return web.json_response(
+                {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
+            )
         if name == "getupdates":
             return await self._get_updates(params)
-        if name == "sendmessage" and self.send_rate_limit is not None and self._over_limit():
+        if puts_in_a_chat(name) and self._over_limit(str(params.get("chat_id"))):
             self.refused += 1
+            call.status = 429
             refusal = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                        "parameters": {"retry_after": 1}}  # fmt: skip
             return web.json_response(refusal, status=429)
@@ -105,17 +134,26 @@ class FakeBotApiServer:
         if cls is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         method = cls.model_validate(params)
-        status, body = response_body(method, self.telegram)
-        return web.Response(status=status, text=body, content_type="application/json")
+        call.status, body = response_body(method, self.telegram)
+        return web.Response(status=call.status, text=body, content_type="application/json")
 
-    def _over_limit(self) -> bool:
+    def _over_limit(self, chat: str) -> bool:
         now = asyncio.get_running_loop().time()
         while self._recent_sends and now - self._recent_sends[0] >= 1.0:
             self._recent_sends.popleft()
         if self.send_rate_limit is not None and len(self._recent_sends) >= self.send_rate_limit:
             return True
+        if (
+            self.per_chat_interval is not None
+            and now - self._chat_last.get(chat, -1e9) < self.per_chat_interval
+        ):
+            return True
         self._recent_sends.append(now)
+        self._chat_last[chat] = now
         return False
+
+    def accepted(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method.lower() and c.status == 200]
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)

@@ -1,0 +1,99 @@
+"""Every Bot API call of the bot passes here (a request middleware on the bot's session, in polling and webhook
+mode alike): what puts something in a chat waits for its turn from the bot's one `Pacer`; a 429 pauses that path
+for as long as Telegram asked and the call is tried again, until a deadline in minutes; network trouble and 5xx
+are retried with backoff. Nothing is reported to a learner as an error because Telegram asked the bot to wait.
+
+The calls made at start-up (getMe, setMyCommands, setChatMenuButton, setWebhook) ride out network trouble and 5xx
+for as long as the process lives, logging once a minute; a refused token (401) is not retried."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+
+from bot.delivery import Pacer, Priority, current_priority, take_before_send
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+log = logging.getLogger(__name__)
+
+SEND_DEADLINE = 5 * 60.0  # seconds a message may keep waiting out 429s and network trouble
+ANSWER_DEADLINE = 15.0  # Telegram forgets an unanswered button press after about that long
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 30.0
+STARTUP_METHODS = frozenset({"getMe", "setMyCommands", "setChatMenuButton", "setWebhook"})
+STARTUP_LOG_EVERY = 60.0
+_PUTS_IN_A_CHAT = ("send", "edit", "copy", "forward", "stop")
+
+
+def chat_of(method: TelegramMethod[Any]) -> int | str | None:
+    """The chat a call puts something in, or None for calls that are not messages (answerCallbackQuery...)."""
+    name = method.__api_method__
+    if not name.startswith(_PUTS_IN_A_CHAT) or name == "sendChatAction":
+        return None
+    chat_id = getattr(method, "chat_id", None)
+    if chat_id is None:
+        return "inline" if getattr(method, "inline_message_id", None) else None
+    return chat_id  # type: ignore[no-any-return]
+
+
+class PacedRequests(BaseRequestMiddleware):
+    def __init__(self, pacer: Pacer, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.pacer = pacer
+        self._sleep = sleep
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        name = method.__api_method__
+        if name == "getUpdates":
+            return await make_request(bot, method)  # aiogram's polling loop has its own backoff
+        loop = asyncio.get_running_loop()
+        chat = chat_of(method)
+        level = current_priority()
+        if name == "sendPoll":
+            level = max(level, Priority.POLL)
+        forever = name in STARTUP_METHODS
+        deadline = loop.time() + (ANSWER_DEADLINE if name == "answerCallbackQuery" else SEND_DEADLINE)
+        before_send = take_before_send() if chat is not None else None
+        backoff = BACKOFF_FIRST
+        logged_at: float | None = None
+        while True:
+            if chat is not None:
+                await self.pacer.turn(chat, level)
+                if before_send is not None:
+                    await before_send()
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if chat is not None:
+                    self.pacer.pause(exc.retry_after)
+                if not forever and loop.time() + exc.retry_after > deadline:
+                    raise
+                log.info("%s: Telegram asked to wait %s s", name, exc.retry_after)
+                if chat is None:
+                    await self._sleep(exc.retry_after)
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                if not forever and loop.time() + backoff > deadline:
+                    raise
+                if not forever:
+                    log.warning("%s: %s, retrying in %.1f s", name, type(exc).__name__, backoff)
+                elif logged_at is None or loop.time() - logged_at >= STARTUP_LOG_EVERY:
+                    logged_at = loop.time()
+                    log.warning(
+                        "%s: Telegram is not reachable (%s: %s); still trying, and the bot starts when it answers",
+                        name, type(exc).__name__, exc.message,
+                    )  # fmt: skip
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX)
