@@ -16,7 +16,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, PollAnswer, Update, User
 
-from bench.common import NOW, add_learners, fresh_database, median, percentile
+from bench.common import NOW, add_learners, fresh_database, fresh_postgres, median, percentile
 from bot.app import build_dispatcher, create_bot
 from bot.callbacks import MarkCb, MenuCb, ModuleCb, TopicCb, TrackCb
 from bot.callbacks import Screen as Nav
@@ -46,10 +46,16 @@ class Clock:
         return self.now
 
 
-async def _world(tmp: Path) -> tuple[Dispatcher, Bot, FakeBotSession, list[tuple[Any, ...]], Any]:
-    database = tmp / "inbound.db"
-    url = await fresh_database(database)
-    add_learners(database, LEARNERS, due=0)
+async def _world(
+    tmp: Path, postgres_url: str | None = None
+) -> tuple[Dispatcher, Bot, FakeBotSession, list[tuple[Any, ...]], Any]:
+    if postgres_url:
+        url = postgres_url
+        await fresh_postgres(url, LEARNERS)
+    else:
+        database = tmp / "inbound.db"
+        url = await fresh_database(database)
+        add_learners(database, LEARNERS, due=0)
     catalog = load_catalog(PROJECT_ROOT / "content")
     settings = Settings(_env_file=None, database_url=url)
     engine = create_engine(url)
@@ -144,8 +150,9 @@ async def _throughput(dispatcher: Dispatcher, bot: Bot, updates: list[Update]) -
     return len(updates) / (time.perf_counter() - started)
 
 
-async def coach_bot(tmp: Path, count: int) -> Result:
-    dispatcher, bot, _session, polls, (catalog, screens, engine) = await _world(tmp)
+async def coach_bot(tmp: Path, count: int, postgres_url: str | None = None) -> Result:
+    """The mix on SQLite in `tmp`, or on the PostgreSQL database at `postgres_url` (emptied first)."""
+    dispatcher, bot, _session, polls, (catalog, screens, engine) = await _world(tmp, postgres_url)
     try:
         mix = _mix(count + count // 4, polls, catalog, screens)
         warm, measured, timed = mix[: count // 8], mix[count // 8 : count // 8 + count], mix[-(count // 8) :]

@@ -37,7 +37,8 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def run_bot(tmp: Path, learners: int) -> Run:
+async def run_bot(tmp: Path, learners: int, bare: bool = False) -> Run:
+    """`coach run` with `learners` in its database; or, with `bare`, a bare aiogram echo bot (`bench.bare_bot`)."""
     database = tmp / f"process-{learners}.db"
     if not database.exists():
         await fresh_database(database)
@@ -56,7 +57,7 @@ async def run_bot(tmp: Path, learners: int) -> Run:
     server.push_update({"message": start.model_dump(mode="json", by_alias=True, exclude_none=True)})
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=PROJECT_ROOT,
+        sys.executable, "-m", "bench.bare_bot" if bare else "bot", *([] if bare else ["run"]), env=env, cwd=PROJECT_ROOT,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     try:
