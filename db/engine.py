@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from db import learner_cache
+from db import learner_cache, quick_reads
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -39,6 +39,8 @@ def create_engine(url: str) -> AsyncEngine:
     )
     _configure_sqlite(engine)
     learner_cache.attach(engine)
+    if database and database != ":memory:":
+        quick_reads.attach(engine, database)
     return engine
 
 
@@ -84,5 +86,14 @@ def _is_read(statement: str) -> bool:
     return statement.lstrip()[:7].upper().startswith(_READS)
 
 
+class CoachSession(AsyncSession):
+    """A session whose commit with nothing begun costs nothing: services commit after their reads to give the
+    connection back, and after a read answered from the learner cache or a quick read there is nothing to commit."""
+
+    async def commit(self) -> None:
+        if self.in_transaction():
+            await super().commit()
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, class_=CoachSession, expire_on_commit=False)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import quick_reads
 from db.models import ProgressEvent, Status, TopicProgress
 from db.upsert import dialect_insert
 
@@ -21,7 +22,7 @@ _STATUSES = select(TopicProgress.topic_id, TopicProgress.part, TopicProgress.sta
 
 async def statuses(session: AsyncSession, learner_id: int, track_id: str) -> dict[PartKey, Status]:
     """Every stored status of the learner on the track, including ids the content no longer has."""
-    rows = await session.execute(_STATUSES, {"learner_id": learner_id, "track_id": track_id})
+    rows = await quick_reads.rows(session, _STATUSES, {"learner_id": learner_id, "track_id": track_id})
     return {(topic_id, part): Status(status) for topic_id, part, status in rows}
 
 
