@@ -97,6 +97,7 @@ async def test_typed_answers_in_both_languages(
     await chat.send("6,5")
     assert {"en": "whole hours a week, so “6,5” does not fit. Send 6 or 7", "ru": "целые часы в неделю, поэтому «6,5» не подходит. Пришлите 6 или 7"}[language] in chat.text  # fmt: skip
     await chat.send("7")
+    await chat.press("✅ Done" if language == "en" else "✅ Готово")  # the study days: every day
     labels = chat.buttons()
     if language == "en":
         assert "7:00 AM" in labels and "9:00 PM" in labels and "21:00" not in labels
