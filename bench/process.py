@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -39,10 +40,13 @@ def _rss_mb(pid: int) -> float:
 
 async def run_bot(tmp: Path, learners: int, bare: bool = False) -> Run:
     """`coach run` with `learners` in its database; or, with `bare`, a bare aiogram echo bot (`bench.bare_bot`)."""
-    database = tmp / f"process-{learners}.db"
-    if not database.exists():
-        await fresh_database(database)
-        add_learners(database, learners, due=0)
+    template = tmp / f"process-{learners}.db"
+    if not template.exists():
+        await fresh_database(template)
+        add_learners(template, learners, due=0)
+    # Each run starts from the same database: after a first run, learner 1 is no longer met for the first time.
+    database = tmp / f"process-{learners}-run.db"
+    shutil.copyfile(template, database)
     server = FakeBotApiServer()
     await server.start()
     env = {k: v for k, v in os.environ.items() if k not in {"CONTENT_DIR"}}
