@@ -77,3 +77,35 @@ def add_learners(path: Path, count: int, due: int, track: str = "mle", first_id:
             [(row[0], track, onboarded) for row in rows],
         )
     connection.close()
+
+
+async def fresh_postgres(url: str, count: int, track: str = "mle") -> None:
+    """The schema anew in the PostgreSQL database at `url`, with `count` learners as `add_learners` makes them."""
+    from sqlalchemy import insert
+
+    from db.migrate import downgrade_to_base
+    from db.models import Enrollment, Learner
+
+    engine = create_engine(url)
+    try:
+        await downgrade_to_base(engine)
+        await upgrade_to_head(engine)
+        onboarded = NOW - timedelta(days=3)
+        learners = [
+            {
+                "id": learner, "language": "en", "timezone": "UTC", "reminder_minute": 9 * 60,
+                "weekly_hours": 6, "current_track": track, "onboarded_at": onboarded,
+                "last_active_at": NOW - timedelta(hours=5), "next_reminder_at": NOW + timedelta(minutes=1 + learner % 1440),
+                "active": True, "reminders_paused": False, "reminder_snoozed": False, "daily_review_cap": 10,
+                "created_at": onboarded, "updated_at": onboarded,
+            }
+            for learner in range(1, count + 1)
+        ]  # fmt: skip
+        async with engine.begin() as connection:
+            await connection.execute(insert(Learner), learners)
+            await connection.execute(
+                insert(Enrollment),
+                [{"learner_id": row["id"], "track_id": track, "started_at": onboarded} for row in learners],
+            )
+    finally:
+        await engine.dispose()

@@ -16,7 +16,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, PollAnswer, Update, User
 
-from bench.common import NOW, add_learners, fresh_database, median, percentile
+from bench.common import NOW, add_learners, fresh_database, fresh_postgres, median, percentile
 from bot.app import build_dispatcher, create_bot
 from bot.callbacks import MarkCb, MenuCb, ModuleCb, TopicCb, TrackCb
 from bot.callbacks import Screen as Nav
@@ -38,6 +38,21 @@ class Result:
     latencies: dict[str, list[float]]
 
 
+class TimedSession(FakeBotSession):
+    """Notes when the first Bot API call after `mark()` succeeded: when a learner saw the text of their answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_answer_at: float | None = None
+
+    def mark(self) -> None:
+        self.first_answer_at = None
+
+    def observe(self, method: Any, result: Any) -> None:
+        if self.first_answer_at is None:
+            self.first_answer_at = time.perf_counter()
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = NOW
@@ -46,16 +61,22 @@ class Clock:
         return self.now
 
 
-async def _world(tmp: Path) -> tuple[Dispatcher, Bot, FakeBotSession, list[tuple[Any, ...]], Any]:
-    database = tmp / "inbound.db"
-    url = await fresh_database(database)
-    add_learners(database, LEARNERS, due=0)
+async def _world(
+    tmp: Path, postgres_url: str | None = None
+) -> tuple[Dispatcher, Bot, TimedSession, list[tuple[Any, ...]], Any]:
+    if postgres_url:
+        url = postgres_url
+        await fresh_postgres(url, LEARNERS)
+    else:
+        database = tmp / "inbound.db"
+        url = await fresh_database(database)
+        add_learners(database, LEARNERS, due=0)
     catalog = load_catalog(PROJECT_ROOT / "content")
     settings = Settings(_env_file=None, database_url=url)
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     dispatcher = build_dispatcher(settings, catalog, sessionmaker, clock=Clock())
-    session = FakeBotSession()
+    session = TimedSession()
     bot = create_bot(settings, session)
     screens = {}
     for learner in range(1, LEARNERS + 1):  # the message each learner's buttons sit on
@@ -144,8 +165,9 @@ async def _throughput(dispatcher: Dispatcher, bot: Bot, updates: list[Update]) -
     return len(updates) / (time.perf_counter() - started)
 
 
-async def coach_bot(tmp: Path, count: int) -> Result:
-    dispatcher, bot, _session, polls, (catalog, screens, engine) = await _world(tmp)
+async def coach_bot(tmp: Path, count: int, postgres_url: str | None = None) -> Result:
+    """The mix on SQLite in `tmp`, or on the PostgreSQL database at `postgres_url` (emptied first)."""
+    dispatcher, bot, session, polls, (catalog, screens, engine) = await _world(tmp, postgres_url)
     try:
         mix = _mix(count + count // 4, polls, catalog, screens)
         warm, measured, timed = mix[: count // 8], mix[count // 8 : count // 8 + count], mix[-(count // 8) :]
@@ -153,9 +175,13 @@ async def coach_bot(tmp: Path, count: int) -> Result:
         rate = await _throughput(dispatcher, bot, [u for _, u in measured])
         latencies: dict[str, list[float]] = {}
         for kind, update in timed:  # one at a time: the time a learner waits, without queueing behind others
+            session.mark()
             started = time.perf_counter()
             await dispatcher.feed_update(bot, update)
             latencies.setdefault(kind, []).append(time.perf_counter() - started)
+            if kind == "/progress" and session.first_answer_at is not None:
+                # The text comes first; the picture follows (drawn in a thread, cached by its numbers).
+                latencies.setdefault("/progress text", []).append(session.first_answer_at - started)
         return Result(rate, latencies)
     finally:
         await bot.session.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -37,11 +38,15 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def run_bot(tmp: Path, learners: int) -> Run:
-    database = tmp / f"process-{learners}.db"
-    if not database.exists():
-        await fresh_database(database)
-        add_learners(database, learners, due=0)
+async def run_bot(tmp: Path, learners: int, bare: bool = False) -> Run:
+    """`coach run` with `learners` in its database; or, with `bare`, a bare aiogram echo bot (`bench.bare_bot`)."""
+    template = tmp / f"process-{learners}.db"
+    if not template.exists():
+        await fresh_database(template)
+        add_learners(template, learners, due=0)
+    # Each run starts from the same database: after a first run, learner 1 is no longer met for the first time.
+    database = tmp / f"process-{learners}-run.db"
+    shutil.copyfile(template, database)
     server = FakeBotApiServer()
     await server.start()
     env = {k: v for k, v in os.environ.items() if k not in {"CONTENT_DIR"}}
@@ -56,7 +61,7 @@ async def run_bot(tmp: Path, learners: int) -> Run:
     server.push_update({"message": start.model_dump(mode="json", by_alias=True, exclude_none=True)})
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=PROJECT_ROOT,
+        sys.executable, "-m", "bench.bare_bot" if bare else "bot", *([] if bare else ["run"]), env=env, cwd=PROJECT_ROOT,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +23,20 @@ from bot.scheduler import BATCH
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
-async def measure(quick: bool, rush_sizes: list[int] | None = None) -> list[str]:
+SECTIONS = ("inbound", "planning", "fanout", "rush", "process")
+LATENCY_TARGETS_MS = {"navigation": 1, "mark": 2, "quiz answer": 3, "/progress text": 4}
+TICK_TARGET_MS = 100
+MEMORY_TARGET_MB = 40
+RATIO_TARGET = 0.25
+BATCH_SWEEP = (30, 60, 100, 150, 300)
+
+
+async def measure(
+    quick: bool,
+    rush_sizes: list[int] | None = None,
+    sections: tuple[str, ...] = SECTIONS,
+    postgres_url: str | None = None,
+) -> list[str]:
     runs = 2 if quick else 3
     updates = 800 if quick else 3000
     lines: list[str] = []
@@ -32,92 +47,165 @@ async def measure(quick: bool, rush_sizes: list[int] | None = None) -> list[str]
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        out("## 1. Inbound throughput (SQLite, in-process fake Bot API, 1,000 learners)")
-        out("")
-        coach = []
-        for index in range(runs):
-            (tmp / f"in{index}").mkdir()
-            coach.append(await inbound.coach_bot(tmp / f"in{index}", updates))
-        echo = [await inbound.echo_bot(updates * 2) for _ in range(runs)]
-        summary = inbound.summarise(coach)
-        echo_rate = median(echo)
-        out(f"| bot | updates/s (median of {runs}) | runs |")
-        out("| --- | --- | --- |")
-        out(
-            f"| the coach, realistic mix | {summary['rate']:.0f} | {', '.join(f'{r.updates_per_second:.0f}' for r in coach)} |"
-        )
-        out(f"| bare aiogram echo | {echo_rate:.0f} | {', '.join(f'{r:.0f}' for r in echo)} |")
-        out(f"| **ratio** | **{summary['rate'] / echo_rate:.3f}** | target ≥ 0.5 |")
-        out("")
-        out(
-            "Mix: 60 % navigation callbacks, 20 % marking progress, 10 % /next and /progress, 10 % quiz answers."
-        )
-        out("")
-        out("## 2. Latency per update type (in-process, one update at a time)")
-        out("")
-        out("| update | p50 ms | p99 ms | samples |")
-        out("| --- | --- | --- | --- |")
-        for kind, (p50, p99, n) in summary["latency"].items():
-            out(f"| {kind} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {n} |")
-        out("")
-        out(f"## 3. Reminder planning: one tick claiming {planning.DUE} due reminders")
-        out("")
-        out("| learners in the database | tick ms (median) | ms per batch of 30 | peak memory MB | claimed |")
-        out("| --- | --- | --- | --- | --- |")
-        for size in [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]:
-            costs = await planning.tick_costs(tmp, size, runs)
-            tick = median([c[0] for c in costs])
-            batches = -(-costs[0][2] // BATCH) + (costs[0][2] % BATCH == 0)
-            out(
-                f"| {size:,} | {tick:.0f} | {tick / batches:.0f} | {median([c[1] for c in costs]):.1f} | "
-                f"{costs[0][2]} |"
-            )
-        out("")
-        reminders = 600 if quick else 10_000
-        out(
-            f"## 4. Fan-out: {reminders:,} reminders over HTTP, fake Bot API answering 429 above 30 messages/s"
-        )
-        out("")
-        result = await fanout.fan_out(tmp, reminders)
-        out("| reminders | seconds | delivered | distinct chats | 429 answers | rate/s | of the limit |")
-        out("| --- | --- | --- | --- | --- | --- | --- |")
-        out(
-            f"| {result.reminders:,} | {result.seconds:.0f} | {result.delivered:,} | {result.distinct:,} | "
-            f"{result.refused_429} | {result.rate:.1f} | {100 * result.rate / fanout.LIMIT:.1f} % |"
-        )
-        out("")
-        out(
-            "## 4b. The morning rush: everyone's reminder in the same minute, each learner tapping twice meanwhile"
-        )
-        out("")
-        out(rush.HEADER)
-        for size in rush_sizes or ([300] if quick else [1_000, 10_000]):
-            out((await rush.morning_rush(tmp, size)).row())
-        out("")
-        out(
-            "Over HTTP to a fake Bot API answering 429 above 30 messages/s and 1/s per chat. Each learner taps the "
-            "reminder 1–4 s after it arrives, then the screen that answer brings; target: p99 of the visible answer "
-            "under 1.5 s, every tap answered, no apology, nothing lost or doubled."
-        )
-        out("")
-        learners = 20_000 if quick else 100_000
-        out(f"## 5–6. Memory and start-up (`coach run` polling a fake Bot API, {learners:,} learners)")
-        out("")
-        bots = [await process.run_bot(tmp, learners) for _ in range(runs)]
-        loads = [process.content_load_ms() for _ in range(5)]
-        out("| measure | median | runs |")
-        out("| --- | --- | --- |")
-        out(
-            f"| resident memory, MB (target < 150) | {median([b.rss_mb for b in bots]):.0f} | {', '.join(f'{b.rss_mb:.0f}' for b in bots)} |"
-        )
-        out(
-            f"| content load and validation, ms | {median(loads):.0f} | {', '.join(f'{x:.0f}' for x in loads)} |"
-        )
-        out(
-            f"| process start to first answered update, s | {median([b.first_answer_seconds for b in bots]):.2f} | "
-            f"{', '.join(f'{b.first_answer_seconds:.2f}' for b in bots)} |"
-        )
+        if "inbound" in sections:
+            await _inbound(out, tmp, runs, updates, postgres_url)
+        if "planning" in sections:
+            await _planning(out, tmp, runs, quick)
+        if "fanout" in sections:
+            await _fanout(out, tmp, quick)
+        if "rush" in sections:
+            await _rush(out, tmp, quick, rush_sizes)
+        if "process" in sections:
+            await _process(out, tmp, runs, quick)
     return lines
+
+
+Out = Callable[[str], None]
+
+
+async def _inbound(out: Out, tmp: Path, runs: int, updates: int, postgres_url: str | None) -> None:
+    out("## 1. Inbound throughput (SQLite, in-process fake Bot API, 1,000 learners)")
+    out("")
+    coach, echo = [], []
+    for index in range(runs):  # side by side: each coach run next to an echo run, on the same busy machine
+        (tmp / f"in{index}").mkdir()
+        coach.append(await inbound.coach_bot(tmp / f"in{index}", updates))
+        echo.append(await inbound.echo_bot(updates * 2))
+    summary = inbound.summarise(coach)
+    echo_rate = median(echo)
+    ratio = summary["rate"] / echo_rate
+    out(f"| bot | updates/s (median of {runs}) | runs | target |")
+    out("| --- | --- | --- | --- |")
+    out(
+        f"| the coach, realistic mix | {summary['rate']:.0f} | {', '.join(f'{r.updates_per_second:.0f}' for r in coach)} | |"
+    )
+    out(f"| bare aiogram echo | {echo_rate:.0f} | {', '.join(f'{r:.0f}' for r in echo)} | |")
+    out(f"| **ratio** | **{ratio:.3f}** | | ≥ {RATIO_TARGET} {_met(ratio >= RATIO_TARGET)} |")
+    out("")
+    out("Mix: 60 % navigation callbacks, 20 % marking progress, 10 % /next and /progress, 10 % quiz answers.")
+    out("")
+    out("## 2. Latency per update type (in-process, one update at a time)")
+    out("")
+    out("| update | p50 ms | p99 ms | samples | target p50 |")
+    out("| --- | --- | --- | --- | --- |")
+    for kind, (p50, p99, n) in summary["latency"].items():
+        target = LATENCY_TARGETS_MS.get(kind)
+        verdict = f"≤ {target} ms {_met(p50 * 1000 <= target)}" if target else ""
+        out(f"| {kind} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {n} | {verdict} |")
+    out("")
+    out("## 2b. The same mix on PostgreSQL (loopback on the same 2 cores, one process, the default pool)")
+    out("")
+    if not postgres_url:
+        out("Not measured: set `BENCH_POSTGRES_URL` (a database the benchmark may empty) to measure it.")
+        out("")
+        return
+    pg_updates = max(400, updates // 3)  # a third of the SQLite runs' updates: PostgreSQL's are slower here
+    pg = [await inbound.coach_bot(tmp, pg_updates, postgres_url) for _ in range(runs)]
+    pg_summary = inbound.summarise(pg)
+    out("| bot | updates/s (median) | runs | ratio to the echo above |")
+    out("| --- | --- | --- | --- |")
+    out(
+        f"| the coach on PostgreSQL | {pg_summary['rate']:.0f} | "
+        f"{', '.join(f'{r.updates_per_second:.0f}' for r in pg)} | {pg_summary['rate'] / echo_rate:.3f} |"
+    )
+    out("")
+    out("| update | p50 ms | p99 ms | samples |")
+    out("| --- | --- | --- | --- |")
+    for kind, (p50, p99, n) in pg_summary["latency"].items():
+        out(f"| {kind} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {n} |")
+    out("")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+async def _planning(out: Out, tmp: Path, runs: int, quick: bool) -> None:
+    out(f"## 3. Reminder planning: one tick claiming {planning.DUE} due reminders (batches of {BATCH})")
+    out("")
+    out(
+        f"| learners in the database | tick ms (median) | ms per batch of {BATCH} | peak memory MB | claimed | target |"
+    )
+    out("| --- | --- | --- | --- | --- | --- |")
+    sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
+    swept: dict[int, list[float]] = {}
+    for size in sizes:
+        costs, swept = await planning.tick_costs(tmp, size, runs, BATCH_SWEEP if size == sizes[-1] else ())
+        tick = median([c[0] for c in costs])
+        batches = -(-costs[0][2] // BATCH) + (costs[0][2] % BATCH == 0)
+        out(
+            f"| {size:,} | {tick:.0f} | {tick / batches:.0f} | {median([c[1] for c in costs]):.1f} | "
+            f"{costs[0][2]} | < {TICK_TARGET_MS} ms {_met(tick < TICK_TARGET_MS)} |"
+        )
+    out("")
+    out(f"Batch size against the tick's time at {sizes[-1]:,} learners ({planning.DUE} due):")
+    out("")
+    out("| batch | tick ms (median) | runs |")
+    out("| --- | --- | --- |")
+    for batch, times in swept.items():
+        out(f"| {batch} | {median(times):.0f} | {', '.join(f'{t:.0f}' for t in times)} |")
+    out("")
+
+
+async def _fanout(out: Out, tmp: Path, quick: bool) -> None:
+    reminders = 600 if quick else 10_000
+    out(f"## 4. Fan-out: {reminders:,} reminders over HTTP, fake Bot API answering 429 above 30 messages/s")
+    out("")
+    result = await fanout.fan_out(tmp, reminders)
+    out("| reminders | seconds | delivered | distinct chats | 429 answers | rate/s | of the limit |")
+    out("| --- | --- | --- | --- | --- | --- | --- |")
+    out(
+        f"| {result.reminders:,} | {result.seconds:.0f} | {result.delivered:,} | {result.distinct:,} | "
+        f"{result.refused_429} | {result.rate:.1f} | {100 * result.rate / fanout.LIMIT:.1f} % |"
+    )
+    out("")
+
+
+async def _rush(out: Out, tmp: Path, quick: bool, rush_sizes: list[int] | None) -> None:
+    out(
+        "## 4b. The morning rush: everyone's reminder in the same minute, each learner tapping twice meanwhile"
+    )
+    out("")
+    out(rush.HEADER)
+    for size in rush_sizes or ([300] if quick else [1_000, 10_000]):
+        out((await rush.morning_rush(tmp, size)).row())
+    out("")
+    out(
+        "Over HTTP to a fake Bot API answering 429 above 30 messages/s and 1/s per chat. Each learner taps the "
+        "reminder 1–4 s after it arrives, then the screen that answer brings; target: p99 of the visible answer "
+        "under 1.5 s, every tap answered, no apology, nothing lost or doubled."
+    )
+    out("")
+
+
+async def _process(out: Out, tmp: Path, runs: int, quick: bool) -> None:
+    learners = 20_000 if quick else 100_000
+    out(f"## 5–6. Memory and start-up (`coach run` polling a fake Bot API, {learners:,} learners)")
+    out("")
+    bots, bare = [], []
+    for _ in range(runs):  # side by side: the coach, then a bare aiogram bot polling the same fake Bot API
+        bots.append(await process.run_bot(tmp, learners))
+        bare.append(await process.run_bot(tmp, learners, bare=True))
+    loads = [process.content_load_ms() for _ in range(5)]
+    above = median([b.rss_mb for b in bots]) - median([b.rss_mb for b in bare])
+    out("| measure | median | runs | target |")
+    out("| --- | --- | --- | --- |")
+    out(
+        f"| resident memory of the coach, MB | {median([b.rss_mb for b in bots]):.0f} | {', '.join(f'{b.rss_mb:.0f}' for b in bots)} | |"
+    )
+    out(
+        f"| resident memory of a bare aiogram bot, MB | {median([b.rss_mb for b in bare]):.0f} | {', '.join(f'{b.rss_mb:.0f}' for b in bare)} | |"
+    )
+    out(
+        f"| **the coach above the bare bot, MB** | **{above:.0f}** | | ≤ {MEMORY_TARGET_MB} {_met(above <= MEMORY_TARGET_MB)} |"
+    )
+    out(
+        f"| content load and validation, ms | {median(loads):.0f} | {', '.join(f'{x:.0f}' for x in loads)} | |"
+    )
+    out(
+        f"| process start to first answered update, s | {median([b.first_answer_seconds for b in bots]):.2f} | "
+        f"{', '.join(f'{b.first_answer_seconds:.2f}' for b in bots)} | |"
+    )
 
 
 def main() -> int:
@@ -126,16 +214,32 @@ def main() -> int:
     parser.add_argument(
         "--rush-sizes", type=int, nargs="+", help="learners in the morning rush (default 1,000 and 10,000)"
     )
+    parser.add_argument(
+        "--only", nargs="+", choices=SECTIONS, help="measure these parts only (the document is not written)"
+    )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="with --only: write the document anyway, naming the parts left out",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     started = datetime.now(UTC)
     print(f"# Benchmarks\n\nmachine: {machine()}\n", flush=True)
-    lines = asyncio.run(measure(args.quick, args.rush_sizes))
-    if not args.quick:
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or None
+    sections = tuple(args.only) if args.only else SECTIONS
+    lines = asyncio.run(measure(args.quick, args.rush_sizes, sections, postgres_url))
+    if not args.quick and (not args.only or args.write):
+        left_out = [name for name in SECTIONS if name not in sections]
+        command = "`make bench` (`python -m bench.run`)"
+        if left_out:
+            command = (
+                f"`python -m bench.run --only {' '.join(sections)} --write` (left out: {', '.join(left_out)})"
+            )
         header = [
             "# Benchmarks",
             "",
-            f"Command: `make bench` (`python -m bench.run`). Run on {started:%Y-%m-%d %H:%M} UTC, "
+            f"Command: {command}. Run on {started:%Y-%m-%d %H:%M} UTC, "
             f"{(datetime.now(UTC) - started).seconds // 60} min. Machine: {machine()}.",
             "",
             "Generated by `bench/run.py`; the notes below the tables are written by hand.",

@@ -31,6 +31,7 @@ from bot.middlewares.answers import AnswerEveryPress
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
 from bot.middlewares.pacing import PacedRequests
+from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
 from bot.startup import DatabaseUnreachable
@@ -125,6 +126,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None, pacer: Pa
         pacer = pacer or Pacer()
     token = settings.token or "0:demo"  # the demo and tests never send it anywhere
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot.session.middleware(KeepResponseTypes())
     bot.session.middleware(PacedRequests(pacer or Pacer.unlimited()))
     return bot
 

@@ -1,4 +1,4 @@
-"""Engine and session factory; SQLite gets WAL, foreign keys, a busy timeout and write-ahead transactions."""
+"""Engine and session factory; SQLite gets WAL, foreign keys, a busy timeout, and the write lock only for writes."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from db import learner_cache, quick_reads
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+        engine = create_async_engine(url, pool_pre_ping=True)
+        learner_cache.attach(engine)
+        return engine
 
     database = parsed.database
     if database and database != ":memory:":
@@ -34,6 +38,9 @@ def create_engine(url: str) -> AsyncEngine:
         pool_reset_on_return=None,
     )
     _configure_sqlite(engine)
+    learner_cache.attach(engine)
+    if database and database != ":memory:":
+        quick_reads.attach(engine, database)
     return engine
 
 
@@ -49,13 +56,44 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
+    # Reads take no write lock: a transaction stays in SQLite's autocommit mode (each SELECT its own snapshot)
+    # until its first write, which first takes the write lock with BEGIN IMMEDIATE; everything after it, up to
+    # COMMIT, is one transaction. Within the process the session holds the single pooled connection from its first
+    # statement to its commit, so nothing of ours runs between a service's reads and its writes. A read-only
+    # update (navigation, most of the mix) thus makes no BEGIN and no write lock at all.
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before_execute(
+        connection: Any, cursor: Any, statement: str, _params: Any, _context: Any, _executemany: bool
+    ) -> None:
+        if connection.info.get(_WRITING) or _is_read(statement):
+            return
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
-        # connection wrote in between; taking the write lock up front makes it wait its turn instead.
-        # Transactions are kept short: services commit before the bot talks to Telegram.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # connection wrote in between; taking the write lock before the first write makes it wait its turn.
+        cursor.execute("BEGIN IMMEDIATE")
+        connection.info[_WRITING] = True
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        connection.info.pop(_WRITING, None)
+
+
+_WRITING = "sqlite_write_lock"
+_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+def _is_read(statement: str) -> bool:
+    return statement.lstrip()[:7].upper().startswith(_READS)
+
+
+class CoachSession(AsyncSession):
+    """A session whose commit with nothing begun costs nothing: services commit after their reads to give the
+    connection back, and after a read answered from the learner cache or a quick read there is nothing to commit."""
+
+    async def commit(self) -> None:
+        if self.in_transaction():
+            await super().commit()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, class_=CoachSession, expire_on_commit=False)

@@ -3,28 +3,75 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 
+from db import learner_cache
 from db.models import Enrollment, Learner
 from db.upsert import dialect_insert
 
+_TABLE = cast(Table, Learner.__table__)
+_MANAGER = manager_of_class(Learner)
+_COLUMNS = tuple(column.key for column in _TABLE.columns)
+_HANDLED = {learner_cache.HANDLED: True}  # these writes forget their learner in the cache themselves
+_BY_ID = select(*_TABLE.columns).where(_TABLE.c.id == bindparam("learner_id"))
+
 
 async def get(session: AsyncSession, learner_id: int) -> Learner | None:
-    return await session.get(Learner, learner_id, populate_existing=True)
+    """The learner as stored (refreshed in place when the session already holds them): from the learner cache
+    when it has the row, else one primary-key read, which the cache then keeps."""
+    cache = learner_cache.cache_of(session)
+    row = cache.get(learner_id) if cache is not None else None
+    if row is None:
+        epoch = cache.epoch() if cache is not None else 0
+        found = (await session.execute(_BY_ID, {"learner_id": learner_id})).first()
+        if found is None:
+            return None
+        row = tuple(found)
+        if cache is not None:
+            cache.put(learner_id, row, epoch)
+    return _in_session(session, row)
+
+
+def _in_session(session: AsyncSession, row: learner_cache.Row) -> Learner:
+    """The row as the session's Learner, as `session.get(..., populate_existing=True)` would give it."""
+    sync = session.sync_session
+    learner = sync.identity_map.get(sync.identity_key(Learner, row[0]))
+    fresh = learner is None
+    if learner is None:
+        learner = _MANAGER.new_instance()  # as the ORM makes a loaded object: no __init__, no defaults
+    for key, value in zip(_COLUMNS, row, strict=True):
+        set_committed_value(learner, key, value)
+    if fresh:
+        make_transient_to_detached(learner)
+        session.add(learner)
+    assert isinstance(learner, Learner)
+    return learner
 
 
 async def create_if_missing(session: AsyncSession, learner_id: int, language: str, now: datetime) -> None:
     stmt = dialect_insert(session, Learner).values(
         id=learner_id, language=language, created_at=now, updated_at=now
     )
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=[Learner.id]))
+    learner_cache.forget(session, [learner_id])
+    await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=[Learner.id]).execution_options(**_HANDLED)
+    )
 
 
 async def update_fields(session: AsyncSession, learner_id: int, now: datetime, **fields: Any) -> None:
-    await session.execute(update(Learner).where(Learner.id == learner_id).values(updated_at=now, **fields))
+    learner_cache.forget(session, [learner_id])
+    await session.execute(
+        update(Learner)
+        .where(Learner.id == learner_id)
+        .values(updated_at=now, **fields)
+        .execution_options(**_HANDLED)
+    )
 
 
 async def enroll(session: AsyncSession, learner_id: int, track_id: str, now: datetime) -> None:

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import quick_reads
 from db.models import ProgressEvent, Status, TopicProgress
 from db.upsert import dialect_insert
 
 PartKey = tuple[str, str]  # (topic_id, part)
 
 
+# The hottest query (every roadmap screen reads it): built once, so a call only binds its parameters.
+_STATUSES = select(TopicProgress.topic_id, TopicProgress.part, TopicProgress.status).where(
+    TopicProgress.learner_id == bindparam("learner_id"), TopicProgress.track_id == bindparam("track_id")
+)
+
+
 async def statuses(session: AsyncSession, learner_id: int, track_id: str) -> dict[PartKey, Status]:
     """Every stored status of the learner on the track, including ids the content no longer has."""
-    rows = await session.execute(
-        select(TopicProgress.topic_id, TopicProgress.part, TopicProgress.status).where(
-            TopicProgress.learner_id == learner_id, TopicProgress.track_id == track_id
-        )
-    )
+    rows = await quick_reads.rows(session, _STATUSES, {"learner_id": learner_id, "track_id": track_id})
     return {(topic_id, part): Status(status) for topic_id, part, status in rows}
 
 
