@@ -60,3 +60,13 @@ def test_content_text_is_escaped_in_html() -> None:
     screen = roadmap.track_screen(hostile, "en", {}, 0, is_current=True)
     assert "&lt;b&gt;A &amp; B&lt;/b&gt; &lt;script&gt;" in screen.text
     check(SendMessage(chat_id=1, text=screen.text, reply_markup=screen.markup))
+
+
+def test_a_date_ending_a_russian_sentence_has_one_full_stop() -> None:
+    from datetime import date
+
+    from bot.views.format import long_date
+
+    # CLDR's «2026 г.» doubled the stop of a sentence ending in a date.
+    assert long_date(date(2026, 12, 9), "ru") == "9 декабря 2026"
+    assert long_date(date(2026, 12, 9), "en") == "December 9, 2026"

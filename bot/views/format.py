@@ -90,7 +90,10 @@ def weeks_range(weeks_min: float | None, weeks_max: float | None) -> str:
 
 
 def long_date(day: date, locale: str) -> str:
-    """A date as the learner's language writes it: «12 June 2026» / «12 июня 2026 г.»."""
+    """A date as the learner's language writes it: «June 12, 2026» / «12 июня 2026». Russian without CLDR's
+    «г.», whose full stop doubled the one ending a sentence («…до 9 декабря 2026 г..»)."""
+    if locale == "ru":
+        return format_date(day, format="d MMMM y", locale=locale)
     return format_date(day, format="long", locale=locale)
 
 
