@@ -20,7 +20,7 @@ from bot.curriculum.models import Module, Stage, Topic
 from bot.services.progress import FINISHED, TopicState
 from bot.services.roadmap_map import TrackMap
 from bot.views.format import hours, status_name, weeks_range
-from bot.views.roadmap import next_marks
+from bot.views.roadmap import kind_name, mark_label, next_marks
 from db.models import Status
 
 WIDTH = 360
@@ -197,19 +197,8 @@ def roadmap_payload(
     }
 
 
-def _mark_label(status: Status) -> str:
-    # The same labels (and msgids) as the chat's topic card, bot/views/roadmap.py.
-    labels = {
-        Status.IN_PROGRESS: _("▶️ Studying"),
-        Status.DONE: _("✅ Done"),
-        Status.SKIPPED: _("⏭ Skip"),
-        Status.NOT_STARTED: _("↩️ Reset"),
-    }
-    return labels[status]
-
-
 def _actions(choices: list[Status]) -> list[dict[str, str]]:
-    return [{"status": str(s), "label": _mark_label(s)} for s in choices]
+    return [{"status": str(s), "label": mark_label(s)} for s in choices]
 
 
 def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
@@ -245,7 +234,7 @@ def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
             {
                 "title": resource.title.get(locale),
                 "url": str(resource.url),
-                "kind": _kind(str(resource.kind)) + length,
+                "kind": kind_name(str(resource.kind)) + length,
             }
         )
     return {
@@ -284,19 +273,6 @@ def labels() -> dict[str, str]:
             "Mark this topic as known? It leaves your plan, and its questions come back for review in a week."
         ),
     }
-
-
-def _kind(kind: str) -> str:
-    names = {
-        "docs": _("docs"),
-        "article": _("article"),
-        "video": _("video"),
-        "course": _("course"),
-        "book": _("book"),
-        "repo": _("repository"),
-        "tool": _("tool"),
-    }
-    return names.get(kind, kind)
 
 
 def _short(text: str, limit: int) -> str:

@@ -222,7 +222,7 @@ def next_marks(status: Status) -> tuple[Status, ...]:
     return _NEXT_MARKS[status]
 
 
-def _mark_label(status: Status) -> str:
+def mark_label(status: Status) -> str:
     labels = {
         Status.IN_PROGRESS: _("▶️ Studying"),
         Status.DONE: _("✅ Done"),
@@ -246,7 +246,7 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
         lines += ["", _("<b>Resources</b>")]
         for resource in topic.resources:
             length = ", " + _("{n} min").format(n=resource.minutes) if resource.minutes else ""
-            kind = _kind(resource.kind)
+            kind = kind_name(resource.kind)
             if resource.language != locale:
                 in_language = _("{kind} in English") if resource.language == "en" else _("{kind} in Russian")
                 kind = in_language.format(kind=kind)
@@ -273,14 +273,14 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
             marks: list[Status] = [s for s in _NEXT_MARKS[state.parts[passage.id]] if s is not Status.SKIPPED]
             for status in marks:
                 kb.button(
-                    text=_("{mark} · pass {n}").format(mark=_mark_label(status), n=number),
+                    text=_("{mark} · pass {n}").format(mark=mark_label(status), n=number),
                     callback_data=_mark(ref.track.id, topic.id, passage.id, status),
                 )
             widths.append(len(marks))
     else:
         marks = list(_NEXT_MARKS[state.parts[""]])
         for status in marks:
-            kb.button(text=_mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
+            kb.button(text=mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
         widths.append(len(marks))
     if state.status in (Status.DONE, Status.KNOWN) and topic.quiz:
         kb.button(text=_("🧠 Practise now"), callback_data=QuizCb(track=ref.track.id, topic=topic.id))
@@ -309,7 +309,8 @@ def _mark(track: str, topic: str, part: str, status: Status) -> MarkCb:
     return MarkCb(track=track, topic=topic, part=part, status=status.value)
 
 
-def _kind(kind: str) -> str:
+def kind_name(kind: str) -> str:
+    """A resource's kind in the learner's words; the chat's card and the map's card share it."""
     names = {
         "docs": _("docs"),
         "article": _("article"),
