@@ -40,6 +40,7 @@ class Rush:
     answered: int
     visible: int
     apologies: int
+    refused: int  # 429s the fake answered
     to_answer: list[float] = field(default_factory=list)
     to_visible: list[float] = field(default_factory=list)
 
@@ -57,14 +58,14 @@ class Rush:
         return (
             f"| {self.learners:,} | {self.rate:.1f} | {overall:.1f} ({100 * overall / LIMIT:.0f} %) | {p(self.to_answer)} | "
             f"{p(self.to_visible)} | {self.answered:,} of {self.taps:,} | {self.apologies} | "
-            f"{self.learners - self.reminders} / {self.doubled} |"
+            f"{self.learners - self.reminders} / {self.doubled} | {self.refused:,} |"
         )
 
 
 HEADER = (
     "| learners | reminders/s | all messages/s while fanning out (of 30) | tap → callback answer, s p50 / p99 / max | "
-    "tap → visible answer, s p50 / p99 / max | taps answered | apologies | reminders lost / doubled |\n"
-    "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    "tap → visible answer, s p50 / p99 / max | taps answered | apologies | reminders lost / doubled | 429s |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 )
 
 
@@ -172,6 +173,7 @@ async def morning_rush(tmp: Path, learners: int, seed: int = 1) -> Rush:
         answered=sum(1 for q in real_taps if q in answers),
         visible=len(visible_for),
         apologies=sum(1 for c in server.calls if APOLOGY in str(c.params.get("text"))),
+        refused=server.refused,
         to_answer=[answers[q] - t[1] for q, t in real_taps.items() if q in answers],
         to_visible=[visible_for[q].at - t[1] for q, t in real_taps.items() if q in visible_for],
     )

@@ -16,7 +16,8 @@ import asyncio
 import contextlib
 import heapq
 import itertools
-from collections.abc import Awaitable, Callable, Iterator
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -94,6 +95,10 @@ class Pacer:
         self._chat_free_at: dict[int | str, float] = {}
         self._arrived = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
+        # Departures of the last second: at most one under the rate, whatever the spacing of the turns became
+        self.per_window = max(1, int(per_second) - 1) if per_second > 0 else 0
+        self._departed: deque[float] = deque()
+        self._in_flight = 0  # turns given whose request has not left yet
 
     @classmethod
     def unlimited(cls) -> Pacer:
@@ -108,8 +113,23 @@ class Pacer:
         """Telegram said 429: nobody sends for `seconds`."""
         self._resume_at = max(self._resume_at, _now() + seconds)
 
-    async def turn(self, chat_id: int | str, level: Priority) -> None:
-        """Wait until this chat may get a message at this priority."""
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int | str, level: Priority) -> AsyncIterator[None]:
+        """Wait until this chat may get a message at this priority; the request leaves as the block ends.
+
+        What a send records just before its request (its attempt) goes inside the block. That takes a moment
+        (it waits for the database), and Telegram counts arrivals, so a turn holds its place in the one-second
+        window from the moment it is given until its request leaves, plus the second: however the sends dawdle,
+        no more than `per_window` requests leave in any second, and no 429 pauses everyone."""
+        await self._wait_for_turn(chat_id, level)
+        try:
+            yield
+        except BaseException:
+            self._settle(departed=False)
+            raise
+        self._settle(departed=True)
+
+    async def _wait_for_turn(self, chat_id: int | str, level: Priority) -> None:
         if self.spacing == 0 and self.per_chat_interval == 0 and _now() >= self._resume_at:
             return
         waiter = _Waiter(int(level), next(self._seq), chat_id, asyncio.get_running_loop().create_future())
@@ -117,7 +137,30 @@ class Pacer:
         self._arrived.set()
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._give_turns(), name="pacer")
-        await waiter.turn  # cancelled with its caller; the pump skips it
+        try:
+            await waiter.turn  # cancelled with its caller; the pump skips it
+        except asyncio.CancelledError:
+            if waiter.turn.done() and not waiter.turn.cancelled():
+                self._settle(departed=False)  # given, and its caller gave up before using it
+            raise
+
+    def _settle(self, departed: bool) -> None:
+        if not self.per_window:
+            return
+        self._in_flight -= 1
+        if departed:
+            self._departed.append(_now())
+        self._arrived.set()
+
+    def _window_wait(self, now: float) -> float | None:
+        """0 when a turn may be given now, else how long until one may (None: until a given one settles)."""
+        if not self.per_window:
+            return 0.0
+        while self._departed and now - self._departed[0] >= 1.0:
+            self._departed.popleft()
+        if len(self._departed) + self._in_flight < self.per_window:
+            return 0.0
+        return self._departed[0] + 1.0 - now if self._departed else None
 
     async def _give_turns(self) -> None:
         while self._waiting:
@@ -125,6 +168,12 @@ class Pacer:
             wait = max(self._next_turn_at, self._resume_at) - now
             if wait > 0:
                 await asyncio.sleep(wait)
+                continue
+            window = self._window_wait(now)
+            if window != 0.0:
+                self._arrived.clear()  # wait for the window to move on, or a given turn to settle
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), window)
                 continue
             chosen, chat_wait = self._pick(now)
             if chosen is None:
@@ -135,6 +184,8 @@ class Pacer:
                     await asyncio.wait_for(self._arrived.wait(), chat_wait)
                 continue
             chosen.turn.set_result(None)
+            if self.per_window:
+                self._in_flight += 1
             self._next_turn_at = now + self.spacing
             if self.per_chat_interval:
                 self._chat_free_at[chosen.chat_id] = now + self.per_chat_interval

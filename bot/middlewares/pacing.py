@@ -71,9 +71,9 @@ class PacedRequests(BaseRequestMiddleware):
         logged_at: float | None = None
         while True:
             if chat is not None:
-                await self.pacer.turn(chat, level)
-                if before_send is not None:
-                    await before_send()
+                async with self.pacer.turn(chat, level):
+                    if before_send is not None:
+                        await before_send()
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
