@@ -105,10 +105,9 @@ async def morning_rush(tmp: Path, learners: int, seed: int = 1) -> Rush:
     waiting: dict[int, list[str]] = {}  # chat -> its taps not yet visibly answered
     reminded: set[int] = set()
     tapped_twice: set[int] = set()
-    update_ids = iter(range(1, 10**9))
 
     def tap(chat: int, data: str, nth: int) -> None:
-        message_id = max((m for c, m in server.telegram.messages if c == chat), default=1)
+        message_id = server.telegram.last_message.get(chat, 1)
         user = User(id=chat, is_bot=False, first_name=f"L{chat}", language_code="en")
         message = Message(
             message_id=message_id, date=NOW, chat=Chat(id=chat, type="private"), from_user=BOT_USER, text="x"
@@ -117,8 +116,7 @@ async def morning_rush(tmp: Path, learners: int, seed: int = 1) -> Rush:
         query = CallbackQuery(id=query_id, from_user=user, chat_instance="ci", message=message, data=data)
         taps[query_id] = (chat, loop.time(), nth)
         waiting.setdefault(chat, []).append(query_id)
-        server.updates.append({"update_id": next(update_ids), "callback_query": _json(query)})
-        server._new_update.set()
+        server.push_update({"callback_query": _json(query)})
 
     def later(delay: float, chat: int, data: str, nth: int) -> None:
         loop.call_later(delay, tap, chat, data, nth)
@@ -126,7 +124,7 @@ async def morning_rush(tmp: Path, learners: int, seed: int = 1) -> Rush:
     seen = 0
     visible_for: dict[str, Call] = {}
     ticking = asyncio.create_task(coach.tick())
-    deadline = loop.time() + 60 + learners / 10
+    deadline = loop.time() + 60 + learners / 5  # the fan-out runs at about 10 a second beside the taps
     while loop.time() < deadline:
         await asyncio.sleep(0.05)
         for call in server.calls[seen:]:

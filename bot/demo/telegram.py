@@ -66,6 +66,7 @@ class StoredMessage:
 class FakeTelegram:
     parse_mode: str | None = "HTML"
     messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)
+    last_message: dict[int, int] = field(default_factory=dict)  # chat -> the id of the newest message in it
     answered_queries: set[str] = field(default_factory=set)
     blocked_chats: set[int] = field(default_factory=set)
     sent_polls: list[tuple[int, str]] = field(default_factory=list)  # (chat id, poll id)
@@ -129,6 +130,7 @@ class FakeTelegram:
         self.messages[(message.chat.id, message.message_id)] = StoredMessage(
             message.chat.id, message.message_id, text, markup
         )
+        self.last_message[message.chat.id] = message.message_id
         return message
 
     def _edit(

@@ -7,6 +7,7 @@ are enforced here too; with `send_rate_limit` and `per_chat_interval` it answers
 from __future__ import annotations
 
 import asyncio
+import bisect
 import collections
 import contextlib
 import json
@@ -161,12 +162,16 @@ class FakeBotApiServer:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(timeout, 2)
         while True:
-            pending = [u for u in self.updates if u["update_id"] >= offset]
+            pending = self.updates[bisect.bisect_left(self.updates, offset, key=_update_id) :][:100]
             if pending or loop.time() >= deadline:
                 return web.json_response({"ok": True, "result": pending})
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), max(0.0, deadline - loop.time()))
+
+
+def _update_id(update: dict[str, Any]) -> int:
+    return int(update["update_id"])
 
 
 def _decode(value: Any) -> Any:
