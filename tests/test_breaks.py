@@ -571,3 +571,21 @@ async def test_a_tap_the_same_day_keeps_the_break_and_resume_ends_it(
     assert "Reminders are on again" in texts[-1]
     clock.now = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
     assert await coach.tick() == 1
+
+
+async def test_resuming_reminders_in_the_settings_ends_the_break_like_resume(
+    chat: Chat_, clock: FakeClock, coach: CoachLoop
+) -> None:
+    """Reminders back on mean the break is over, as with /resume: it does not linger to greet the learner later."""
+    await chat.onboard(zone="UTC", minute=9 * 60)
+    await chat.send("/pause")
+    await chat.press("Two weeks")
+    await chat.send("/settings")  # the same day: still on the break
+    await chat.press("▶️ Resume reminders")
+    assert "Reminders: on" in chat.latest("<b>Settings</b>")
+    assert "Your first day back" in chat.latest("Welcome back")  # a new message, with the day's first step
+    clock.now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert await coach.tick() == 1  # tomorrow's reminder comes
+    clock.now = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+    await chat.send("/today")  # writing later finds no break left to end
+    assert len([t for t in sent_texts(chat) if "Welcome back" in t]) == 1

@@ -75,10 +75,9 @@ async def take_break(
 async def resume(
     message: Message, learner: Learner, session: AsyncSession, catalog: Catalog, clock: Clock
 ) -> None:
-    back = await breaks.end_now(session, catalog, learner, clock())  # /resume ends a break too
+    back, updated = await breaks.resume(session, catalog, learner, clock())  # /resume ends a break too
     if back is not None:
         await show(message, break_views.welcome_back(back, learner.language))
-    updated = await reminders.set_paused(session, learner.id, False, clock())
     minute = updated.reminder_minute if updated else learner.reminder_minute
     await show(message, coach.resumed(clock_text(minute)))
 

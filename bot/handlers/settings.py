@@ -15,7 +15,7 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
-from bot.services import cohorts, plan, profile, reminders, streaks
+from bot.services import breaks, cohorts, plan, profile, reminders, streaks
 from bot.services.plan import study_weekdays
 from bot.states import Ask
 from bot.views import breaks as break_views
@@ -69,7 +69,14 @@ async def ask(
         return
     elif callback_data.item in ("pause", "resume"):
         await state.clear()
-        updated = await reminders.set_paused(session, learner.id, callback_data.item == "pause", clock())
+        if callback_data.item == "pause":
+            updated = await reminders.set_paused(session, learner.id, True, clock())
+        else:
+            back, updated = await breaks.resume(session, catalog, learner, clock())
+            if back is not None and isinstance(
+                query.message, Message
+            ):  # a new message: the settings stay below
+                await show(query.message, break_views.welcome_back(back, learner.language))
         followed = await profile.tracks_followed(session, learner.id)
         await show(query, views.settings_screen(updated or learner, catalog, followed))
         return

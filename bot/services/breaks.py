@@ -186,11 +186,26 @@ async def end_now(
     return await welcome_back(session, catalog, learner.id, days, now)
 
 
+async def resume(
+    session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime
+) -> tuple[WelcomeBack | None, Learner | None]:
+    """Reminders back on (/resume, or "resume" in the settings): a break under way ends with them, so reminders
+    are never on during a break (`arrive` relies on it). Returns the welcome back (None when there was no break)
+    and the learner as now stored."""
+    back = await end_now(session, catalog, learner, now)
+    return back, await reminders.set_paused(session, learner.id, False, now)
+
+
 async def arrive(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> Arrival:
     """The learner wrote: end their break if they are on one, note that they are here, and say what comes first."""
-    fresh = learner.last_active_at is None or now - learner.last_active_at >= profile.ACTIVITY_GRANULARITY
     zone = ZoneInfo(learner.timezone or "UTC")
-    current = await repo.open_break(session, learner.id)
+    # Freezes are used when a study day passes unstudied, so news of them can only appear on a new local day.
+    new_day = learner.last_active_at is None or local_date(zone, learner.last_active_at) < local_date(
+        zone, now
+    )
+    # A break pauses reminders, and they come back on only as it ends (`resume`, `_after_break`): with
+    # reminders on there is no break to look for, and most updates make no query here at all.
+    current = await repo.open_break(session, learner.id) if learner.reminders_paused else None
     await session.commit()
     back = None
     if current is not None and local_date(zone, current.started_at) < local_date(zone, now):
@@ -203,7 +218,7 @@ async def arrive(session: AsyncSession, catalog: Catalog, learner: Learner, now:
         again = await restart(session, catalog, learner, now)
     elif back is None and away is not None:
         await spread_left_over(session, catalog, learner, now)
-    freezes = await streaks.untold_freezes(session, learner, now) if fresh else None
+    freezes = await streaks.untold_freezes(session, learner, now) if new_day else None
     return Arrival(back, again, away if back is None and again is None else None, freezes)
 
 
