@@ -11,14 +11,14 @@ writer. That is what the session's own reads outside a write transaction see too
 lock only for writes). A session inside a transaction reads through itself, so it sees its own uncommitted
 writes. PostgreSQL, and an in-memory SQLite database, read through the session as before.
 
-Only for small reads by index whose columns need no conversion (strings and numbers): a long scan here would stall
-every update for its whole length."""
+Columns come back converted as through the session (each column type's result processor: dates, booleans). Only
+for small reads by index: a long scan here would stall every update for its whole length."""
 
 from __future__ import annotations
 
 import sqlite3
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import event
@@ -28,6 +28,7 @@ from sqlalchemy.sql import Select
 
 BUSY_TIMEOUT_S = 1.0
 Query = Select[*tuple[Any, ...]]
+Processor = Callable[[Any], Any]
 
 _readers: weakref.WeakKeyDictionary[Engine, _Reader] = weakref.WeakKeyDictionary()
 
@@ -37,22 +38,32 @@ class _Reader:
         self._path = path
         self._connection: sqlite3.Connection | None = None  # opened on first use, when the database exists
         self._dialect = engine.dialect
-        self._compiled: dict[int, tuple[Query, str, tuple[str, ...]]] = {}
+        self._compiled: dict[int, tuple[Query, str, tuple[str, ...], tuple[Processor | None, ...]]] = {}
 
     def rows(self, statement: Query, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         compiled = self._compiled.get(id(statement))
         if compiled is None:
             sql = statement.compile(dialect=self._dialect)
             # The statement is kept with its SQL, so its id cannot be reused by another while cached.
-            compiled = (statement, str(sql), tuple(sql.positiontup or ()))
+            processors: tuple[Processor | None, ...] = tuple(
+                column.type._cached_result_processor(self._dialect, None)
+                for column in statement.selected_columns
+            )
+            compiled = (statement, str(sql), tuple(sql.positiontup or ()), processors)
             self._compiled[id(statement)] = compiled
-        _, sql_text, names = compiled
+        _, sql_text, names, processors = compiled
         if self._connection is None:
             self._connection = sqlite3.connect(
                 self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
             self._connection.execute("PRAGMA query_only=ON")
-        return self._connection.execute(sql_text, tuple(params[name] for name in names)).fetchall()
+        found = self._connection.execute(sql_text, tuple(params[name] for name in names)).fetchall()
+        if not any(processors):
+            return found
+        return [
+            tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
+            for row in found
+        ]
 
     def close(self) -> None:
         if self._connection is not None:

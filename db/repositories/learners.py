@@ -11,7 +11,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
 
-from db import learner_cache
+from db import learner_cache, quick_reads
 from db.models import Enrollment, Learner
 from db.upsert import dialect_insert
 
@@ -29,10 +29,10 @@ async def get(session: AsyncSession, learner_id: int) -> Learner | None:
     row = cache.get(learner_id) if cache is not None else None
     if row is None:
         epoch = cache.epoch() if cache is not None else 0
-        found = (await session.execute(_BY_ID, {"learner_id": learner_id})).first()
-        if found is None:
+        found = await quick_reads.rows(session, _BY_ID, {"learner_id": learner_id})
+        if not found:
             return None
-        row = tuple(found)
+        row = tuple(found[0])
         if cache is not None:
             cache.put(learner_id, row, epoch)
     return _in_session(session, row)
