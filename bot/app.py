@@ -13,7 +13,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault, MenuButtonWebApp, WebAppInfo
 from aiogram.utils.i18n import I18n
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -59,8 +58,10 @@ def build_dispatcher(
     i18n = create_i18n(settings.default_locale)
     storage = storage or MemoryStorage()
     metrics = metrics or Metrics()
-    # One learner's updates are handled one after another: across replicas too when the storage is Redis.
-    isolation = storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
+    # One learner's updates are handled one after another: across replicas too when the storage is Redis (the one
+    # storage with an isolation of its own; asked by name, so that aiogram's Redis module loads only when used).
+    create_isolation = getattr(storage, "create_isolation", None)
+    isolation = create_isolation() if create_isolation else SimpleEventIsolation()
     dp = Dispatcher(
         storage=storage,
         events_isolation=isolation,
@@ -173,7 +174,11 @@ async def prepare(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     except (OSError, TimeoutError, OperationalError, InterfaceError) as exc:
         await engine.dispose()
         raise DatabaseUnreachable(settings.database_url, exc) from None
-    storage = RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
+    storage = None
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage  # redis is ~6 MB resident: only when configured
+
+        storage = RedisStorage.from_url(settings.redis_url)
     metrics = Metrics()
     dispatcher = build_dispatcher(
         settings, catalog, create_sessionmaker(engine), clock=clock, storage=storage, metrics=metrics

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 POSTGRES_TTL = 1.0  # seconds: how long another replica's change to a profile may go unseen here
 SQLITE_TTL = 300.0
-SIZE = 50_000  # rows kept (the least recently used go first); a row is about 1 kB with its tuple
+SIZE = 50_000  # rows kept at most (the least recently used go first); a row is about 1 kB with its tuple
 HANDLED = "learner_cache_handled"  # execution option: this write forgets its learners itself
 
 Row = tuple[Any, ...]
@@ -62,10 +62,16 @@ class LearnerCache:
         """Keep a row read when the cache was at `epoch`, unless something was invalidated since."""
         if epoch != self._epoch:
             return
-        self._rows[learner_id] = (self._now(), row)
+        now = self._now()
+        self._rows[learner_id] = (now, row)
         self._rows.move_to_end(learner_id)
-        if len(self._rows) > self.size:
+        # A row past its time to live is never returned again, so the least recently used go as soon as they have
+        # expired too: the cache holds the learners active within the last `ttl` seconds (~1 kB each), not the
+        # last `size` learners seen, which over a day would be ~50 MB kept for nothing.
+        oldest_at = next(iter(self._rows.values()))[0]
+        while len(self._rows) > self.size or now - oldest_at > self.ttl:
             self._rows.popitem(last=False)
+            oldest_at = next(iter(self._rows.values()))[0]
 
     def forget(self, learner_id: int) -> None:
         self._epoch += 1

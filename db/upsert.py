@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
     """`sqlite.insert(table)` or `postgresql.insert(table)`, whichever the session is bound to."""
+    # Imported here: the engine has loaded its own dialect already, and PostgreSQL's is ~2 MB resident on SQLite.
     name = session.get_bind().dialect.name
     if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table)
     if name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table)
     raise RuntimeError(f"unsupported database dialect: {name}")
 

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import segno
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -244,6 +243,8 @@ async def _create(
 
 async def _send_link(bot: Bot, chat_id: int, cohort: Cohort) -> None:
     link = await create_start_link(bot, cohorts.invite_payload(cohort))
+    import segno  # only organisers creating a cohort draw a QR code: not loaded for everyone else
+
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
     picture = BufferedInputFile(buffer.getvalue(), filename=f"cohort-{cohort.id}.png")
