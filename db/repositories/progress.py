@@ -38,7 +38,7 @@ async def committed_statuses(session: AsyncSession, learner_id: int, track_id: s
 _PROGRESS = cast(Table, TopicProgress.__table__)
 _EVENTS = cast(Table, ProgressEvent.__table__)
 _KEY = ("learner_id", "track_id", "topic_id", "part")
-_ROW = {name: bindparam(name) for name in (*_KEY, "status", "updated_at")}
+_ROW: dict[str, Any] = {name: bindparam(name) for name in (*_KEY, "status", "updated_at")}
 
 
 def _upsert(insert_: Any) -> Any:
