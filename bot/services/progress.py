@@ -230,12 +230,20 @@ async def module_states(
 async def track_progress(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, now: datetime
 ) -> TrackProgress | None:
-    track = catalog.track(track_id)
-    if track is None:
+    if catalog.track(track_id) is None:
         return None
     statuses = await progress.statuses(session, learner_id, track_id)
     await session.commit()
+    return track_progress_of(catalog, track_id, statuses)
 
+
+def track_progress_of(
+    catalog: Catalog, track_id: str, statuses: dict[PartKey, Status]
+) -> TrackProgress | None:
+    """`track_progress` from the learner's statuses on the track."""
+    track = catalog.track(track_id)
+    if track is None:
+        return None
     modules: list[ModuleProgress] = []
     for module in track.modules:
         states = [topic_status(t, statuses) for t in module.topics]

@@ -619,6 +619,11 @@ async def stats(
     reviews = await repo.reviews(session, learner_id, track_id)
     rows = await repo.cards(session, learner_id, track_id)
     await session.commit()
+    return stats_of(catalog, reviews, rows, now)
+
+
+def stats_of(catalog: Catalog, reviews: Reviews, rows: Cards, now: datetime) -> QuizStats:
+    """`stats` from what was read: the learner's answers and cards on the track."""
     accuracy: dict[str, tuple[int, int]] = {}
     for review in reviews:
         ref = catalog.topic(review.track_id, review.topic_id)

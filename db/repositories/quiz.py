@@ -63,6 +63,11 @@ _REVIEW_ROWS = (
     .where(QuizReview.learner_id == bindparam("learner_id"), QuizReview.reviewed_at >= bindparam("since"))
     .order_by(QuizReview.reviewed_at, QuizReview.id)
 )
+_ALL_REVIEW_ROWS = (
+    select(*(getattr(QuizReview, name) for name in ReviewRow._fields))
+    .where(QuizReview.learner_id == bindparam("learner_id"))
+    .order_by(QuizReview.reviewed_at, QuizReview.id)
+)
 _POLL = select(*(getattr(QuizPoll, name) for name in SentPoll._fields)).where(
     QuizPoll.poll_id == bindparam("poll_id")
 )
@@ -114,6 +119,14 @@ async def review_rows(
     return [
         ReviewRow(*row)
         for row in await read(session, _REVIEW_ROWS, {"learner_id": learner_id, "since": since})
+    ]
+
+
+async def all_review_rows(session: AsyncSession, learner_id: int) -> list[ReviewRow]:
+    """Every answer the learner gave, oldest first, read quickly."""
+    return [
+        ReviewRow(*row)
+        for row in await quick_reads.rows(session, _ALL_REVIEW_ROWS, {"learner_id": learner_id})
     ]
 
 
