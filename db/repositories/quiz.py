@@ -97,6 +97,14 @@ _REVIEW = insert(cast(Table, QuizReview.__table__)).values(
 )  # fmt: skip
 
 
+_POLLS = cast(Table, QuizPoll.__table__)
+_ANSWERED = (
+    update(_POLLS)
+    .where(_POLLS.c.poll_id == bindparam("key_poll"), _POLLS.c.answered_at.is_(None))
+    .values(answered_at=bindparam("answered_at"))
+)
+
+
 async def sent_poll(session: AsyncSession, poll_id: str) -> SentPoll | None:
     """A sent poll, read quickly (before the answer writes anything)."""
     rows = await quick_reads.committed_rows(session, _POLL, {"poll_id": poll_id})
@@ -225,9 +233,5 @@ async def poll(session: AsyncSession, poll_id: str) -> QuizPoll | None:
 
 async def mark_answered(session: AsyncSession, poll_id: str, now: datetime) -> bool:
     """True for the first answer only: a poll_answer Telegram delivers twice changes nothing the second time."""
-    result = await session.execute(
-        update(QuizPoll)
-        .where(QuizPoll.poll_id == poll_id, QuizPoll.answered_at.is_(None))
-        .values(answered_at=now)
-    )
+    result = await session.execute(_ANSWERED, {"key_poll": poll_id, "answered_at": now})
     return bool(result.rowcount)  # type: ignore[attr-defined]
