@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import quick_reads
 from db.models import QuizCard, QuizPoll, QuizReview
-from db.upsert import dialect_insert
 
 CardKey = tuple[str, str, str]  # (track, topic, question)
 
@@ -105,6 +105,24 @@ _ANSWERED = (
 )
 
 
+def _add_cards(insert_: Any) -> Any:
+    columns = (
+        "learner_id",
+        "track_id",
+        "topic_id",
+        "question_id",
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+    )
+    stmt = insert_(_CARDS).values({name: bindparam(name) for name in (*columns, "due", "last_review")})
+    return stmt.on_conflict_do_nothing(index_elements=[_CARDS.c[name] for name in columns[:4]])
+
+
+_ADD_CARDS = {"sqlite": _add_cards(sqlite.insert), "postgresql": _add_cards(postgresql.insert)}
+
+
 async def sent_poll(session: AsyncSession, poll_id: str) -> SentPoll | None:
     """A sent poll, read quickly (before the answer writes anything)."""
     rows = await quick_reads.committed_rows(session, _POLL, {"poll_id": poll_id})
@@ -169,16 +187,12 @@ async def add_review(
 async def add_cards(
     session: AsyncSession, learner_id: int, track_id: str, topic_id: str, rows: list[dict[str, object]]
 ) -> None:
+    """The cards, unless the learner has them already: one prebuilt INSERT run for every row (a statement with
+    the rows inlined would be compiled again for each count of rows)."""
     if not rows:
         return
-    stmt = dialect_insert(session, QuizCard).values(
-        [{"learner_id": learner_id, "track_id": track_id, "topic_id": topic_id, **row} for row in rows]
-    )
-    await session.execute(
-        stmt.on_conflict_do_nothing(
-            index_elements=[QuizCard.learner_id, QuizCard.track_id, QuizCard.topic_id, QuizCard.question_id]
-        )
-    )
+    params = [{"learner_id": learner_id, "track_id": track_id, "topic_id": topic_id, **row} for row in rows]
+    await session.execute(_ADD_CARDS[session.get_bind().dialect.name], params)
 
 
 async def card(session: AsyncSession, learner_id: int, key: CardKey) -> QuizCard | None:
