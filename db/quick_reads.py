@@ -11,8 +11,9 @@ writer. That is what the session's own reads outside a write transaction see too
 lock only for writes). A session inside a transaction reads through itself, so it sees its own uncommitted
 writes. PostgreSQL, and an in-memory SQLite database, read through the session as before.
 
-Columns come back converted as through the session (each column type's result processor: dates, booleans). Only
-for small reads by index: a long scan here would stall every update for its whole length."""
+Columns and parameters are converted as the session converts them (each type's own bind and result processors:
+UTC datetimes, booleans), so a row reads the same either way. Only for small reads by index: a long scan here
+would stall every update for its whole length."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import Select
 
 BUSY_TIMEOUT_S = 1.0
+Processor = Callable[[Any], Any] | None
 Query = Select[*tuple[Any, ...]]
-Processor = Callable[[Any], Any]
 
 _readers: weakref.WeakKeyDictionary[Engine, _Reader] = weakref.WeakKeyDictionary()
 
@@ -38,36 +39,57 @@ class _Reader:
         self._path = path
         self._connection: sqlite3.Connection | None = None  # opened on first use, when the database exists
         self._dialect = engine.dialect
-        self._compiled: dict[int, tuple[Query, str, tuple[str, ...], tuple[Processor | None, ...]]] = {}
+        self._compiled: dict[int, _Compiled] = {}
 
     def rows(self, statement: Query, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         compiled = self._compiled.get(id(statement))
         if compiled is None:
-            sql = statement.compile(dialect=self._dialect)
-            # The statement is kept with its SQL, so its id cannot be reused by another while cached.
-            processors: tuple[Processor | None, ...] = tuple(
-                column.type._cached_result_processor(self._dialect, None)
-                for column in statement.selected_columns
-            )
-            compiled = (statement, str(sql), tuple(sql.positiontup or ()), processors)
-            self._compiled[id(statement)] = compiled
-        _, sql_text, names, processors = compiled
+            compiled = self._compiled[id(statement)] = _Compiled(statement, self._dialect)
         if self._connection is None:
             self._connection = sqlite3.connect(
                 self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
             self._connection.execute("PRAGMA query_only=ON")
-        found = self._connection.execute(sql_text, tuple(params[name] for name in names)).fetchall()
-        if not any(processors):
+        values = tuple(
+            value if bind is None else bind(value)
+            for value, bind in zip(compiled.values(params), compiled.binds, strict=True)
+        )
+        found = self._connection.execute(compiled.sql, values).fetchall()
+        if not compiled.converts:
             return found
+        results = compiled.results
         return [
-            tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
+            tuple(
+                value if convert is None else convert(value)
+                for value, convert in zip(row, results, strict=True)
+            )
             for row in found
         ]
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
+
+
+class _Compiled:
+    """A statement's SQLite text, its parameters' order, and the conversions the session would apply."""
+
+    def __init__(self, statement: Query, dialect: Any) -> None:
+        sql = statement.compile(dialect=dialect)
+        self.statement = statement  # kept with its SQL, so its id cannot be reused by another while cached
+        self.sql = str(sql)
+        self.names: tuple[str, ...] = tuple(sql.positiontup or ())
+        self.defaults = tuple(sql.binds[name].value for name in self.names)  # a LIMIT's own value
+        self.binds: tuple[Processor, ...] = tuple(
+            sql.binds[name].type._cached_bind_processor(dialect) for name in self.names
+        )
+        self.results: tuple[Processor, ...] = tuple(
+            column.type._cached_result_processor(dialect, None) for column in sql._result_columns
+        )
+        self.converts = any(convert is not None for convert in self.results)
+
+    def values(self, params: Mapping[str, Any]) -> list[Any]:
+        return [params.get(name, default) for name, default in zip(self.names, self.defaults, strict=True)]
 
 
 def attach(engine: AsyncEngine, path: str) -> None:
@@ -86,5 +108,17 @@ async def rows(session: AsyncSession, statement: Query, params: Mapping[str, Any
     bind = session.bind
     reader = _readers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     if reader is None or session.in_transaction():
+        return list((await session.execute(statement, params)).all())
+    return reader.rows(statement, params)
+
+
+async def committed_rows(session: AsyncSession, statement: Query, params: Mapping[str, Any]) -> Sequence[Any]:
+    """The statement's rows, through the quick reader even inside the session's transaction: only for tables this
+    transaction has not written (nor holds unflushed objects of). On SQLite a transaction that wrote holds the write
+    lock, and one that only read holds the one pooled connection, so nothing of anyone's commits in between: what
+    is committed is what the session itself would read."""
+    bind = session.bind
+    reader = _readers.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
+    if reader is None:
         return list((await session.execute(statement, params)).all())
     return reader.rows(statement, params)

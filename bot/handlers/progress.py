@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -17,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import activity, cohorts, plan, progress, quiz
+from bot.services.report import progress_report
 from bot.views.chart import progress_chart
 from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.cohort import calendar_lines
@@ -39,18 +38,20 @@ async def show_progress(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    now = clock()
-    zone = ZoneInfo(learner.timezone or "UTC")
-    summary = await progress.track_progress(session, catalog, learner.id, track_id, now)
-    personal = await plan.personal_plan(session, catalog, learner, track_id, now)
-    assert summary is not None and personal is not None  # HasTrack checked the track exists
-    stats = await quiz.stats(session, catalog, learner.id, track_id, zone, now)
-    reviews = await quiz.review_day(session, catalog, learner.id, zone, learner.daily_review_cap, now)
-    active = await activity.activity(session, learner.id, zone, now)
-    series = await activity.plan_series(session, catalog, learner.id, track_id, zone, now, personal)
+    report = await progress_report(session, catalog, learner, track_id, clock())
+    assert report is not None  # HasTrack checked the track exists
+    summary, personal, active, series, week = (
+        report.summary,
+        report.personal,
+        report.active,
+        report.series,
+        report.week,
+    )
     titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
-    extra = [streak_line(active.streak), *quiz_stats_lines(stats, reviews, titles, learner.language)]
-    week = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
+    extra = [
+        streak_line(active.streak),
+        *quiz_stats_lines(report.stats, report.reviews, titles, learner.language),
+    ]
     if week is not None:  # in a cohort: its calendar first
         extra = [*calendar_lines(week, learner.timezone or week.cohort.timezone), *extra]
     link = map_url(settings, event, track_id)

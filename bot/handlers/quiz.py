@@ -185,10 +185,8 @@ async def poll_answer(
     if result.item is not None:
         await send_question(bot, session, learner, result.item, clock, result.round_started_at)
         return
-    assert result.outcome is not None
-    day = await quiz.review_day(
-        session, catalog, learner.id, _zone(learner), learner.daily_review_cap, clock()
-    )
+    assert result.outcome is not None and result.day is not None
+    day = result.day  # `quiz.review_day`'s count, from the answer's own read
     # Reviews come by the learner's local date: the next one is named by its day, as every screen does.
     next_day = short_date(day.next_on, learner.language) if day.next_on else None
     screen = coach.round_done(result.outcome, learner.language, next_day, day)

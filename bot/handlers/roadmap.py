@@ -192,8 +192,7 @@ async def mark(
     notify(callback_answer, _("Marked: {status}").format(status=status_name(status)))
     note = None
     if state.status is Status.DONE:
-        following = await progress.next_topic(session, catalog, learner.id, callback_data.track)
-        if following is None:
+        if state.nothing_left:
             note = _("🎉 Well done! That was the last topic left: the whole track is done.")
         else:
             note = _("🎉 Well done! Tap “Next step” to keep going.")

@@ -9,6 +9,7 @@ streak goes on), and with none banked the streak ends.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,11 +20,14 @@ from bot.curriculum.catalog import Catalog
 from bot.services import plan
 from bot.services.plan import study_weekdays
 from bot.services.reminders import local_date
+from db.models import Enrollment
 from db.repositories import activity as repo
 from db.repositories import breaks as break_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
 from db.repositories import quiz as quiz_repo
+from db.repositories.learners import EnrollmentRow
+from db.repositories.progress import Event
 
 CHART_DAYS = 28
 PLAN_MIN_DAYS = 14
@@ -89,12 +93,26 @@ async def activity(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: 
     learner = await learner_repo.get(session, learner_id)
     breaks = await break_repo.breaks(session, learner_id)
     await session.commit()
-    topics = Counter(local_date(zone, e.at) for e in events)
-    answers = Counter(local_date(zone, at) for at in reviews)
-    today = local_date(zone, now)
     weekdays = study_weekdays(learner.study_days) if learner else EVERY_WEEKDAY
+    spans = [(b.started_at, b.ended_at) for b in breaks]
+    return activity_of([e.at for e in events], reviews, weekdays, spans, zone, now)
+
+
+def activity_of(
+    done_at: Sequence[datetime],
+    answered_at: Sequence[datetime],
+    weekdays: frozenset[int],
+    breaks: Sequence[tuple[datetime, datetime | None]],
+    zone: ZoneInfo,
+    now: datetime,
+) -> Activity:
+    """`activity` from what was read: when the learner marked parts done and answered reviews, their study days,
+    and their breaks (start, end or None while it lasts)."""
+    topics = Counter(local_date(zone, at) for at in done_at)
+    answers = Counter(local_date(zone, at) for at in answered_at)
+    today = local_date(zone, now)
     excused = break_days(
-        [(local_date(zone, b.started_at), local_date(zone, b.ended_at or now)) for b in breaks]
+        [(local_date(zone, started), local_date(zone, ended or now)) for started, ended in breaks]
     )
     return Activity(streak(set(topics) | set(answers), today, weekdays, excused), topics, answers, today)
 
@@ -124,6 +142,19 @@ async def plan_series(
     )
     history = await progress_repo.events(session, learner_id, track_id)
     await session.commit()
+    return series_of(catalog, track_id, enrollment, history, zone, now, personal)
+
+
+def series_of(
+    catalog: Catalog,
+    track_id: str,
+    enrollment: Enrollment | EnrollmentRow | None,
+    history: Sequence[Event],
+    zone: ZoneInfo,
+    now: datetime,
+    personal: plan.PersonalPlan,
+) -> PlanSeries:
+    """`plan_series` from what was read: the learner's enrolment on the track and its history."""
     refs = catalog.plan(track_id)
     start = local_date(zone, enrollment.started_at if enrollment else now)
     span = max(1, (local_date(zone, now) - start).days)

@@ -36,6 +36,7 @@ Pace
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -45,11 +46,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Topic
 from bot.services.reminders import at_local
-from db.models import EVERY_DAY, Cohort, Learner, ProgressEvent, Status
+from db.models import EVERY_DAY, Cohort, Enrollment, Learner, Status
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
-from db.repositories.progress import PartKey
+from db.repositories.learners import EnrollmentRow
+from db.repositories.progress import Event, PartKey
 
 DEFAULT_WEEKLY_HOURS = 6
 MIN_DAY_CEILING = 3.0  # hours a single day may count, at least
@@ -227,7 +229,7 @@ def topic_status(topic: Topic, statuses: dict[PartKey, Status]) -> Status:
 
 
 def resume_topic(
-    refs: list[TopicRef], statuses: dict[PartKey, Status], events: list[ProgressEvent]
+    refs: list[TopicRef], statuses: dict[PartKey, Status], events: Sequence[Event]
 ) -> TopicRef | None:
     """The topic the learner is on: the one last marked studying and not finished since, else the next in plan
     order that is neither finished, known nor skipped. None once the track is finished."""
@@ -242,7 +244,7 @@ def resume_topic(
 
 
 def counted_by_day(
-    refs: list[TopicRef], events: list[ProgressEvent], zone: ZoneInfo, schedule: Schedule
+    refs: list[TopicRef], events: Sequence[Event], zone: ZoneInfo, schedule: Schedule
 ) -> dict[date, float]:
     """Hours counted toward the pace on each local day: what was marked done that day (and is still done), at
     most `schedule.day_ceiling` a day."""
@@ -267,7 +269,7 @@ def counted_by_day(
 def build_plan(
     refs: list[TopicRef],
     statuses: dict[PartKey, Status],
-    events: list[ProgressEvent],
+    events: Sequence[Event],
     schedule: Schedule,
     zone: ZoneInfo,
     started_at: datetime,
@@ -393,6 +395,24 @@ async def personal_plan(
     )
     cohort = await cohort_repo.cohort_on_track(session, learner.id, track_id)
     await session.commit()
+    return plan_of(catalog, learner, track_id, now, statuses, events, enrollment, cohort)
+
+
+def plan_of(
+    catalog: Catalog,
+    learner: Learner,
+    track_id: str,
+    now: datetime,
+    statuses: dict[PartKey, Status],
+    events: Sequence[Event],
+    enrollment: Enrollment | EnrollmentRow | None,
+    cohort: Cohort | None,
+) -> PersonalPlan | None:
+    """`personal_plan` from what was read: the track's statuses and history, the learner's enrolment on it and
+    the cohort they are in on it."""
+    refs = catalog.plan(track_id)
+    if not refs:
+        return None
     zone = ZoneInfo(learner.timezone or "UTC")
     if cohort is not None:
         # In a cohort the plan follows the cohort's dates, not the learner's own pace: it starts on the day week 1

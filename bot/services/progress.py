@@ -26,6 +26,8 @@ class TopicState:
     parts: dict[str, Status]  # each part's own status ('' for a topic without passes)
     module_finished: bool = False  # this mark finished the topic's module
     track_finished: bool = False  # this mark finished the whole track
+    # Nothing of the track is left to study after this mark (`next_step` finds nothing; `next_topic` is None).
+    nothing_left: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,17 @@ async def mark(
     ref = catalog.topic(track_id, topic_id)
     if ref is None or part not in ref.topic.parts:
         raise UnknownTopic(f"{track_id}/{topic_id}/{part}")
-    # Marking a topic of a track the learner does not follow yet starts following it.
+    # Marking a topic of a track the learner does not follow yet starts following it. That first write takes the
+    # write lock, so the statuses read next (quickly: this transaction wrote none yet) are the ones it changes.
     await learners.enroll(session, learner_id, track_id, now)
-    before = await progress.statuses(session, learner_id, track_id)
+    before = await progress.committed_statuses(session, learner_id, track_id)
     await progress.set_status(session, learner_id, track_id, topic_id, part, status, now)
-    statuses = await progress.statuses(session, learner_id, track_id)
+    # The statuses after the mark are those before with this one changed: no second read.
+    statuses = dict(before)
+    if status is Status.NOT_STARTED:
+        statuses.pop((topic_id, part), None)
+    else:
+        statuses[(topic_id, part)] = status
     state = _state(ref, statuses)
     if state.status in (Status.DONE, Status.KNOWN):
         # The topic's questions join the learner's spaced reviews (in the same transaction as the mark).
@@ -173,6 +181,7 @@ def _with_moments(
         parts=state.parts,
         module_finished=module_done(after) and not module_done(before),
         track_finished=track_done(after) and not track_done(before),
+        nothing_left=next_step(catalog, ref.track.id, after) is None,
     )
 
 
@@ -221,12 +230,20 @@ async def module_states(
 async def track_progress(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, now: datetime
 ) -> TrackProgress | None:
-    track = catalog.track(track_id)
-    if track is None:
+    if catalog.track(track_id) is None:
         return None
     statuses = await progress.statuses(session, learner_id, track_id)
     await session.commit()
+    return track_progress_of(catalog, track_id, statuses)
 
+
+def track_progress_of(
+    catalog: Catalog, track_id: str, statuses: dict[PartKey, Status]
+) -> TrackProgress | None:
+    """`track_progress` from the learner's statuses on the track."""
+    track = catalog.track(track_id)
+    if track is None:
+        return None
     modules: list[ModuleProgress] = []
     for module in track.modules:
         states = [topic_status(t, statuses) for t in module.topics]

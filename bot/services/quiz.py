@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -65,6 +66,7 @@ class Answer:
     correct_today: int
     round_started_at: datetime | None = None  # the round this answer belongs to (continued by `item`)
     outcome: RoundOutcome | None = None  # how the round went, when it ends here (`item` is None)
+    day: ReviewDay | None = None  # the day's reviews after this answer (`review_day`, from the same read)
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,15 @@ class RoundOutcome:
         return self.answered - self.correct > self.correct
 
 
+Cards = Sequence[QuizCard | repo.CardRow]
+Reviews = Sequence[QuizReview | repo.ReviewRow]
+
+
 class UnknownPoll(LookupError):
     """Not a poll this bot sent to this learner (or the content no longer has its question)."""
 
 
-def _card(row: QuizCard) -> Card:
+def _card(row: QuizCard | repo.CardRow) -> Card:
     return Card(
         card_id=1,
         state=State(row.state),
@@ -162,11 +168,30 @@ async def review_day(
 ) -> ReviewDay:
     """How many reviews the learner's local day has: due today within the cap, waiting beyond it, and when the
     rest come. Cards of questions no longer in the content are not counted (nor sent)."""
-    answered = len([r for r in await _today(session, learner_id, zone, now) if not r.practice])
-    rows = await repo.cards(session, learner_id)
+    answered = answered_due(await repo.review_rows(session, learner_id, _day_start(zone, now)), zone, now)
+    rows = await repo.card_rows(session, learner_id)
     learner = await session.get(Learner, learner_id)
     await session.commit()
     weekdays = study_weekdays(learner.study_days) if learner is not None else EVERY_WEEKDAY
+    return day_of(catalog, rows, answered, zone, cap, now, weekdays)
+
+
+def answered_due(reviews: Reviews, zone: ZoneInfo, now: datetime) -> int:
+    """Due reviews answered today (practice not counted): what the daily cap counts."""
+    start = _day_start(zone, now)
+    return sum(1 for r in reviews if r.reviewed_at >= start and not r.practice)
+
+
+def day_of(
+    catalog: Catalog,
+    rows: Cards,
+    answered: int,
+    zone: ZoneInfo,
+    cap: int,
+    now: datetime,
+    weekdays: frozenset[int],
+) -> ReviewDay:
+    """`review_day` from what was read: the learner's cards and how many due reviews they answered today."""
     today = local_date(zone, now)
     end = _day_end(zone, now)
     live = [r for r in rows if catalog.question(r.track_id, r.topic_id, r.question_id) is not None]
@@ -218,12 +243,12 @@ def balanced_day(
     return day
 
 
-def due_load(rows: list[QuizCard], zone: ZoneInfo) -> Counter[date]:
+def due_load(rows: Cards, zone: ZoneInfo) -> Counter[date]:
     """Reviews due on each local day."""
     return Counter(local_date(zone, r.due) for r in rows)
 
 
-def retrievability(row: QuizCard, now: datetime) -> float:
+def retrievability(row: QuizCard | repo.CardRow, now: datetime) -> float:
     """FSRS's estimate that the learner still remembers the card's answer now (0 for a card never answered)."""
     return float(SCHEDULER.get_card_retrievability(_card(row), now))
 
@@ -301,14 +326,31 @@ async def next_due(
     done_today = [r for r in await _today(session, learner_id, zone, now) if not r.practice]
     if len(done_today) >= cap:
         return None
-    for row in await repo.due_cards(
-        session, learner_id, _day_end(zone, now) - timedelta(microseconds=1), limit=50
-    ):
+    rows = await repo.due_cards(session, learner_id, _day_end(zone, now) - _TICK, limit=_DUE_LOOKED_AT)
+    return _first_live(catalog, rows)
+
+
+_TICK = timedelta(microseconds=1)
+_DUE_LOOKED_AT = 50  # due cards looked at for one whose question is still in the content
+
+
+def _first_live(catalog: Catalog, rows: Cards) -> QuizItem | None:
+    for row in rows:
         question = catalog.question(row.track_id, row.topic_id, row.question_id)
         ref = catalog.topic(row.track_id, row.topic_id)
         if question is not None and ref is not None:
             return QuizItem(ref, question, practice=False)
     return None
+
+
+def _next_due_of(
+    catalog: Catalog, rows: Cards, answered: int, zone: ZoneInfo, cap: int, now: datetime
+) -> QuizItem | None:
+    """`next_due` from what was read: `rows` are all the learner's cards in `repo.due_cards`' order."""
+    if answered >= cap:
+        return None
+    until = _day_end(zone, now) - _TICK
+    return _first_live(catalog, [r for r in rows if r.due <= until][:_DUE_LOOKED_AT])
 
 
 def practice_item(
@@ -394,8 +436,11 @@ async def answer(
     weekdays: frozenset[int] = EVERY_WEEKDAY,
 ) -> Answer | None:
     """Rate the answer, reschedule the card on the least loaded study day of FSRS's range (`balanced_day`), and
-    pick what follows. None for a repeated or retracted answer."""
-    poll = await repo.poll(session, poll_id)
+    pick what follows. None for a repeated or retracted answer.
+
+    Reads the poll, the learner's cards and their answers since the round (or the day) began once each, and
+    works out what follows, the round's outcome and the day's count from them with its own two writes applied."""
+    poll = await repo.sent_poll(session, poll_id)
     if poll is None or poll.learner_id != learner_id:
         await session.commit()
         raise UnknownPoll(poll_id)
@@ -406,54 +451,60 @@ async def answer(
     seconds = (now - poll.sent_at).total_seconds()
     rating = rate(correct, seconds)
     key = (poll.track_id, poll.topic_id, poll.question_id)
-    row = await repo.card(session, learner_id, key)
+    round_started_at = poll.round_started_at or poll.sent_at
+    # mark_answered took the write lock: these reads (before this answer writes a card or a review) are current.
+    rows = await repo.card_rows(session, learner_id, committed=True)
+    since = min(_day_start(zone, now), round_started_at)
+    reviews = await repo.review_rows(session, learner_id, since, committed=True)
+    row = next((r for r in rows if (r.track_id, r.topic_id, r.question_id) == key), None)
+    fresh = False
     if row is None:  # practising a topic not finished yet: the question becomes a card now
         question = catalog.question(*key)
         if question is None:
             await session.commit()
             raise UnknownPoll(poll_id)
-        await repo.add_cards(
-            session, learner_id, poll.track_id, poll.topic_id, [new_card_values(question, now)]
-        )
-        row = await repo.card(session, learner_id, key)
-        assert row is not None
+        # Stored below with its first review already applied: one INSERT instead of an INSERT and an UPDATE.
+        row = repo.CardRow(poll.track_id, poll.topic_id, **new_card_values(question, now))  # type: ignore[arg-type]
+        fresh = True
+    others = [r for r in rows if (r.track_id, r.topic_id, r.question_id) != key]
     card, _log = SCHEDULER.review_card(_card(row), rating, review_datetime=now)
-    card.due = await _balanced_due(session, learner_id, key, card.due, zone, cap, weekdays, now)
-    row.state, row.step, row.stability, row.difficulty = (
-        int(card.state),
-        card.step,
-        card.stability,
-        card.difficulty,
+    card.due = _balanced_due(others, card.due, zone, cap, weekdays, now)
+    row = row._replace(
+        state=int(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
     )
-    row.due, row.last_review = card.due, card.last_review
-    session.add(
-        QuizReview(
-            learner_id=learner_id,
-            track_id=poll.track_id,
-            topic_id=poll.topic_id,
-            question_id=poll.question_id,
-            correct=correct,
-            rating=int(rating),
-            seconds=seconds,
-            practice=poll.practice,
-            reviewed_at=now,
-        )
-    )
-    await session.flush()
+    if fresh:
+        values = row._asdict()
+        del values["track_id"], values["topic_id"]
+        await repo.add_cards(session, learner_id, poll.track_id, poll.topic_id, [values])
+    else:
+        await repo.schedule(session, learner_id, row)
+    review = repo.ReviewRow(*key, correct, poll.practice, now)
+    await repo.add_review(session, learner_id, review, int(rating), seconds)
+    await session.commit()
+    rows = sorted([*others, row], key=lambda r: r.due)  # stable: ties keep the database's order
+    reviews = [*reviews, review]
+    answered = answered_due(reviews, zone, now)
     if poll.practice:
         item = practice_item(catalog, poll.track_id, poll.topic_id, after_question=poll.question_id)
     else:
-        item = await next_due(session, catalog, learner_id, zone, cap, now)
-    today = await _today(session, learner_id, zone, now)
-    round_started_at = poll.round_started_at or poll.sent_at
+        item = _next_due_of(catalog, rows, answered, zone, cap, now)
+    day_start = _day_start(zone, now)
+    today = [r for r in reviews if r.reviewed_at >= day_start]
     outcome = (
         None
         if item is not None
-        else await round_outcome(
-            session, catalog, learner_id, round_started_at, poll.practice, zone, cap, now
+        else _round_outcome_of(
+            catalog,
+            [r for r in reviews if r.reviewed_at >= round_started_at],
+            poll.practice,
+            _outlook_of(catalog, rows, answered, zone, cap, now),
         )
     )
-    await session.commit()
     return Answer(
         correct=correct,
         rating=rating,
@@ -463,23 +514,20 @@ async def answer(
         correct_today=sum(1 for r in today if r.correct),
         round_started_at=round_started_at,
         outcome=outcome,
+        day=day_of(catalog, rows, answered, zone, cap, now, weekdays),
     )
 
 
-async def _balanced_due(
-    session: AsyncSession,
-    learner_id: int,
-    key: tuple[str, str, str],
+def _balanced_due(
+    others: Cards,
     due: datetime,
     zone: ZoneInfo,
     cap: int,
     weekdays: frozenset[int],
     now: datetime,
 ) -> datetime:
-    """FSRS's due moment moved to the day `balanced_day` picks (the same time of day)."""
-    others = [
-        r for r in await repo.cards(session, learner_id) if (r.track_id, r.topic_id, r.question_id) != key
-    ]
+    """FSRS's due moment moved to the day `balanced_day` picks (the same time of day); `others` are the
+    learner's other cards."""
     today = local_date(zone, now)
     planned = local_date(zone, due)
     day = balanced_day(today, (planned - today).days, due_load(others, zone), cap, weekdays)
@@ -498,7 +546,16 @@ async def round_outcome(
 ) -> RoundOutcome:
     """How a round went: its answers (of its kind, practice or due reviews, since it began), the topics of the
     wrong ones, and what is left of the learner's reviews."""
-    answers = [r for r in await repo.reviews_since(session, learner_id, started_at) if r.practice == practice]
+    answers = await repo.review_rows(session, learner_id, started_at)
+    outlook = await review_outlook(session, catalog, learner_id, zone, cap, now)
+    return _round_outcome_of(catalog, answers, practice, outlook)
+
+
+def _round_outcome_of(
+    catalog: Catalog, since_start: Reviews, practice: bool, outlook: ReviewOutlook
+) -> RoundOutcome:
+    """`round_outcome` from what was read: the learner's answers since the round began, oldest first."""
+    answers = [r for r in since_start if r.practice == practice]
     to_reread: dict[tuple[str, str], TopicRef] = {}
     for review in answers:
         ref = catalog.topic(review.track_id, review.topic_id)
@@ -508,7 +565,7 @@ async def round_outcome(
         answered=len(answers),
         correct=sum(1 for r in answers if r.correct),
         to_reread=list(to_reread.values()),
-        outlook=await review_outlook(session, catalog, learner_id, zone, cap, now),
+        outlook=outlook,
     )
 
 
@@ -517,21 +574,26 @@ async def review_outlook(
 ) -> ReviewOutlook:
     """How many reviews are left for the learner's local day (within the cap, and beyond it), and when the next
     one can come. Cards of questions no longer in the content are not counted."""
-    answered = len([r for r in await _today(session, learner_id, zone, now) if not r.practice])
-    rows = [
-        r
-        for r in await repo.cards(session, learner_id)
-        if catalog.question(r.track_id, r.topic_id, r.question_id) is not None
-    ]
+    answered = answered_due(await repo.review_rows(session, learner_id, _day_start(zone, now)), zone, now)
+    rows = await repo.card_rows(session, learner_id)
+    await session.commit()
+    return _outlook_of(catalog, rows, answered, zone, cap, now)
+
+
+def _outlook_of(
+    catalog: Catalog, rows: Cards, answered: int, zone: ZoneInfo, cap: int, now: datetime
+) -> ReviewOutlook:
+    """`review_outlook` from what was read."""
+    live = [r for r in rows if catalog.question(r.track_id, r.topic_id, r.question_id) is not None]
     tomorrow = at_local(zone, local_date(zone, now) + timedelta(days=1), time(0, 0))
-    due = sorted(r.due for r in rows if r.due < tomorrow)
+    due = sorted(r.due for r in live if r.due < tomorrow)
     within = min(len(due), max(0, cap - answered))
     if within:
         next_at: datetime | None = max(due[0], now)
     elif due:
         next_at = tomorrow  # the cap is reached: the rest come tomorrow
     else:
-        next_at = min((r.due for r in rows), default=None)
+        next_at = min((r.due for r in live), default=None)
     return ReviewOutlook(due_today=within, waiting=len(due) - within, next_at=next_at)
 
 
@@ -557,6 +619,11 @@ async def stats(
     reviews = await repo.reviews(session, learner_id, track_id)
     rows = await repo.cards(session, learner_id, track_id)
     await session.commit()
+    return stats_of(catalog, reviews, rows, now)
+
+
+def stats_of(catalog: Catalog, reviews: Reviews, rows: Cards, now: datetime) -> QuizStats:
+    """`stats` from what was read: the learner's answers and cards on the track."""
     accuracy: dict[str, tuple[int, int]] = {}
     for review in reviews:
         ref = catalog.topic(review.track_id, review.topic_id)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import quick_reads
 from db.models import Learner, LearnerBreak
+
+_SPANS = (
+    select(LearnerBreak.started_at, LearnerBreak.ended_at)
+    .where(LearnerBreak.learner_id == bindparam("learner_id"))
+    .order_by(LearnerBreak.started_at)
+)
 
 
 async def open_break(session: AsyncSession, learner_id: int) -> LearnerBreak | None:
@@ -28,6 +35,14 @@ async def breaks(session: AsyncSession, learner_id: int) -> list[LearnerBreak]:
             .order_by(LearnerBreak.started_at)
         )
     )
+
+
+async def spans(session: AsyncSession, learner_id: int) -> list[tuple[datetime, datetime | None]]:
+    """Each break's start and end (None while it lasts), as `breaks` orders them, read quickly."""
+    return [
+        (started, ended)
+        for started, ended in await quick_reads.rows(session, _SPANS, {"learner_id": learner_id})
+    ]
 
 
 async def start_break(session: AsyncSession, learner_id: int, now: datetime, until: datetime | None) -> None:

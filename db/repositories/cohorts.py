@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, literal, select, update
+from sqlalchemy import bindparam, case, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import quick_reads
 from db.models import (
     Broadcast,
     BroadcastDelivery,
@@ -115,6 +116,17 @@ async def memberships(session: AsyncSession, learner_id: int) -> list[Membership
         .order_by(CohortMember.joined_at)
     )
     return [Membership(member, cohort) for member, cohort in rows]
+
+
+_ON_TRACK = select(CohortMember.cohort_id).where(
+    CohortMember.learner_id == bindparam("learner_id"), CohortMember.track_id == bindparam("track_id")
+)
+
+
+async def in_cohort_on_track(session: AsyncSession, learner_id: int, track_id: str) -> bool:
+    """Whether the learner is in a cohort on this track, read quickly (most learners are in none)."""
+    params = {"learner_id": learner_id, "track_id": track_id}
+    return bool(await quick_reads.rows(session, _ON_TRACK, params))
 
 
 async def cohort_on_track(session: AsyncSession, learner_id: int, track_id: str) -> Cohort | None:

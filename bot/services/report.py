@@ -1,0 +1,72 @@
+"""/progress from one read: the learner's record (statuses on the track, history, enrolments, cards, answers,
+breaks, cohort) is read once, and every figure the screen and its chart show is worked out from it by the same
+functions the other screens' services use (`plan.plan_of`, `quiz.day_of`, `activity.activity_of`, ...), so they
+all keep saying the same numbers.
+
+The reads are quick reads (`db.quick_reads`): on SQLite the report makes no statement through the session unless
+the learner is in a cohort on the track."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.catalog import Catalog
+from bot.services import activity, cohorts, plan, progress, quiz
+from bot.services.plan import study_weekdays
+from db.models import Cohort, CohortStage, Learner, Status
+from db.repositories import breaks as break_repo
+from db.repositories import cohorts as cohort_repo
+from db.repositories import learners as learner_repo
+from db.repositories import progress as progress_repo
+from db.repositories import quiz as quiz_repo
+
+
+@dataclass(frozen=True)
+class Report:
+    summary: progress.TrackProgress  # `progress.track_progress`
+    personal: plan.PersonalPlan  # `plan.personal_plan`
+    stats: quiz.QuizStats  # `quiz.stats`
+    reviews: quiz.ReviewDay  # `quiz.review_day`
+    active: activity.Activity  # `activity.activity`
+    series: activity.PlanSeries  # `activity.plan_series`
+    week: cohorts.CohortWeek | None  # `cohorts.learner_week`
+
+
+async def progress_report(
+    session: AsyncSession, catalog: Catalog, learner: Learner, track_id: str, now: datetime
+) -> Report | None:
+    """Everything /progress shows of the track; None for a track the content does not have."""
+    statuses = await progress_repo.statuses(session, learner.id, track_id)
+    history = await progress_repo.history(session, learner.id)
+    enrollments = await learner_repo.enrollment_rows(session, learner.id)
+    cards = await quiz_repo.card_rows(session, learner.id)
+    answers = await quiz_repo.all_review_rows(session, learner.id)
+    breaks = await break_repo.spans(session, learner.id)
+    cohort: Cohort | None = None
+    stages: list[CohortStage] = []
+    if await cohort_repo.in_cohort_on_track(session, learner.id, track_id):
+        cohort = await cohort_repo.cohort_on_track(session, learner.id, track_id)
+        stages = await cohort_repo.stages(session, cohort.id) if cohort is not None else []
+    await session.commit()
+
+    zone = ZoneInfo(learner.timezone or "UTC")
+    weekdays = study_weekdays(learner.study_days)
+    events = [e for e in history if e.track_id == track_id]
+    enrollment = next((e for e in enrollments if e.track_id == track_id), None)
+    summary = progress.track_progress_of(catalog, track_id, statuses)
+    personal = plan.plan_of(catalog, learner, track_id, now, statuses, events, enrollment, cohort)
+    if summary is None or personal is None:
+        return None
+    on_track = [r for r in answers if r.track_id == track_id]
+    stats = quiz.stats_of(catalog, on_track, [c for c in cards if c.track_id == track_id], now)
+    answered = quiz.answered_due(answers, zone, now)
+    day = quiz.day_of(catalog, cards, answered, zone, learner.daily_review_cap, now, weekdays)
+    done_at = [e.at for e in history if e.status == Status.DONE]
+    active = activity.activity_of(done_at, [r.reviewed_at for r in answers], weekdays, breaks, zone, now)
+    series = activity.series_of(catalog, track_id, enrollment, events, zone, now, personal)
+    week = cohorts.cohort_week(catalog, cohort, stages, statuses, now) if cohort is not None else None
+    return Report(summary, personal, stats, day, active, series, week)
