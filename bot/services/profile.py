@@ -163,7 +163,7 @@ async def finish_onboarding(session: AsyncSession, learner_id: int, now: datetim
 
 async def tracks_followed(session: AsyncSession, learner_id: int) -> list[str]:
     """The ids of the tracks the learner follows, in the order they started them."""
-    result = [e.track_id for e in await learners.enrollments(session, learner_id)]
+    result = [e.track_id for e in await learners.enrollment_rows(session, learner_id)]
     await session.commit()
     return result
 
