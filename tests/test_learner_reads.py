@@ -16,6 +16,12 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 COLUMNS = tuple(Learner.__table__.columns)
 
 
+async def _add_learner(sessionmaker: async_sessionmaker[AsyncSession], learner: Learner) -> None:
+    async with sessionmaker() as session:
+        session.add(learner)
+        await session.commit()
+
+
 async def _stored(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[Any, ...]:
     async with sessionmaker() as session:
         return tuple((await session.execute(select(*COLUMNS).where(Learner.id == 7))).one())
@@ -29,12 +35,11 @@ def _as_read(learner: Learner | None) -> tuple[Any, ...]:
 async def test_a_learner_read_first_from_the_database_then_from_the_cache_is_as_stored(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with sessionmaker() as session:
-        session.add(
-            Learner(id=7, language="ru", timezone="Europe/Moscow", reminder_minute=540, weekly_hours=6,
-                    current_track="mle", onboarded_at=NOW, last_active_at=NOW, reminders_paused=True)
-        )  # fmt: skip
-        await session.commit()
+    await _add_learner(
+        sessionmaker,
+        Learner(id=7, language="ru", timezone="Europe/Moscow", reminder_minute=540, weekly_hours=6,
+                current_track="mle", onboarded_at=NOW, last_active_at=NOW, reminders_paused=True),
+    )  # fmt: skip
     stored = await _stored(sessionmaker)
     for _ in range(2):  # a miss, then a hit
         async with sessionmaker() as session:
@@ -46,9 +51,7 @@ async def test_a_learner_read_first_from_the_database_then_from_the_cache_is_as_
 async def test_a_write_made_anywhere_is_seen_by_the_next_read(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with sessionmaker() as session:
-        session.add(Learner(id=7, language="ru", onboarded_at=NOW))
-        await session.commit()
+    await _add_learner(sessionmaker, Learner(id=7, language="ru", onboarded_at=NOW))
     async with sessionmaker() as session:
         assert (await learners.get(session, 7)) is not None  # now cached
     async with sessionmaker() as session:  # a bulk write the repository was not asked for
@@ -62,9 +65,7 @@ async def test_a_write_made_anywhere_is_seen_by_the_next_read(
 async def test_a_session_reads_its_own_uncommitted_write_and_others_do_not_keep_it(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with sessionmaker() as session:
-        session.add(Learner(id=7, language="ru", onboarded_at=NOW))
-        await session.commit()
+    await _add_learner(sessionmaker, Learner(id=7, language="ru", onboarded_at=NOW))
     async with sessionmaker() as session:
         await learners.update_fields(session, 7, NOW, language="en")
         changed = await learners.get(session, 7)
