@@ -77,8 +77,7 @@ async def touch(session: AsyncSession, learner: Learner, now: datetime) -> int |
     last = learner.last_active_at
     if last is not None and now - last < ACTIVITY_GRANULARITY:
         return None
-    await learners.update_fields(session, learner.id, now, last_active_at=now)
-    await session.commit()
+    await learners.note_active(session, learner.id, now)
     away = (now - last).days if last is not None else 0
     if away >= reminders.COMEBACK_AFTER_DAYS:
         await reminders.replan(session, learner.id, now)  # the back-off starts over

@@ -11,7 +11,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
 
-from db import learner_cache, quick_reads
+from db import activity, learner_cache, quick_reads
 from db.models import Enrollment, Learner
 from db.upsert import dialect_insert
 
@@ -72,6 +72,29 @@ async def update_fields(session: AsyncSession, learner_id: int, now: datetime, *
         .values(updated_at=now, **fields)
         .execution_options(**_HANDLED)
     )
+
+
+_NOTE_ACTIVE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("learner_id"))
+    .values(last_active_at=bindparam("at"), updated_at=bindparam("at"))
+    .execution_options(**_HANDLED)
+)
+
+
+async def note_active(session: AsyncSession, learner_id: int, now: datetime) -> None:
+    """Record that the learner was here at `now` (`last_active_at`), and commit; notes made at the same moment by
+    other updates are written in the same transaction (`db.activity`)."""
+
+    async def write(rows: dict[int, datetime]) -> None:
+        learner_cache.forget(session, list(rows))
+        # In learner order, so that two processes writing overlapping batches on PostgreSQL lock rows in the same
+        # order and cannot deadlock.
+        params = [{"learner_id": learner, "at": at} for learner, at in sorted(rows.items())]
+        await session.execute(_NOTE_ACTIVE, params)
+        await session.commit()
+
+    await activity.writes_of(session.sync_session.get_bind()).note(learner_id, now, write)
 
 
 async def enroll(session: AsyncSession, learner_id: int, track_id: str, now: datetime) -> None:
