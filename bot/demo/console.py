@@ -111,8 +111,9 @@ class ConsoleChat:
     def shown(self, method: TelegramMethod[Any], result: Any) -> None:
         if isinstance(method, SendMessage) and isinstance(result, Message):
             self._show_message(result.message_id, method.text, method.reply_markup, edited=False)
-        elif isinstance(method, EditMessageText) and isinstance(result, Message):
-            self._show_message(result.message_id, method.text, method.reply_markup, edited=True)
+        elif isinstance(method, EditMessageText) and method.message_id is not None and result:
+            # The screens' edits do not read Telegram's answer into a Message (`views.screen.EditScreen`).
+            self._show_message(method.message_id, method.text, method.reply_markup, edited=True)
         elif isinstance(method, EditMessageReplyMarkup) and isinstance(result, Message):
             self._show_message(result.message_id, None, method.reply_markup, edited=True)
         elif isinstance(method, AnswerCallbackQuery) and method.text:

@@ -216,6 +216,8 @@ def _finish_day(schedule: Schedule, start: date, hours: float) -> date:
 
 def topic_status(topic: Topic, statuses: dict[PartKey, Status]) -> Status:
     """A topic with passes is done when every pass is done, known or skipped (and at least one is done)."""
+    if not topic.passes:  # most topics are marked whole; every screen asks this of each topic on the track
+        return statuses.get((topic.id, ""), Status.NOT_STARTED)
     parts = [statuses.get((topic.id, part), Status.NOT_STARTED) for part in topic.parts]
     if all(s is Status.SKIPPED for s in parts):
         return Status.SKIPPED
