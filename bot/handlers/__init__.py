@@ -1,5 +1,8 @@
 """All routers, in the order the dispatcher tries them: specific screens first, the fallback last.
 
+The roadmap's buttons (most taps) come before everything: every callback handler answers a prefix of its own
+(`bot.callbacks`) and none catches all, so their order decides nothing but how many filters a tap passes through.
+
 Routers are made anew for each dispatcher (a router can belong to one parent only), so tests and the demo
 can build as many dispatchers as they need.
 """
@@ -24,6 +27,7 @@ from bot.handlers import (
 
 def get_routers() -> list[Router]:
     return [
+        roadmap.create_button_router(),
         admin.create_router(),
         cohort.create_router(),
         onboarding.create_router(),

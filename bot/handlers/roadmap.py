@@ -296,15 +296,22 @@ async def page(
 
 
 def create_router() -> Router:
+    """The roadmap's commands."""
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.filter(HasTrack())
-    router.callback_query.filter(HasTrack())
     router.message.register(next_step, Command("next"))
-    router.callback_query.register(next_step, MenuCb.filter(F.screen == Nav.NEXT))
     router.message.register(roadmap, Command("roadmap"))
-    router.callback_query.register(roadmap, MenuCb.filter(F.screen == Nav.ROADMAP))
     router.message.register(tracks, Command("tracks"))
+    return router
+
+
+def create_button_router() -> Router:
+    """The roadmap's buttons: most of the taps a learner makes, so they are tried first (`bot.handlers`)."""
+    router = Router(name=f"{__name__}.buttons")
+    router.callback_query.filter(HasTrack())
+    router.callback_query.register(next_step, MenuCb.filter(F.screen == Nav.NEXT))
+    router.callback_query.register(roadmap, MenuCb.filter(F.screen == Nav.ROADMAP))
     router.callback_query.register(tracks, MenuCb.filter(F.screen == Nav.TRACKS))
     router.callback_query.register(track, TrackCb.filter())
     router.callback_query.register(module, ModuleCb.filter())
