@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from db import learner_cache, quick_reads
+from db import learner_cache, quick_reads, sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -30,6 +30,7 @@ def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        module=sqlite_driver.dbapi(),  # one trip to aiosqlite's thread per statement
         poolclass=AsyncAdaptedQueuePool,
         pool_size=1,
         max_overflow=0,
