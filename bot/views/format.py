@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from html import escape
 
 from aiogram.utils.i18n import get_i18n
@@ -44,7 +45,13 @@ def current_locale() -> str:
 
 def number(value: float) -> str:
     """A number as the learner's locale writes it, at most one decimal: 4.5 → «4,5» in Russian."""
-    return format_decimal(round(value, 1), format="#,##0.#", locale=current_locale())
+    return _number(round(value, 1), current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, locale: str) -> str:
+    # The screens show the same few numbers (hours, counts) over and over; Babel parses pattern and locale each call.
+    return format_decimal(value, format="#,##0.#", locale=locale)
 
 
 def hours(value: float) -> str:
