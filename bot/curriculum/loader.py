@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,25 @@ def load_catalog(content_dir: Path) -> Catalog:
     tracks, problems = check_content(content_dir)
     if problems:
         raise ContentError(problems)
-    return Catalog(tracks)
+    # Copied into fresh memory once the originals are freed: parsing leaves the kept texts scattered among the
+    # parser's freed nodes (4.5 MB of them for mle.yaml alone, two position marks for each value), memory the
+    # process keeps for as long as it runs. A copy made after all that is gone is packed together: about 1 MB less
+    # resident in the running bot, 4 MB in a process that loads only the content.
+    packed = pickle.dumps(tracks, protocol=pickle.HIGHEST_PROTOCOL)
+    del tracks
+    _empty_free_lists()
+    return Catalog(pickle.loads(packed))
+
+
+def _empty_free_lists() -> None:
+    """Without this the copy saves nothing: the interpreter keeps freed tuples (and some other objects) for reuse (the
+    parser's tens of thousands), and each keeps the memory around it from being given back. Only a full collection
+    empties those lists; run over a frozen heap it examines nothing else (a plain one takes ~150 ms in the bot)."""
+    gc.freeze()
+    try:
+        gc.collect()
+    finally:
+        gc.unfreeze()
 
 
 def check_content(content_dir: Path) -> tuple[list[Track], list[ContentProblem]]:
