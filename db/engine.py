@@ -13,6 +13,10 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 from db import learner_cache, quick_reads, sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# The session's connection writes and runs the scheduler's scans; the hot small reads go through the quick reader
+# (db/quick_reads.py), which keeps SQLite's default 2 MB cache. Half a megabyte holds every B-tree's inner pages at
+# 100,000 learners with room to spare, where the default would fill with scanned pages (about 2 MB resident).
+SQLITE_WRITER_CACHE_KB = 512
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -55,6 +59,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_WRITER_CACHE_KB}")  # negative: KiB, not pages
         cursor.close()
 
     # Reads take no write lock: a transaction stays in SQLite's autocommit mode (each SELECT its own snapshot)

@@ -113,6 +113,17 @@ def test_the_shipped_content_has_the_mle_roadmap() -> None:
     assert {"base", "python", "ml-basics", "deep-learning"} <= {m.id for m in track.modules}
 
 
+def test_a_copy_of_loaded_content_with_changes_leaves_the_rest_as_it_was() -> None:
+    # The loader lets models with the same fields given share one set of their names (to save memory).
+    track = load_catalog(FIXTURE.parent).tracks[0]
+    module = track.modules[0]
+    assert "summary" not in module.model_fields_set
+    changed = module.model_copy(update={"summary": module.title})
+    assert "summary" in changed.model_fields_set
+    assert all("summary" not in m.model_fields_set for m in track.modules if m.summary is None)
+    assert module.model_dump(exclude_unset=True).keys() == module.model_fields_set
+
+
 @pytest.mark.parametrize("locale", ["en", "ru"])
 def test_every_screen_of_the_shipped_content_fits_telegram(locale: str) -> None:
     catalog: Catalog = load_catalog(CONTENT)

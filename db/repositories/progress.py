@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import quick_reads
 from db.models import ProgressEvent, Status, TopicProgress
+from db.upsert import PerDialect
 
 PartKey = tuple[str, str]  # (topic_id, part)
 
@@ -52,7 +52,7 @@ def _upsert(insert_: Any) -> Any:
 
 
 # Built once per dialect (a mark is the hottest write), so a call only binds its parameters.
-_UPSERTS = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
+_UPSERT = PerDialect(_upsert)
 _RESET = (
     delete(_PROGRESS)
     .where(*(_PROGRESS.c[name] == bindparam(name) for name in _KEY))
@@ -78,7 +78,7 @@ async def set_status(
         # "Not started" is the absence of a row, so a reset leaves nothing behind but its history.
         changed = (await session.execute(_RESET, key)).first() is not None
     else:
-        upsert = _UPSERTS[session.get_bind().dialect.name]
+        upsert = _UPSERT(session)
         row = {**key, "status": status.value, "updated_at": now}
         changed = (await session.execute(upsert, row)).first() is not None
     if changed:

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import quick_reads
 from db.models import QuizCard, QuizPoll, QuizReview
+from db.upsert import PerDialect
 
 CardKey = tuple[str, str, str]  # (track, topic, question)
 
@@ -120,7 +120,7 @@ def _add_cards(insert_: Any) -> Any:
     return stmt.on_conflict_do_nothing(index_elements=[_CARDS.c[name] for name in columns[:4]])
 
 
-_ADD_CARDS = {"sqlite": _add_cards(sqlite.insert), "postgresql": _add_cards(postgresql.insert)}
+_ADD_CARDS = PerDialect(_add_cards)
 
 
 async def sent_poll(session: AsyncSession, poll_id: str) -> SentPoll | None:
@@ -192,7 +192,7 @@ async def add_cards(
     if not rows:
         return
     params = [{"learner_id": learner_id, "track_id": track_id, "topic_id": topic_id, **row} for row in rows]
-    await session.execute(_ADD_CARDS[session.get_bind().dialect.name], params)
+    await session.execute(_ADD_CARDS(session), params)
 
 
 async def card(session: AsyncSession, learner_id: int, key: CardKey) -> QuizCard | None:
