@@ -32,25 +32,34 @@ class ActivityWrites:
         """Note `learner_id` was here at `at`; returns once that is committed (by `write`, here or by another
         caller's write that took it along)."""
         self._same_loop()
-        noted = self._pending.get(learner_id)
-        if noted is None or at > noted:
-            self._pending[learner_id] = at
-        if self._batch is not None:
-            # A write is being gathered: this note goes with it. Shielded, so a caller that gives up (an update
-            # cancelled at shutdown) does not cancel the others' write.
-            await asyncio.shield(self._batch)
-            return
+        while True:
+            noted = self._pending.get(learner_id)
+            if noted is None or at > noted:
+                self._pending[learner_id] = at
+            gathering = self._batch
+            if gathering is None:
+                break  # this caller writes the next batch
+            try:
+                # Shielded: a caller that gives up (its update cancelled at shutdown) does not cancel the write.
+                await asyncio.shield(gathering)
+                return
+            except asyncio.CancelledError:
+                if not gathering.cancelled():
+                    raise  # this caller was cancelled
+                # The caller writing the batch was cancelled, maybe before it wrote this note: note it again.
         batch = self._batch = asyncio.get_running_loop().create_future()
         try:
             async with self._lock:  # one write at a time; notes made meanwhile join this batch
                 rows, self._pending, self._batch = self._pending, {}, None
                 await write(rows)
-        except asyncio.CancelledError:
-            batch.cancel()
-            raise
         except BaseException as error:
-            batch.set_exception(error)
-            batch.exception()  # the joiners (if any) get the error; with none, it is not "never retrieved"
+            if self._batch is batch:
+                self._batch = None  # cancelled while waiting its turn: the notes are still pending
+            if isinstance(error, asyncio.CancelledError):
+                batch.cancel()
+            else:
+                batch.set_exception(error)
+                batch.exception()  # the joiners (if any) get the error; with none, it is not "never retrieved"
             raise
         batch.set_result(None)
 

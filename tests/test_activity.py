@@ -87,3 +87,34 @@ async def test_learners_writing_at_once_are_all_noted_in_the_database(
     async with sessionmaker() as session:
         stored = {row[0]: row[1] for row in await session.execute(select(Learner.id, Learner.last_active_at))}
     assert stored == {i: later + timedelta(seconds=i) for i in range(1, learner_count + 1)}
+
+
+async def test_a_note_left_by_a_cancelled_writer_is_written_by_the_next() -> None:
+    writes = ActivityWrites()
+    started, release = asyncio.Event(), asyncio.Event()
+    written: list[dict[int, datetime]] = []
+
+    async def slow(rows: dict[int, datetime]) -> None:
+        started.set()
+        await release.wait()
+        written.append(dict(rows))
+
+    async def quick(rows: dict[int, datetime]) -> None:
+        written.append(dict(rows))
+
+    first = asyncio.ensure_future(writes.note(1, NOW, slow))  # writes {1}, holding the lock
+    await started.wait()
+    second = asyncio.ensure_future(writes.note(2, NOW, quick))  # waits its turn to write {2, 3}
+    await asyncio.sleep(0)
+    third = asyncio.ensure_future(writes.note(3, NOW, quick))  # joins the second's batch
+    await asyncio.sleep(0)
+    second.cancel()  # the second's update stops before its turn came
+    release.set()
+    await first
+    await third  # the third is not cancelled with it: it writes the batch itself
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    assert written[0] == {1: NOW}
+    assert 3 in written[-1]
+    await writes.note(4, NOW, quick)  # and the next note is written as usual
+    assert written[-1] == {4: NOW}
