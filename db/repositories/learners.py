@@ -42,14 +42,15 @@ def _in_session(session: AsyncSession, row: learner_cache.Row) -> Learner:
     """The row as the session's Learner, as `session.get(..., populate_existing=True)` would give it."""
     sync = session.sync_session
     learner = sync.identity_map.get(sync.identity_key(Learner, row[0]))
-    fresh = learner is None
     if learner is None:
         learner = _MANAGER.new_instance()  # as the ORM makes a loaded object: no __init__, no defaults
-    for key, value in zip(_COLUMNS, row, strict=True):
-        set_committed_value(learner, key, value)
-    if fresh:
+        # Filled in as the ORM's own loading fills an object, then all of it marked as loaded and committed.
+        learner.__dict__.update(zip(_COLUMNS, row, strict=True))
         make_transient_to_detached(learner)
         session.add(learner)
+    else:
+        for key, value in zip(_COLUMNS, row, strict=True):
+            set_committed_value(learner, key, value)
     assert isinstance(learner, Learner)
     return learner
 
