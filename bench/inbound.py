@@ -4,6 +4,7 @@ Bot API, for a realistic mix of updates from 1,000 learners; and a bare aiogram 
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import random
 import time
@@ -17,6 +18,7 @@ from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, PollAnswer, Update, User
 
 from bench.common import NOW, add_learners, fresh_database, fresh_postgres, median, percentile
+from bot import heap
 from bot.app import build_dispatcher, create_bot
 from bot.callbacks import MarkCb, MenuCb, ModuleCb, TopicCb, TrackCb
 from bot.callbacks import Screen as Nav
@@ -28,6 +30,7 @@ from db.engine import create_engine, create_sessionmaker
 from db.models import QuizPoll
 
 LEARNERS = 1000
+_GC_DEFAULTS = gc.get_threshold()
 BATCH = 100  # updates handled side by side, as one getUpdates answer is
 _ids = itertools.count(1)
 
@@ -95,6 +98,7 @@ async def _world(
             )  # fmt: skip
             polls.append((learner, poll_id))
         await db.commit()
+    heap.settle()  # as `coach run` does once start-up is done (released again by `coach_bot`)
     return dispatcher, bot, session, polls, (catalog, screens, engine)
 
 
@@ -186,6 +190,11 @@ async def coach_bot(tmp: Path, count: int, postgres_url: str | None = None) -> R
     finally:
         await bot.session.close()
         await engine.dispose()
+        # This world's objects may go now, and the collector is as Python sets it, before the next run or the
+        # bare echo measures.
+        gc.unfreeze()
+        gc.set_threshold(*_GC_DEFAULTS)
+        gc.collect()
 
 
 async def echo_bot(count: int) -> float:

@@ -92,6 +92,7 @@ async def _upgrade(settings: Settings) -> int:
 
 
 async def _demo(settings: Settings) -> int:
+    from bot import heap
     from bot.app import prepare
     from bot.demo.console import ConsoleChat, serve_map, stdin_lines
 
@@ -99,6 +100,7 @@ async def _demo(settings: Settings) -> int:
     language = "ru" if os.environ.get("LANG", "").lower().startswith("ru") else "en"
     chat = ConsoleChat(runtime, language_code=language)
     runner, url = await serve_map(chat)
+    heap.settle()
     try:
         await chat.run(stdin_lines(), map_url=url)
     finally:

@@ -18,6 +18,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramUnauthorizedError
 from aiohttp import web
 
+from bot import heap
 from bot.app import Runtime, create_bot, prepare
 from bot.config import Settings
 from bot.startup import StartupFailure
@@ -39,6 +40,7 @@ async def serve(settings: Settings) -> int:
         )
     runtime = await prepare(settings)
     bot = create_bot(settings)
+    heap.settle()
     try:
         if settings.webhook_url:
             await _webhook(runtime, bot, stop)
