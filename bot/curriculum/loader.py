@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot import heap
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
 
@@ -47,19 +47,8 @@ def load_catalog(content_dir: Path) -> Catalog:
     # resident in the running bot, 4 MB in a process that loads only the content.
     packed = pickle.dumps(tracks, protocol=pickle.HIGHEST_PROTOCOL)
     del tracks
-    _empty_free_lists()
+    heap.empty_free_lists()
     return Catalog(pickle.loads(packed))
-
-
-def _empty_free_lists() -> None:
-    """Without this the copy saves nothing: the interpreter keeps freed tuples (and some other objects) for reuse (the
-    parser's tens of thousands), and each keeps the memory around it from being given back. Only a full collection
-    empties those lists; run over a frozen heap it examines nothing else (a plain one takes ~150 ms in the bot)."""
-    gc.freeze()
-    try:
-        gc.collect()
-    finally:
-        gc.unfreeze()
 
 
 def check_content(content_dir: Path) -> tuple[list[Track], list[ContentProblem]]:
