@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import ContentError, ContentProblem, check_content
 from bot.curriculum.quality import figures, quiz_problems
+from bot.curriculum.steps import steps_problems
 from bot.startup import StartupFailure
 
 
@@ -63,9 +64,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def content_check(directory: Path) -> int:
     tracks, problems = check_content(directory)
-    for track in tracks:  # quiz-quality cues: a gate for authors, not a reason to stop a running bot
+    for track in tracks:  # quiz cues and the steps rule: for authors, not a reason to stop a running bot
         name = str(directory / f"{track.id}.yaml")
         problems.extend(ContentProblem(name, path, message) for path, message in quiz_problems(track))
+        problems.extend(ContentProblem(name, path, message) for path, message in steps_problems(track))
     for problem in problems:
         print(problem)
     for track in tracks:

@@ -15,7 +15,7 @@ async def test_next_shows_the_first_topic_card(chat: Chat_) -> None:
     assert "<b>Complexity: Big-O</b>" in text
     assert "How running time grows with input size" in text  # what to learn and why
     assert '<a href="https://www.bigocheatsheet.com/">Big-O cheat sheet</a> (article, 20 min)' in text
-    assert "(docs)" in text
+    assert "Python TimeComplexity</a> (docs, 20 min)" in text
     assert "<b>Practice</b>" in text and "explain it" in text
     assert "not started" in text
     assert chat.buttons()[:5] == ["▶️ Studying", "✅ Done", "⏭ Skip", "🎓 I already know this", "⬅️ Back"]

@@ -6,6 +6,7 @@ by them, so renaming an id orphans the progress stored under the old one (which 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -112,6 +113,30 @@ class Pass(Strict):
     hours: float = Field(gt=0, le=200)
 
 
+class StepKind(StrEnum):
+    RESOURCE = "resource"
+    PRACTICE = "practice"
+    PASS = "pass"
+
+
+PRACTICE_STEP = "practice"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing a learner ticks inside a topic: a resource, the practice task, or a pass.
+
+    `id` is stable while the topic's resources keep their order (`r0`, `r1`, …), `practice`, or a pass's id; it
+    is short because it travels in callback data (64 bytes). `title` is None for the practice task (the view
+    names it). `minutes` is None when the content does not give it (`coach content check` requires it).
+    """
+
+    id: str
+    kind: StepKind
+    title: Localized | None
+    minutes: int | None
+
+
 class Topic(Strict):
     id: Slug
     title: Localized
@@ -119,6 +144,7 @@ class Topic(Strict):
     hours: float = Field(gt=0, le=500)
     resources: list[Resource] = Field(default_factory=list, max_length=6)
     practice: Localized | None = None
+    practice_minutes: int | None = Field(default=None, ge=1, le=10_000)
     passes: list[Pass] = Field(default_factory=list, max_length=4)
     checklist: list[Localized] = Field(default_factory=list, max_length=12)
     quiz: list[Question] = Field(default_factory=list)
@@ -139,6 +165,24 @@ class Topic(Strict):
             if p.id == part:
                 return p.hours
         return self.hours
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The topic's steps in order: its passes when it has them (pass 2 after pass 1), otherwise each resource
+        and then the practice task. Empty for a topic with none of these (a homework checklist)."""
+        if self.passes:
+            return tuple(Step(p.id, StepKind.PASS, p.title, round(p.hours * 60)) for p in self.passes)
+        steps = [
+            Step(f"r{index}", StepKind.RESOURCE, resource.title, resource.minutes)
+            for index, resource in enumerate(self.resources)
+        ]
+        if self.practice is not None:
+            steps.append(Step(PRACTICE_STEP, StepKind.PRACTICE, None, self.practice_minutes))
+        return tuple(steps)
+
+    def step(self, step_id: str) -> Step | None:
+        """The step with this id, or None (a stale or forged callback, or content that changed)."""
+        return next((s for s in self.steps if s.id == step_id), None)
 
 
 class Module(Strict):
