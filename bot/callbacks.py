@@ -184,3 +184,23 @@ class CohortLeaveCb(CallbackData, prefix="cl"):
 
     cohort: int
     confirm: bool = False
+
+
+class StepCb(CallbackData, prefix="sp"):
+    """Tick (or untick) one step of a topic: a resource or its practice task (`bot.curriculum.models.Step`)."""
+
+    track: str
+    topic: str
+    step: str
+
+
+class StudiedCb(CallbackData, prefix="sd"):
+    """«I studied …» on a topic: minutes to credit, `ASK_MINUTES` for the choice, `TYPE_MINUTES` to type them."""
+
+    track: str
+    topic: str
+    minutes: int = 0
+
+
+ASK_MINUTES = 0
+TYPE_MINUTES = -1

@@ -331,7 +331,6 @@ class CoachLoop:
         """The reminder sized to the learner's day; False when there is nothing to say (already studied today,
         or a day off, and no reviews due)."""
         now = self.clock()
-        zone = ZoneInfo(claim.timezone)
         if not claim.track_id or self.catalog.track(claim.track_id) is None:
             return False
         async with self._reading_screen() as session:
@@ -340,7 +339,7 @@ class CoachLoop:
                 return False
             await breaks.spread_left_over(session, self.catalog, learner, now)  # no backlog piles up
             day = await today.learner_today(session, self.catalog, learner, claim.track_id, now)
-            active = await activity.activity(session, claim.learner_id, zone, now)
+            active = await activity.activity(session, self.catalog, learner, now)
             offer = plan.catch_up_offer(day.plan, learner, now) if day.plan else None
             screen = coach.reminder(day, active.streak, claim.language, offer)
             if screen is not None and offer is not None:
@@ -392,8 +391,10 @@ class CoachLoop:
         zone = ZoneInfo(claim.timezone)
         async with self._reading_screen() as session:
             learner = await profile.get_learner(session, claim.learner_id)
-            week = await activity.week_numbers(session, claim.learner_id, now)
-            active = await activity.activity(session, claim.learner_id, zone, now)
+            if learner is None:
+                return
+            week = await activity.week_numbers(session, self.catalog, learner, now)
+            active = await activity.activity(session, self.catalog, learner, now)
             cap = learner.daily_review_cap if learner else quiz.DEFAULT_DAILY_CAP
             reviews = await quiz.review_day(session, self.catalog, claim.learner_id, zone, cap, now)
             summary = personal = series = offer = None
@@ -404,7 +405,7 @@ class CoachLoop:
                 personal = await plan.personal_plan(session, self.catalog, learner, claim.track_id, now)
                 if personal is not None:
                     series = await activity.plan_series(
-                        session, self.catalog, claim.learner_id, claim.track_id, zone, now, personal
+                        session, self.catalog, learner, claim.track_id, now, personal
                     )
                     offer = plan.catch_up_offer(personal, learner, now)
                     if offer is not None:

@@ -20,3 +20,9 @@ class CohortAsk(StatesGroup):
     start = State()
     due = State()
     message = State()
+
+
+class StudyAsk(StatesGroup):
+    """Minutes studied, typed («40», «1.5 h», «полчаса»), for the topic kept in the dialog's data."""
+
+    minutes = State()

@@ -86,6 +86,8 @@ class Learner(Base):
     streak_nudge: Mapped[bool] = mapped_column(Boolean, server_default=true())
     # Streak freezes used so far that the learner has been told about ("your streak is safe").
     freezes_used: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Review-only reminders on days off too (off by default: a day off gets nothing from the coach).
+    reviews_on_days_off: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=func.current_timestamp())
 
@@ -143,6 +145,40 @@ class ProgressEvent(Base):
     __table_args__ = (
         CheckConstraint(STATUS_CHECK, name="status"),
         Index("ix_progress_events_learner_at", "learner_id", "at"),
+    )
+
+
+class StudyKind(StrEnum):
+    STEP = "step"  # a step of a topic ticked (a resource or the practice): its minutes
+    MINUTES = "minutes"  # minutes the learner says they studied the topic in progress
+    DONE = "done"  # a topic (or a video pass) marked done: what was left of it, within the day's guard
+    REVIEW = "review"  # a quiz review answered: the minutes it took
+    KNOWN = "known"  # «I already know this»: no minutes; the topic leaves the plan
+
+
+STUDY_KIND_CHECK = "kind IN ('step', 'minutes', 'done', 'review', 'known')"
+
+
+class StudyEntry(Base):
+    """The study ledger: every piece of study is one row, with the minutes it credits as decided when it was
+    written (so changing weekly hours later never changes what was studied). Pace, hours, streaks, «done today»,
+    the chart and the summaries all read it (`bot.services.ledger`)."""
+
+    __tablename__ = "study_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    track_id: Mapped[str] = mapped_column(String(32))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(32), server_default="")  # a step id, a pass id, or ''
+    kind: Mapped[str] = mapped_column(String(16))
+    # NULL only on rows carried over from before the ledger: the part's content hours (see the ledger service).
+    minutes: Mapped[float | None] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        CheckConstraint(STUDY_KIND_CHECK, name="kind"),
+        Index("ix_study_log_learner_at", "learner_id", "at"),
     )
 
 

@@ -32,7 +32,7 @@ from bot.services.quiz import SCHEDULER, ReviewDay, balanced_day, fuzz_range
 from bot.services.reminders import at_local, local_date
 from bot.services.streaks import FreezeNews, Nudge
 from bot.views import breaks as break_views
-from db.models import Learner, ProgressEvent, QuizCard, ReminderSend, SendKind, Status
+from db.models import Learner, QuizCard, ReminderSend, SendKind, StudyEntry, StudyKind
 from db.repositories import learners as learner_repo
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 from tests.harness import Chat_, FakeClock
@@ -172,16 +172,17 @@ def test_a_streak_counts_study_days_and_a_freeze_forgives_one() -> None:
 async def add_study_days(
     sessionmaker: async_sessionmaker[AsyncSession], learner_id: int, days: list[date]
 ) -> None:
-    """A topic finished on each of these days (what a streak counts)."""
+    """A topic finished on each of these days: rows of the study ledger, which the streak counts."""
     async with sessionmaker() as session:
         for n, day in enumerate(days):
             session.add(
-                ProgressEvent(
+                StudyEntry(
                     learner_id=learner_id,
                     track_id="demo",
                     topic_id=f"old-{n}",
-                    part="",
-                    status=Status.DONE,
+                    step="",
+                    kind=StudyKind.DONE,
+                    minutes=60.0,
                     at=at_local(UTC_ZONE, day, time(12, 0)),
                 )
             )

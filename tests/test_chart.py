@@ -38,12 +38,12 @@ async def test_the_chart_is_a_phone_sized_png_of_the_learners_data(
             await progress.mark(session, catalog, 9, "demo", topic, "", Status.DONE, at)
         now = START + timedelta(days=6)
         summary = await progress.track_progress(session, catalog, 9, "demo", now)
-        active = await activity.activity(session, 9, ZONE, now)
         learner = await profile.get_learner(session, 9)
         assert learner is not None
+        active = await activity.activity(session, catalog, learner, now)
         personal = await plan.personal_plan(session, catalog, learner, "demo", now)
         assert personal is not None
-        series = await activity.plan_series(session, catalog, 9, "demo", ZONE, now, personal)
+        series = await activity.plan_series(session, catalog, learner, "demo", now, personal)
     assert summary is not None
     # The learner's data is what is drawn: two days with a topic each, counted as the pace counts them (a day
     # holds at most 3 h at the default 6 h a week), and their own plan's line (6/7 h a day).

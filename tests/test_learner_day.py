@@ -10,7 +10,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage, SendPhoto
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import CatchUpCb, DaysCb, Flow, KnownCb, MarkCb, NextCb, TimeCb, TopicCb, ZoneCb
+from bot.callbacks import CatchUpCb, DaysCb, Flow, KnownCb, MarkCb, NextCb, StudiedCb, TimeCb, TopicCb, ZoneCb
 from bot.scheduler import CoachLoop
 from db.models import Learner, QuizCard
 from tests.harness import Chat_, FakeClock
@@ -64,7 +64,7 @@ async def test_today_is_sized_to_the_day_and_resumes_the_topic_marked_studying(
     await chat.send("/today")
     text = chat.text
     assert "📅 <b>Today, Mon, March 2</b>: 72 min by your plan" in text
-    assert "▶️ Go on with <b>Metrics: ROC-AUC</b> (Machine learning basics): 0 h of 5 h done." in text
+    assert "▶️ Go on with <b>Metrics: ROC-AUC</b> (Machine learning basics): 0 min of 5 h done." in text
     assert chat.buttons()[0].startswith("▶️ Continue: Metrics: ROC-AUC")
     # Before: Continue, /next and the reminder's buttons opened the first unfinished topic (Big-O) instead.
     await chat.send("/next")
@@ -177,6 +177,7 @@ async def test_a_day_already_studied_gets_no_time_to_study(
     await chat.onboard(zone="UTC", minute=18 * 60)
     clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     await mark(chat, "big-o", "in_progress")
+    await chat.press_data(StudiedCb(track="demo", topic="big-o", minutes=30).pack())
     clock.now = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
     await coach.tick()
     # Before: «Time to study!» after the learner had studied that day.
@@ -185,11 +186,24 @@ async def test_a_day_already_studied_gets_no_time_to_study(
     clock.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
     await chat.send("/today")  # studying... no: opening /today is not studying
     await mark(chat, "sorting", "in_progress")
+    await chat.press_data(StudiedCb(track="demo", topic="sorting", minutes=45).pack())
     clock.now = datetime(2026, 3, 3, 18, 0, tzinfo=UTC)
     await coach.tick()
     only_reviews = sent_to(chat, "reviews are due today")
     assert only_reviews and "Time to study" not in only_reviews[-1]
     assert "🧠 2 reviews are due today." in only_reviews[-1]
+
+
+async def test_pressing_studying_alone_is_not_study(chat: Chat_, clock: FakeClock, coach: CoachLoop) -> None:
+    # Before: «Studying» alone made /today say «You have already studied today» and silenced the reminder.
+    await chat.onboard(zone="UTC", minute=18 * 60)
+    clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    await mark(chat, "big-o", "in_progress")
+    await chat.send("/today")
+    assert "already studied today" not in chat.text
+    clock.now = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+    await coach.tick()
+    assert sent_to(chat, "Time to study")
 
 
 async def test_tomorrow_means_the_learners_own_time(chat: Chat_, clock: FakeClock, coach: CoachLoop) -> None:

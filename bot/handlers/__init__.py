@@ -21,6 +21,7 @@ from bot.handlers import (
     reminders,
     roadmap,
     settings,
+    study,
     today,
 )
 
@@ -28,6 +29,7 @@ from bot.handlers import (
 def get_routers() -> list[Router]:
     return [
         roadmap.create_button_router(),
+        study.create_router(),
         admin.create_router(),
         cohort.create_router(),
         onboarding.create_router(),

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.handlers import known_check
+from bot.handlers.cards import topic_card
 from bot.services import activity, plan, profile, progress, quiz
 from bot.views import roadmap as views
 from bot.views.format import status_name
@@ -40,7 +41,7 @@ async def next_step(
         assert track is not None
         await show(event, views.track_finished(track, learner.language))
         return
-    await show(event, views.topic_screen(state, learner.language))
+    await show(event, await topic_card(session, catalog, learner, state))
 
 
 async def roadmap(
@@ -77,7 +78,7 @@ async def next_after(
     if state is None:
         await show(query, views.track_finished(track, learner.language))
         return
-    await show(query, views.topic_screen(state, learner.language))
+    await show(query, await topic_card(session, catalog, learner, state))
 
 
 async def track(
@@ -159,7 +160,7 @@ async def topic(
     except progress.UnknownTopic:
         _stale(callback_answer)
         return
-    await show(query, views.topic_screen(state, learner.language))
+    await show(query, await topic_card(session, catalog, learner, state))
 
 
 async def mark(
@@ -197,7 +198,7 @@ async def mark(
         else:
             note = _("🎉 Well done! Tap “Next step” to keep going.")
     await moments(bot, state, learner, session, catalog, clock)
-    await show(query, views.topic_screen(state, learner.language, note))
+    await show(query, await topic_card(session, catalog, learner, state, note))
 
 
 async def moments(
@@ -218,7 +219,7 @@ async def moments(
         stats = await quiz.stats(
             session, catalog, learner.id, track.id, ZoneInfo(learner.timezone or "UTC"), now
         )
-        active = await activity.activity(session, learner.id, ZoneInfo(learner.timezone or "UTC"), now)
+        active = await activity.activity(session, catalog, learner, now)
         answers = sum(total for _right, total in stats.accuracy_by_module.values())
         others = [t for t in catalog.tracks if t.id != track.id]
         screen = views.track_summary(
@@ -269,7 +270,7 @@ async def known(
         )
         notify(callback_answer, _("Marked: {status}").format(status=status_name(Status.KNOWN)))
         if topic_ref is not None:
-            await show(query, views.topic_screen(marked, learner.language))
+            await show(query, await topic_card(session, catalog, learner, marked))
         else:
             states = await progress.module_states(session, catalog, learner.id, track.id)
             await show(query, views.module_screen(track, module, learner.language, states, 0))

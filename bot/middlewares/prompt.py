@@ -14,8 +14,9 @@ from aiogram.types import Message, TelegramObject
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import Flow
-from bot.states import Ask
+from bot.states import Ask, StudyAsk
 
+_PROMPTS = frozenset({*Ask.__all_states_names__, *StudyAsk.__all_states_names__})
 # Commands that answer the question of where the learner is themselves: no note after them.
 _SELF_EXPLAINING = {"start", "menu", "settings"}
 
@@ -29,7 +30,7 @@ class LeavePromptOnCommand(BaseMiddleware):
     ) -> Any:
         state: FSMContext | None = data.get("state")
         command = _command(event)
-        if state is None or command is None or data.get("raw_state") not in Ask.__all_states_names__:
+        if state is None or command is None or data.get("raw_state") not in _PROMPTS:
             return await handler(event, data)
         flow = (await state.get_data()).get("flow", Flow.ONBOARDING.value)
         await state.clear()

@@ -1,7 +1,7 @@
 """Streaks, the week's numbers and the series the charts draw, all in the learner's own days.
 
-A streak counts study days: a day on which the learner finished a topic or pass or answered a review adds one; a
-day that is not one of their study days (a weekend for a Monday-to-Friday learner), or a day of a break, changes
+A streak counts study days (`bot.services.ledger`: a step ticked, a topic or pass finished, a review answered, or
+ten minutes logged) adds one; a day that is not one of their study days (a weekend for a Monday-to-Friday learner), or a day of a break, changes
 nothing. One streak freeze is earned per 7 days of streak, at most two banked; a missed study day uses one (the
 streak goes on), and with none banked the streak ends.
 """
@@ -9,8 +9,7 @@ streak goes on), and with none banked the streak ends.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,16 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import plan
+from bot.services.ledger import TOPIC_KINDS, Ledger
 from bot.services.plan import study_weekdays
 from bot.services.reminders import local_date
-from db.models import Enrollment
-from db.repositories import activity as repo
+from db.models import Enrollment, Learner, StudyKind
 from db.repositories import breaks as break_repo
 from db.repositories import learners as learner_repo
-from db.repositories import progress as progress_repo
 from db.repositories import quiz as quiz_repo
+from db.repositories import study_log as study_repo
 from db.repositories.learners import EnrollmentRow
-from db.repositories.progress import Event
 
 CHART_DAYS = 28
 PLAN_MIN_DAYS = 14
@@ -72,49 +70,44 @@ def streak(
     return Streak(current=run, best=best, freezes_left=banked, freezes_used=used)
 
 
-def break_days(breaks: list[tuple[date, date]]) -> frozenset[date]:
-    """Every local day of the given breaks (first and last day included)."""
-    return frozenset(
-        first + timedelta(days=n) for first, last in breaks for n in range((last - first).days + 1)
-    )
-
-
 @dataclass(frozen=True)
 class Activity:
     streak: Streak
     topics_by_day: Counter[date]  # parts finished each local day (a topic, or a video pass)
     answers_by_day: Counter[date]
     today: date
+    minutes_by_day: dict[date, float] = field(default_factory=dict)  # topic study, every track
+    studied_today: bool = False  # today is a study day by the ledger's rule
 
 
-async def activity(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: datetime) -> Activity:
-    events = await repo.done_events(session, learner_id)
-    reviews = await repo.review_times(session, learner_id)
-    learner = await learner_repo.get(session, learner_id)
-    breaks = await break_repo.breaks(session, learner_id)
+async def activity(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> Activity:
+    """The learner's streak and days, from one read of their ledger and breaks."""
+    zone = ZoneInfo(learner.timezone or "UTC")
+    rows = await study_repo.entries(session, learner.id)
+    spans = await break_repo.spans(session, learner.id)
     await session.commit()
-    weekdays = study_weekdays(learner.study_days) if learner else EVERY_WEEKDAY
-    spans = [(b.started_at, b.ended_at) for b in breaks]
-    return activity_of([e.at for e in events], reviews, weekdays, spans, zone, now)
+    ledger = plan.ledger_of(catalog, rows, zone)
+    return activity_of(ledger, study_weekdays(learner.study_days), plan.break_days_of(spans, zone, now), now)
 
 
 def activity_of(
-    done_at: Sequence[datetime],
-    answered_at: Sequence[datetime],
-    weekdays: frozenset[int],
-    breaks: Sequence[tuple[datetime, datetime | None]],
-    zone: ZoneInfo,
-    now: datetime,
+    ledger: Ledger, weekdays: frozenset[int], excused: frozenset[date], now: datetime
 ) -> Activity:
-    """`activity` from what was read: when the learner marked parts done and answered reviews, their study days,
-    and their breaks (start, end or None while it lasts)."""
-    topics = Counter(local_date(zone, at) for at in done_at)
-    answers = Counter(local_date(zone, at) for at in answered_at)
-    today = local_date(zone, now)
-    excused = break_days(
-        [(local_date(zone, started), local_date(zone, ended or now)) for started, ended in breaks]
-    )
-    return Activity(streak(set(topics) | set(answers), today, weekdays, excused), topics, answers, today)
+    """`activity` from what was read: the learner's ledger, their study days and the days of their breaks."""
+    topics: Counter[date] = Counter()
+    answers: Counter[date] = Counter()
+    minutes: dict[date, float] = {}
+    for entry in ledger.entries:
+        day = local_date(ledger.zone, entry.at)
+        if entry.kind == StudyKind.DONE:
+            topics[day] += 1
+        elif entry.kind == StudyKind.REVIEW:
+            answers[day] += 1
+        if entry.kind in TOPIC_KINDS and entry.minutes:
+            minutes[day] = minutes.get(day, 0.0) + entry.minutes
+    today = local_date(ledger.zone, now)
+    days = ledger.study_days()
+    return Activity(streak(days, today, weekdays, excused), topics, answers, today, minutes, today in days)
 
 
 @dataclass(frozen=True)
@@ -130,38 +123,36 @@ class PlanSeries:
 async def plan_series(
     session: AsyncSession,
     catalog: Catalog,
-    learner_id: int,
+    learner: Learner,
     track_id: str,
-    zone: ZoneInfo,
     now: datetime,
     personal: plan.PersonalPlan,
 ) -> PlanSeries:
     """The learner's counted hours (as the pace counts them) and their own plan's line, per day since the start."""
     enrollment = next(
-        (e for e in await learner_repo.enrollments(session, learner_id) if e.track_id == track_id), None
+        (e for e in await learner_repo.enrollments(session, learner.id) if e.track_id == track_id), None
     )
-    history = await progress_repo.events(session, learner_id, track_id)
+    rows = await study_repo.entries(session, learner.id)
     await session.commit()
-    return series_of(catalog, track_id, enrollment, history, zone, now, personal)
+    ledger = plan.ledger_of(catalog, rows, ZoneInfo(learner.timezone or "UTC"))
+    return series_of(track_id, enrollment, ledger, now, personal)
 
 
 def series_of(
-    catalog: Catalog,
     track_id: str,
     enrollment: Enrollment | EnrollmentRow | None,
-    history: Sequence[Event],
-    zone: ZoneInfo,
+    ledger: Ledger,
     now: datetime,
     personal: plan.PersonalPlan,
 ) -> PlanSeries:
-    """`plan_series` from what was read: the learner's enrolment on the track and its history."""
-    refs = catalog.plan(track_id)
+    """`plan_series` from what was read: the learner's enrolment on the track and their ledger."""
+    zone = ledger.zone
     start = local_date(zone, enrollment.started_at if enrollment else now)
     span = max(1, (local_date(zone, now) - start).days)
-    counted = plan.counted_by_day(refs, history, zone, personal.schedule)
+    counted = ledger.counted_by_day(track_id)
     days = list(range(span + 1))
     actual: list[float] = []
-    total = 0.0
+    total = sum(h for day, h in counted.items() if day < start)
     for day in days:
         total += counted.get(start + timedelta(days=day), 0.0)
         actual.append(total)
@@ -175,12 +166,17 @@ class Week:
     parts_done: int
     answers: int
     correct: int
+    minutes: float = 0.0  # topic study of the last seven days, by the ledger
 
 
-async def week_numbers(session: AsyncSession, learner_id: int, now: datetime) -> Week:
-    """Parts finished, quiz answers and right answers in the last seven days."""
+async def week_numbers(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> Week:
+    """Parts finished, minutes studied, quiz answers and right answers in the last seven days."""
     since = now - timedelta(days=7)
-    events = await repo.done_events(session, learner_id, since)
-    reviews = await quiz_repo.reviews_since(session, learner_id, since)
+    rows = await study_repo.entries(session, learner.id)
+    reviews = await quiz_repo.reviews_since(session, learner.id, since)
     await session.commit()
-    return Week(len(events), len(reviews), sum(1 for r in reviews if r.correct))
+    recent = [row for row in rows if row.at >= since]
+    ledger = plan.ledger_of(catalog, recent, ZoneInfo(learner.timezone or "UTC"))
+    done = sum(1 for e in ledger.entries if e.kind == StudyKind.DONE)
+    minutes = sum(e.minutes or 0.0 for e in ledger.entries if e.kind in TOPIC_KINDS)
+    return Week(done, len(reviews), sum(1 for r in reviews if r.correct), minutes)

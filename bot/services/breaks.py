@@ -218,7 +218,7 @@ async def arrive(session: AsyncSession, catalog: Catalog, learner: Learner, now:
         again = await restart(session, catalog, learner, now)
     elif back is None and away is not None:
         await spread_left_over(session, catalog, learner, now)
-    freezes = await streaks.untold_freezes(session, learner, now) if new_day else None
+    freezes = await streaks.untold_freezes(session, catalog, learner, now) if new_day else None
     return Arrival(back, again, away if back is None and again is None else None, freezes)
 
 

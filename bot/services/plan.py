@@ -45,13 +45,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Topic
+from bot.services.ledger import Ledger
 from bot.services.reminders import at_local
 from db.models import EVERY_DAY, Cohort, Enrollment, Learner, Status
+from db.repositories import breaks as break_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
+from db.repositories import study_log as study_repo
 from db.repositories.learners import EnrollmentRow
 from db.repositories.progress import Event, PartKey
+from db.repositories.study_log import Entry
 
 DEFAULT_WEEKLY_HOURS = 6
 MIN_DAY_CEILING = 3.0  # hours a single day may count, at least
@@ -245,50 +249,31 @@ def resume_topic(
     return next((ref for ref in refs if topic_status(ref.topic, statuses) in open_), None)
 
 
-def counted_by_day(
-    refs: list[TopicRef], events: Sequence[Event], zone: ZoneInfo, schedule: Schedule
-) -> dict[date, float]:
-    """Hours counted toward the pace on each local day: what was marked done that day (and is still done), at
-    most `schedule.day_ceiling` a day."""
-    hours_of = {(r.topic.id, part): r.topic.part_hours(part) for r in refs for part in r.topic.parts}
-    credited: dict[PartKey, date] = {}
-    by_day: dict[date, float] = {}
-    for event in events:
-        key = (event.topic_id, event.part)
-        hours = hours_of.get(key)
-        if hours is None:
-            continue
-        if key in credited and event.status != Status.DONE:
-            day = credited.pop(key)
-            by_day[day] -= hours
-        elif event.status == Status.DONE and key not in credited:
-            day = event.at.astimezone(zone).date()
-            credited[key] = day
-            by_day[day] = by_day.get(day, 0.0) + hours
-    return {day: min(hours, schedule.day_ceiling) for day, hours in by_day.items() if hours > _EPS}
-
-
 def build_plan(
     refs: list[TopicRef],
     statuses: dict[PartKey, Status],
     events: Sequence[Event],
+    ledger: Ledger,
     schedule: Schedule,
     zone: ZoneInfo,
     started_at: datetime,
     replanned_at: datetime | None,
     now: datetime,
     break_days: int = 0,
+    excused: frozenset[date] = frozenset(),
 ) -> PersonalPlan:
     """The plan from what is stored (no database): `personal_plan` loads the inputs and calls this.
 
     `break_days`: the days of the learner's breaks (vacations) since the plan's start; the plan's dates move
-    later by as many days (what was counted before the break stays counted)."""
+    later by as many days (what was counted before the break stays counted). `excused`: the local days of those
+    breaks, which the pace of the last weeks does not count as days without study."""
     track_id = refs[0].track.id if refs else ""
     today = now.astimezone(zone).date()
     started = min(started_at.astimezone(zone).date(), today)
     start = min(replanned_at.astimezone(zone).date(), today) if replanned_at else started
 
-    in_plan: list[tuple[TopicRef, float, float]] = []  # (ref, hours in plan, hours done)
+    in_plan: list[tuple[TopicRef, float, float]] = []  # (ref, hours in plan, hours still to study)
+    done = 0.0
     for ref in refs:
         plan_hours = done_hours = 0.0
         for part in ref.topic.parts:
@@ -299,11 +284,13 @@ def build_plan(
             if status is Status.DONE:
                 done_hours += ref.topic.part_hours(part)
         if plan_hours > 0:
-            in_plan.append((ref, plan_hours, done_hours))
+            finished = topic_status(ref.topic, statuses) is Status.DONE
+            studied = ledger.topic_credit(ref.track.id, ref.topic.id) / 60
+            in_plan.append((ref, plan_hours, 0.0 if finished else max(0.0, plan_hours - studied)))
+            done += done_hours
     total = sum(h for _, h, _ in in_plan)
-    done = sum(d for _, _, d in in_plan)
 
-    counted_days = counted_by_day(refs, events, zone, schedule)
+    counted_days = ledger.counted_by_day(track_id)
     counted = min(total, sum(counted_days.values()))
     at_start = min(total, sum(h for day, h in counted_days.items() if day < start))
     start += timedelta(days=break_days)  # the plan moved by the breaks
@@ -314,34 +301,37 @@ def build_plan(
     if replanned_at is None and planned_finish < start:
         planned_finish = start
 
-    # Ahead or behind: where the counted hours reach on the plan, against where the plan is.
-    worth = (counted - at_start) / day_hours  # study days' worth since the plan's start
-    reach = schedule.nth(start, math.ceil(worth - _EPS)) if worth > _EPS else start - timedelta(days=1)
+    # Ahead or behind, in the learner's study days: how many study days' worth the counted hours are, against
+    # the study days the plan has had. Between the end of yesterday and the end of today is on the plan; a
+    # learner who studies part of a day falls behind by that part, never by a weekend overnight.
+    worth = (counted - at_start) / day_hours
     by_yesterday = schedule.count(start, today - timedelta(days=1))
     by_today = schedule.count(start, today)
     days_ahead = 0
     if counted >= total - _EPS and total > 0:
-        days_ahead = max(0, (planned_finish - today).days)
-    elif worth >= by_today and reach > today:
-        days_ahead = (reach - schedule.last_on_or_before(today)).days
+        days_ahead = schedule.count(today + timedelta(days=1), planned_finish)
+    elif worth >= by_today + 1 - _EPS:
+        days_ahead = math.floor(worth - by_today + _EPS)
     elif worth < by_yesterday - _EPS:
-        position = (
-            schedule.last_on_or_before(today - timedelta(days=1))
-            if by_yesterday
-            else start - timedelta(days=1)
-        )
-        days_ahead = -max(0, (position - reach).days)
+        days_ahead = -max(0, math.floor(by_yesterday - worth + _EPS))
 
+    # The pace of the last weeks: hours per study day of the window, break days left out, carried forward over
+    # the learner's study days from tomorrow.
     window_start = max(started, today - timedelta(days=PACE_WINDOW_DAYS - 1))
-    window_days = (today - window_start).days + 1
+    window_study_days = schedule.count(window_start, today) - sum(
+        1 for day in excused if window_start <= day <= today and day.weekday() in schedule.weekdays
+    )
     finish_at_pace: date | None = None
-    if (today - started).days + 1 >= PACE_MIN_DAYS and counted < total - _EPS:
+    if (today - started).days + 1 >= PACE_MIN_DAYS and counted < total - _EPS and window_study_days > 0:
         recent = sum(h for day, h in counted_days.items() if day >= window_start)
         if recent > _EPS:
-            finish_at_pace = today + timedelta(days=math.ceil((total - counted) / (recent / window_days)))
+            per_day = recent / window_study_days
+            finish_at_pace = schedule.nth(
+                today + timedelta(days=1), max(1, math.ceil((total - counted) / per_day - _EPS))
+            )
 
     current = resume_topic(refs, statuses, events)
-    left = [(ref, hours - done_h) for ref, hours, done_h in in_plan if hours - done_h > _EPS]
+    left = [(ref, to_study) for ref, _hours, to_study in in_plan if to_study > _EPS]
     left.sort(key=lambda item: (item[0] is not current, item[0].plan_index))
     remaining: list[PlannedTopic] = []
     day = schedule.first_on_or_after(today)
@@ -392,12 +382,38 @@ async def personal_plan(
         return None
     statuses = await progress_repo.statuses(session, learner.id, track_id)
     events = await progress_repo.events(session, learner.id, track_id)
+    rows = await study_repo.entries(session, learner.id)
+    spans = await break_repo.spans(session, learner.id)
     enrollment = next(
         (e for e in await learner_repo.enrollments(session, learner.id) if e.track_id == track_id), None
     )
     cohort = await cohort_repo.cohort_on_track(session, learner.id, track_id)
     await session.commit()
-    return plan_of(catalog, learner, track_id, now, statuses, events, enrollment, cohort)
+    zone = ZoneInfo(learner.timezone or "UTC")
+    study = ledger_of(catalog, rows, zone)
+    excused = break_days_of(spans, zone, now)
+    return plan_of(catalog, learner, track_id, now, statuses, events, study, enrollment, cohort, excused)
+
+
+def ledger_of(catalog: Catalog, rows: Sequence[Entry], zone: ZoneInfo) -> Ledger:
+    """The learner's ledger, rows from before the ledger credited their part's content hours."""
+
+    def hours_of(track_id: str, topic_id: str, part: str) -> float | None:
+        ref = catalog.topic(track_id, topic_id)
+        return ref.topic.part_hours(part) if ref is not None and part in ref.topic.parts else None
+
+    return Ledger.of(rows, zone, hours_of)
+
+
+def break_days_of(
+    spans: Sequence[tuple[datetime, datetime | None]], zone: ZoneInfo, now: datetime
+) -> frozenset[date]:
+    """Every local day of the learner's breaks (first and last day included; an open one up to today)."""
+    days: set[date] = set()
+    for started, ended in spans:
+        first, last = started.astimezone(zone).date(), (ended or now).astimezone(zone).date()
+        days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return frozenset(days)
 
 
 def plan_of(
@@ -407,11 +423,13 @@ def plan_of(
     now: datetime,
     statuses: dict[PartKey, Status],
     events: Sequence[Event],
+    ledger: Ledger,
     enrollment: Enrollment | EnrollmentRow | None,
     cohort: Cohort | None,
+    excused: frozenset[date] = frozenset(),
 ) -> PersonalPlan | None:
-    """`personal_plan` from what was read: the track's statuses and history, the learner's enrolment on it and
-    the cohort they are in on it."""
+    """`personal_plan` from what was read: the track's statuses and history, the learner's study ledger, their
+    enrolment on it, the cohort they are in on it and the days of their breaks."""
     refs = catalog.plan(track_id)
     if not refs:
         return None
@@ -421,12 +439,14 @@ def plan_of(
         # begins (the same calendar day in the learner's zone) and spreads the track over the cohort's weeks.
         starts = at_local(zone, cohort.starts_on, time(12, 0))
         schedule = Schedule(cohort_weekly_hours(refs, cohort), Schedule.of(learner).weekdays)
-        built = build_plan(refs, statuses, events, schedule, zone, starts, None, now)
+        built = build_plan(refs, statuses, events, ledger, schedule, zone, starts, None, now, 0, excused)
         return replace(built, in_cohort=True)
     started = enrollment.started_at if enrollment else now
     replanned = enrollment.replanned_at if enrollment else None
     moved = enrollment.break_days if enrollment else 0
-    return build_plan(refs, statuses, events, Schedule.of(learner), zone, started, replanned, now, moved)
+    return build_plan(
+        refs, statuses, events, ledger, Schedule.of(learner), zone, started, replanned, now, moved, excused
+    )
 
 
 def cohort_weekly_hours(refs: list[TopicRef], cohort: Cohort) -> int:
@@ -442,10 +462,10 @@ def plan_for_new_learner(
     if not refs:
         return None
     zone = ZoneInfo(learner.timezone if learner and learner.timezone else "UTC")
-    return build_plan(refs, {}, [], Schedule.of(learner), zone, now, None, now)
+    return build_plan(refs, {}, [], Ledger.of((), zone), Schedule.of(learner), zone, now, None, now)
 
 
-BEHIND_OFFER_AFTER_DAYS = 7  # behind by more than a week: the coach offers ways on
+# Behind by more than a week of the learner's study days: the coach offers ways on.
 BEHIND_OFFER_EVERY = timedelta(days=14)  # and not again for two weeks
 
 
@@ -461,7 +481,8 @@ class CatchUp:
 
 def catch_up_offer(personal: PersonalPlan, learner: Learner, now: datetime) -> CatchUp | None:
     """The offer, when the learner is more than a week behind and was not offered one in the last two weeks."""
-    if personal.finished or personal.in_cohort or personal.days_ahead >= -BEHIND_OFFER_AFTER_DAYS:
+    week = len(personal.schedule.weekdays)
+    if personal.finished or personal.in_cohort or personal.days_ahead >= -week:
         return None  # a cohort's dates are the organiser's: no offer to move them
     if learner.behind_offer_at is not None and now - learner.behind_offer_at < BEHIND_OFFER_EVERY:
         return None

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Module, Topic, Track
-from bot.services import plan, quiz
+from bot.services import plan, quiz, study
 from db.models import Status
 from db.repositories import learners, progress
 from db.repositories.progress import PartKey
@@ -117,6 +117,9 @@ async def mark(
     await learners.enroll(session, learner_id, track_id, now)
     before = await progress.committed_statuses(session, learner_id, track_id)
     await progress.set_status(session, learner_id, track_id, topic_id, part, status, now)
+    await study.record_mark(
+        session, catalog, learner_id, ref, part, before.get((topic_id, part), Status.NOT_STARTED), status, now
+    )
     # The statuses after the mark are those before with this one changed: no second read.
     statuses = dict(before)
     if status is Status.NOT_STARTED:
@@ -150,10 +153,12 @@ async def mark_known(
     for ref in refs:
         assert ref is not None
         for part in ref.topic.parts:
-            if before.get((ref.topic.id, part)) not in FINISHED:
+            was = before.get((ref.topic.id, part), Status.NOT_STARTED)
+            if was not in FINISHED:
                 await progress.set_status(
                     session, learner_id, track_id, ref.topic.id, part, Status.KNOWN, now
                 )
+                await study.record_mark(session, catalog, learner_id, ref, part, was, Status.KNOWN, now)
         await quiz.add_topic_cards(session, learner_id, ref, now, known=True)
     statuses = await progress.statuses(session, learner_id, track_id)
     await session.commit()

@@ -34,10 +34,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Question
+from bot.services.ledger import review_minutes
 from bot.services.plan import study_weekdays
 from bot.services.reminders import at_local, local_date
-from db.models import Learner, QuizCard, QuizPoll, QuizReview
+from db.models import Learner, QuizCard, QuizPoll, QuizReview, StudyKind
 from db.repositories import quiz as repo
+from db.repositories import study_log as study_repo
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), desired_retention=0.9, enable_fuzzing=False)
 FIRST_REVIEW_AFTER = timedelta(days=1)
@@ -485,6 +487,9 @@ async def answer(
         await repo.schedule(session, learner_id, row)
     review = repo.ReviewRow(*key, correct, poll.practice, now)
     await repo.add_review(session, learner_id, review, int(rating), seconds)
+    await study_repo.add(
+        session, learner_id, poll.track_id, poll.topic_id, StudyKind.REVIEW, review_minutes(seconds), now
+    )
     await session.commit()
     rows = sorted([*others, row], key=lambda r: r.due)  # stable: ties keep the database's order
     reviews = [*reviews, review]

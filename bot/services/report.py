@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog
 from bot.services import activity, cohorts, plan, progress, quiz
 from bot.services.plan import study_weekdays
-from db.models import Cohort, CohortStage, Learner, Status
+from db.models import Cohort, CohortStage, Learner
 from db.repositories import breaks as break_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
 from db.repositories import quiz as quiz_repo
+from db.repositories import study_log as study_repo
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ async def progress_report(
     cards = await quiz_repo.card_rows(session, learner.id)
     answers = await quiz_repo.all_review_rows(session, learner.id)
     breaks = await break_repo.spans(session, learner.id)
+    rows = await study_repo.entries(session, learner.id)
     cohort: Cohort | None = None
     stages: list[CohortStage] = []
     if await cohort_repo.in_cohort_on_track(session, learner.id, track_id):
@@ -58,15 +60,18 @@ async def progress_report(
     events = [e for e in history if e.track_id == track_id]
     enrollment = next((e for e in enrollments if e.track_id == track_id), None)
     summary = progress.track_progress_of(catalog, track_id, statuses)
-    personal = plan.plan_of(catalog, learner, track_id, now, statuses, events, enrollment, cohort)
+    ledger = plan.ledger_of(catalog, rows, zone)
+    excused = plan.break_days_of(breaks, zone, now)
+    personal = plan.plan_of(
+        catalog, learner, track_id, now, statuses, events, ledger, enrollment, cohort, excused
+    )
     if summary is None or personal is None:
         return None
     on_track = [r for r in answers if r.track_id == track_id]
     stats = quiz.stats_of(catalog, on_track, [c for c in cards if c.track_id == track_id], now)
     answered = quiz.answered_due(answers, zone, now)
     day = quiz.day_of(catalog, cards, answered, zone, learner.daily_review_cap, now, weekdays)
-    done_at = [e.at for e in history if e.status == Status.DONE]
-    active = activity.activity_of(done_at, [r.reviewed_at for r in answers], weekdays, breaks, zone, now)
-    series = activity.series_of(catalog, track_id, enrollment, events, zone, now, personal)
+    active = activity.activity_of(ledger, weekdays, excused, now)
+    series = activity.series_of(track_id, enrollment, ledger, now, personal)
     week = cohorts.cohort_week(catalog, cohort, stages, statuses, now) if cohort is not None else None
     return Report(summary, personal, stats, day, active, series, week)

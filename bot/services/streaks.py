@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
-from bot.services import activity, quiz, today
+from bot.services import activity, quiz
 from bot.services.activity import Streak
 from bot.services.plan import study_weekdays
 from bot.services.quiz import ReviewDay
@@ -106,8 +106,8 @@ async def nudge(session: AsyncSession, catalog: Catalog, learner_id: int, now: d
         await session.commit()
         return None
     zone = ZoneInfo(learner.timezone)
-    active = await activity.activity(session, learner_id, zone, now)
-    if active.streak.current < MIN_STREAK or await today.studied_on_day(session, learner_id, zone, now):
+    active = await activity.activity(session, catalog, learner, now)
+    if active.streak.current < MIN_STREAK or active.studied_today:
         return None
     reviews = await quiz.review_day(session, catalog, learner_id, zone, learner.daily_review_cap, now)
     return Nudge(active.streak, reviews)
@@ -122,10 +122,11 @@ class FreezeNews:
     streak: int
 
 
-async def untold_freezes(session: AsyncSession, learner: Learner, now: datetime) -> FreezeNews | None:
+async def untold_freezes(
+    session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime
+) -> FreezeNews | None:
     """News of freezes used since the learner was last told (and note that they are told now)."""
-    zone = ZoneInfo(learner.timezone or "UTC")
-    current = (await activity.activity(session, learner.id, zone, now)).streak
+    current = (await activity.activity(session, catalog, learner, now)).streak
     told = learner.freezes_used
     if current.freezes_used <= told:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +19,13 @@ from bot.curriculum.catalog import Catalog, TopicRef
 from bot.services import cohorts, progress, quiz
 from bot.services import plan as plan_service
 from bot.services.cohorts import CohortWeek
+from bot.services.ledger import Ledger, topic_minutes
 from bot.services.plan import PersonalPlan
 from bot.services.progress import TopicState
 from bot.services.quiz import ReviewDay
-from bot.services.reminders import at_local, local_date
+from bot.services.reminders import local_date
 from db.models import Learner, Status
-from db.repositories import progress as progress_repo
-from db.repositories import quiz as quiz_repo
+from db.repositories import study_log as study_repo
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class TodayTopic:
     """The topic to resume, and how far along the learner is in it."""
 
     state: TopicState
-    hours_done: float  # of its passes (a topic without passes is 0 until it is done)
+    hours_done: float  # credited by the ledger: steps ticked, minutes logged, passes finished
     hours_left: float
     started: bool  # marked studying (or a pass done)
 
@@ -49,11 +49,12 @@ class Today:
     plan: PersonalPlan | None
     topic: TodayTopic | None  # None once the track is finished
     reviews: ReviewDay
-    studied_today: bool  # marked a topic, or answered a review, today
-    minutes_for_topic: int  # today's minutes left for the topic after the reviews
+    studied_today: bool  # today is a study day by the ledger (a step, minutes, a topic finished, a review)
+    minutes_for_topic: int  # today's minutes by the plan still to study
     then: TopicRef | None  # what comes next, when today's minutes outlast the topic
     cohort: CohortWeek | None = None  # the cohort's week, when the learner is in one on this track
     zone: str = "UTC"  # the learner's, for the cohort's dates
+    minutes_done_today: int = 0  # topic study on this track today, by the ledger
 
     @property
     def minutes_today(self) -> int:
@@ -72,35 +73,45 @@ async def learner_today(
     personal = await plan_service.personal_plan(session, catalog, learner, track_id, now)
     reviews = await quiz.review_day(session, catalog, learner.id, zone, learner.daily_review_cap, now)
     state = await progress.next_topic(session, catalog, learner.id, track_id)
-    studied = await studied_on_day(session, learner.id, zone, now)
-    topic: TodayTopic | None = None
-    if state is not None:
-        done = sum(
-            state.ref.topic.part_hours(part) for part, status in state.parts.items() if status is Status.DONE
-        )
-        topic = TodayTopic(
-            state=state,
-            hours_done=done,
-            hours_left=max(0.0, state.ref.topic.hours - done),
-            started=state.status is Status.IN_PROGRESS,
-        )
+    rows = await study_repo.entries(session, learner.id)
+    await session.commit()
+    ledger = plan_service.ledger_of(catalog, rows, zone)
+    cohort = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
+    return today_of(personal, state, reviews, ledger, cohort, learner.timezone or "UTC", now)
+
+
+def today_topic(state: TopicState, ledger: Ledger) -> TodayTopic:
+    """How far along the learner is in a topic: the minutes the ledger credits it (all of it once finished)."""
+    topic = state.ref.topic
+    total = topic_minutes(topic) / 60
+    if state.status is Status.DONE:
+        done = total
+    else:
+        done = min(total, ledger.topic_credit(state.ref.track.id, topic.id) / 60)
+    started = state.status is Status.IN_PROGRESS or done > 0
+    return TodayTopic(state=state, hours_done=done, hours_left=max(0.0, total - done), started=started)
+
+
+def today_of(
+    personal: PersonalPlan | None,
+    state: TopicState | None,
+    reviews: ReviewDay,
+    ledger: Ledger,
+    cohort: CohortWeek | None,
+    zone_name: str,
+    now: datetime,
+) -> Today:
+    """`learner_today` from what was read."""
+    day = local_date(ledger.zone, now)
+    topic = today_topic(state, ledger) if state is not None else None
     minutes = personal.minutes_today if personal else 0
-    for_topic = max(0, minutes - reviews.minutes)
+    done_today = round(ledger.minutes_on(day, personal.track_id if personal else None))
+    # The plan's minutes are for the topic; reviews come on top of them (they take a few minutes, and counting
+    # them against the topic would leave a learner who does both behind every day).
+    for_topic = max(0, minutes - done_today)
     then = None
     if topic is not None and personal is not None and for_topic > math.ceil(topic.hours_left * 60):
         after = [t.ref for t in personal.remaining if t.ref.topic.id != topic.ref.topic.id]
         then = after[0] if after else None
-    cohort = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
-    return Today(personal, topic, reviews, studied, for_topic, then, cohort, learner.timezone or "UTC")
-
-
-async def studied_on_day(session: AsyncSession, learner_id: int, zone: ZoneInfo, now: datetime) -> bool:
-    """Whether the learner marked a topic (studying, done, known) or answered a review on their local today."""
-    since = at_local(zone, local_date(zone, now), time(0, 0))
-    marks = await progress_repo.events_since(session, learner_id, since)
-    answers = await quiz_repo.reviews_since(session, learner_id, since)
-    await session.commit()
-    today = local_date(zone, now)
-    return any(e.status != Status.NOT_STARTED and local_date(zone, e.at) == today for e in marks) or bool(
-        answers
-    )
+    studied = ledger.studied_on(day)
+    return Today(personal, topic, reviews, studied, for_topic, then, cohort, zone_name, done_today)

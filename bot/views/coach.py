@@ -14,10 +14,11 @@ from bot.services.progress import TrackProgress
 from bot.services.quiz import QuizItem, QuizStats, ReviewDay, RoundOutcome
 from bot.services.today import Today
 from bot.views.cohort import calendar_lines
-from bot.views.format import esc, hours, minutes_text, short_date, weekday_names
+from bot.views.format import duration, esc, hours, minutes_text, short_date, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
+from bot.views.steps import studied_button
 from bot.views.today import (
     cap_line,
     catch_up_buttons,
@@ -25,6 +26,7 @@ from bot.views.today import (
     finish_line,
     pace_line,
     reviews_line,
+    studied_line,
     topic_lines,
 )
 
@@ -54,7 +56,8 @@ def reminder(day: Today, streak: Streak, locale: str, offer: CatchUp | None = No
     """The daily reminder, sized to the day; None when there is nothing to say (the learner already studied today,
     or it is a day off, and no reviews are due)."""
     reviews = reviews_line(day.reviews, locale)
-    study = day.study_day and not day.studied_today and day.topic is not None
+    # «Time to study» until the learner has studied the topic today; a review answered alone does not silence it.
+    study = day.study_day and not day.minutes_done_today and day.topic is not None
     lines: list[str] = []
     if study:
         lines.append(
@@ -78,15 +81,16 @@ def reminder(day: Today, streak: Streak, locale: str, offer: CatchUp | None = No
     if day.cohort is not None and (study or day.reviews.due_today):
         lines += ["", *calendar_lines(day.cohort, day.zone), ""]
     if day.plan is not None and not day.plan.finished and (study or offer is not None):
-        lines += [finish_line(day.plan, locale), pace_line(day.plan)]
+        lines += [studied_line(day.plan), finish_line(day.plan, locale), pace_line(day.plan)]
     lines.append(streak_line(streak))
     if offer is not None and day.plan is not None:
         lines += catch_up_lines(offer, day.plan, locale)
     kb = Keyboard()
     widths = []
-    if study:
+    if study and day.topic is not None:
         kb.button(text=_("▶️ Continue"), callback_data=MenuCb(screen=Nav.NEXT))
-        widths.append(1)
+        studied_button(kb, day.topic.ref)
+        widths.append(2)
     if day.reviews.due_today:
         kb.button(text=_("🧠 Review ({n})").format(n=day.reviews.due_today), callback_data=QuizCb())
         widths.append(1)
@@ -173,8 +177,10 @@ def weekly_caption(
                 track=esc(progress.track.title.get(locale)), percent=progress.percent
             )
         )
+    if week.minutes:
+        lines.append(_("⏱ Studied this week: {time}").format(time=duration(week.minutes)))
     if plan is not None and not plan.finished:
-        lines += [finish_line(plan, locale), pace_line(plan)]
+        lines += [studied_line(plan), finish_line(plan, locale), pace_line(plan)]
     review_text = reviews_line(reviews, locale)
     if review_text:
         lines.append(review_text)

@@ -123,3 +123,14 @@ def weekday_names(weekdays: frozenset[int] | set[int], locale: str) -> str:
 
 def minutes_text(minutes: int) -> str:
     return _("{n} min").format(n=minutes)
+
+
+def duration(minutes: float) -> str:
+    """A length of study: «40 min», «2 h», «1 h 20 min»."""
+    total = round(minutes)
+    whole, rest = divmod(total, 60)
+    if not whole:
+        return minutes_text(rest)
+    if not rest:
+        return hours(whole)
+    return _("{hours} h {minutes} min").format(hours=number(whole), minutes=rest)

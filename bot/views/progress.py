@@ -10,7 +10,7 @@ from bot.services.progress import TrackProgress
 from bot.views.format import bar, esc, hours
 from bot.views.menu import back_to_menu, map_button
 from bot.views.screen import Screen
-from bot.views.today import at_pace_line, finish_line, hours_line, pace_line
+from bot.views.today import at_pace_line, finish_line, hours_line, pace_line, studied_line
 
 
 def progress_screen(
@@ -43,11 +43,7 @@ def progress_screen(
     )
     if plan is not None:
         lines.append(hours_line(plan, locale))
-        lines.append(
-            _("Hours studied: {done} of {total} in your plan").format(
-                done=hours(plan.hours_counted), total=hours(plan.hours_total)
-            )
-        )
+        lines.append(studied_line(plan))
         if plan.hours_done - plan.hours_counted >= 0.05:
             lines.append(
                 _(

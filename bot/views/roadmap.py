@@ -24,14 +24,16 @@ from bot.callbacks import (
 )
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.curriculum.models import Module, Page, Topic, Track
+from bot.curriculum.models import PRACTICE_STEP, Module, Page, Topic, Track
 from bot.services.plan import PersonalPlan
 from bot.services.progress import FINISHED, TopicState
-from bot.views.format import STATUS_ICONS, esc, hours, status_name, weeks_range
+from bot.services.study import TopicStudy
+from bot.views.format import STATUS_ICONS, duration, esc, hours, status_name, weeks_range
 from bot.views.keyboard import Keyboard
 from bot.views.menu import map_button
 from bot.views.profile import track_line
 from bot.views.screen import Screen
+from bot.views.steps import OPEN, TICKED, progress_line, step_buttons
 from db.models import Status
 
 T = TypeVar("T")
@@ -232,7 +234,10 @@ def mark_label(status: Status) -> str:
     return labels[status]
 
 
-def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Screen:
+def topic_screen(
+    state: TopicState, locale: str, note: str | None = None, study: TopicStudy | None = None
+) -> Screen:
+    """A topic's card; with `study`, its steps carry their ticks and the card says how much is studied."""
     ref = state.ref
     topic = ref.topic
     lines = [
@@ -244,14 +249,15 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     ]
     if topic.resources:
         lines += ["", _("<b>Resources</b>")]
-        for resource in topic.resources:
-            length = ", " + _("{n} min").format(n=resource.minutes) if resource.minutes else ""
+        for number, resource in enumerate(topic.resources, start=1):
+            length = ", " + duration(resource.minutes) if resource.minutes else ""
             kind = kind_name(resource.kind)
             if resource.language != locale:
                 in_language = _("{kind} in English") if resource.language == "en" else _("{kind} in Russian")
                 kind = in_language.format(kind=kind)
+            bullet = "•" if study is None or topic.passes else f"{tick(study, f'r{number - 1}')} {number}."
             lines.append(
-                f'• <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a> ({kind}{length})'
+                f'{bullet} <a href="{esc(str(resource.url))}">{esc(resource.title.get(locale))}</a> ({kind}{length})'
             )
     if topic.passes:
         lines += ["", _("<b>Passes</b>")]
@@ -262,7 +268,13 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
         lines += ["", _("<b>Checklist</b>")]
         lines.extend(f"☐ {esc(item.get(locale))}" for item in topic.checklist)
     if topic.practice:
-        lines += ["", _("<b>Practice</b>"), esc(topic.practice.get(locale))]
+        heading = _("<b>Practice</b>")
+        if study is not None and not topic.passes:
+            length = f" · {duration(topic.practice_minutes)}" if topic.practice_minutes else ""
+            heading = f"{tick(study, PRACTICE_STEP)} {heading}{length}"
+        lines += ["", heading, esc(topic.practice.get(locale))]
+    if study is not None and state.status not in (Status.SKIPPED, Status.KNOWN):
+        lines += ["", progress_line(study)]
     if note:
         lines += ["", note]
 
@@ -282,6 +294,8 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
         for status in marks:
             kb.button(text=mark_label(status), callback_data=_mark(ref.track.id, topic.id, "", status))
         widths.append(len(marks))
+    if study is not None and state.status not in FINISHED:
+        widths += step_buttons(kb, ref, study)
     if state.status in (Status.DONE, Status.KNOWN) and topic.quiz:
         kb.button(text=_("🧠 Practise now"), callback_data=QuizCb(track=ref.track.id, topic=topic.id))
         widths.append(1)
@@ -303,6 +317,10 @@ def topic_screen(state: TopicState, locale: str, note: str | None = None) -> Scr
     widths.append(3)
     kb.adjust(*widths)
     return Screen("\n".join(lines), kb.as_markup())
+
+
+def tick(study: TopicStudy, step_id: str) -> str:
+    return TICKED if step_id in study.ticked else OPEN
 
 
 def _mark(track: str, topic: str, part: str, status: Status) -> MarkCb:

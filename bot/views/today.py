@@ -15,9 +15,10 @@ from bot.services.plan import CatchUp, PersonalPlan
 from bot.services.quiz import ReviewDay
 from bot.services.today import Today
 from bot.views.cohort import calendar_lines
-from bot.views.format import esc, hours, long_date, minutes_text, short_date, weekday_names
+from bot.views.format import duration, esc, hours, long_date, minutes_text, short_date, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
+from bot.views.steps import studied_button
 
 
 def days_text(n: int) -> str:
@@ -27,6 +28,14 @@ def days_text(n: int) -> str:
 def weeks_text(n: int) -> str:
     """Only after «about» (Russian puts it in the genitive: «около 4 недель»)."""
     return ngettext("{n} week", "{n} weeks", n).format(n=n)
+
+
+def studied_line(plan: PersonalPlan) -> str:
+    """The hours the ledger counts on the track against the plan's: every screen that states them says this."""
+    minutes = plan.hours_counted * 60
+    return _("Hours studied: {done} of {total} in your plan").format(
+        done=duration(minutes) if minutes >= 1 else hours(0), total=hours(plan.hours_total)
+    )
 
 
 def finish_line(plan: PersonalPlan, locale: str) -> str:
@@ -134,17 +143,22 @@ def topic_lines(day: Today, locale: str) -> list[str]:
     if topic.started:
         lines.append(
             _("▶️ Go on with <b>{topic}</b> ({module}): {done} of {total} done.").format(
-                topic=title, module=module, done=hours(topic.hours_done), total=hours(topic.ref.topic.hours)
+                topic=title,
+                module=module,
+                done=duration(topic.hours_done * 60),
+                total=duration((topic.hours_done + topic.hours_left) * 60),
             )
         )
     else:
         lines.append(
             _("▶️ Start <b>{topic}</b> ({module}), about {total}.").format(
-                topic=title, module=module, total=hours(topic.ref.topic.hours)
+                topic=title, module=module, total=duration(topic.hours_left * 60)
             )
         )
     if day.study_day and day.minutes_for_topic:
         lines.append(_("Today: about {minutes} of it.").format(minutes=minutes_text(day.minutes_for_topic)))
+    elif day.study_day and day.minutes_done_today:
+        lines.append(_("Today's minutes are studied. Anything more is a bonus."))
     if day.then is not None:
         lines.append(
             _("⏭ Then, if time remains: {topic}").format(topic=esc(day.then.topic.title.get(locale)))
@@ -169,7 +183,13 @@ def today_screen(day: Today, locale: str) -> Screen:
                     date=date_text
                 )
             )
-    if day.studied_today and day.study_day:
+    if day.minutes_done_today and day.study_day:
+        lines.append(
+            _("✅ Studied today: {done} of {minutes}.").format(
+                done=duration(day.minutes_done_today), minutes=minutes_text(day.minutes_today)
+            )
+        )
+    if day.studied_today and day.study_day and not day.minutes_for_topic:
         lines.append(_("✅ You have already studied today. Anything more is a bonus."))
     if day.cohort is not None:
         lines += ["", *calendar_lines(day.cohort, day.zone)]
@@ -182,7 +202,7 @@ def today_screen(day: Today, locale: str) -> Screen:
             reviews += " " + _("(about {minutes})").format(minutes=minutes_text(day.reviews.minutes))
         lines.append(reviews)
     if plan is not None and not plan.finished:
-        lines += ["", finish_line(plan, locale), pace_line(plan)]
+        lines += ["", studied_line(plan), finish_line(plan, locale), pace_line(plan)]
     kb = Keyboard()
     widths: list[int] = []
     if day.topic is not None:
@@ -190,7 +210,8 @@ def today_screen(day: Today, locale: str) -> Screen:
             text=_("▶️ Continue: {topic}").format(topic=day.topic.ref.topic.title.get(locale))[:60],
             callback_data=TopicCb(track=day.topic.ref.track.id, topic=day.topic.ref.topic.id),
         )
-        widths.append(1)
+        studied_button(kb, day.topic.ref)
+        widths += [1, 1]
     if day.reviews.due_today:
         kb.button(text=_("🧠 Review ({n})").format(n=day.reviews.due_today), callback_data=QuizCb())
         widths.append(1)
