@@ -369,7 +369,7 @@ async def test_the_memory_estimate_says_what_it_is(
 
 @pytest.mark.parametrize(
     ("language", "english", "russian"),
-    [("en", None, "(repository in Russian)"), ("ru", "(документация на английском)", None)],
+    [("en", None, "(repository in Russian, 20 min)"), ("ru", "(документация на английском, ", None)],
 )
 def test_a_resource_in_the_other_language_says_so(
     i18n_locale: Callable[[str], None], language: str, english: str | None, russian: str | None
