@@ -108,6 +108,7 @@ async def test_the_daily_reminder_comes_at_the_chosen_local_time(
     assert "🔥" in (sent[0].text or "")
     assert [b.text for row in sent[0].reply_markup.inline_keyboard for b in row] == [  # type: ignore[union-attr]
         "▶️ Continue",
+        "⏱ I studied…",
         "⏰ In an hour",
         "🌙 Tomorrow",
         "⏸ Pause reminders",

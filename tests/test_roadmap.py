@@ -18,7 +18,11 @@ async def test_next_shows_the_first_topic_card(chat: Chat_) -> None:
     assert "Python TimeComplexity</a> (docs, 20 min)" in text
     assert "<b>Practice</b>" in text and "explain it" in text
     assert "not started" in text
-    assert chat.buttons()[:5] == ["▶️ Studying", "✅ Done", "⏭ Skip", "🎓 I already know this", "⬅️ Back"]
+    assert "▫️ 1. <a" in text and "▫️ <b>Practice</b> · 3 h 20 min" in text  # the steps to tick
+    assert "⏱ About 4 h; nothing studied yet." in text
+    assert chat.buttons()[:3] == ["▶️ Studying", "✅ Done", "⏭ Skip"]
+    assert chat.buttons()[3:7] == ["▫️ 1", "▫️ 2", "▫️ Practice", "⏱ I studied…"]
+    assert chat.buttons()[7:9] == ["🎓 I already know this", "⬅️ Back"]
 
 
 async def test_marking_edits_the_card_and_next_moves_on(chat: Chat_) -> None:

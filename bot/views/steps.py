@@ -77,7 +77,7 @@ def type_minutes() -> str:
 
 
 def not_minutes() -> str:
-    return _("That is not a length of time. Type minutes (40) or hours (1.5 h), or /cancel.")
+    return _("That is not a length of time. Type minutes (40) or hours (1.5 h), or send /today to leave it.")
 
 
 def credited(result: Credited) -> str:
