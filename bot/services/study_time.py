@@ -42,7 +42,8 @@ def parse_minutes(text: str) -> int | None:
     if match := _WITH_UNIT.match(cleaned):
         value = float(match.group(1).replace(",", "."))
         unit = match.group(2) or ""
-        if not unit:  # a bare whole number is minutes; nobody logs 1.5 minutes of study, so a small fraction is hours
+        # A bare whole number is minutes; nobody logs 1.5 minutes of study, so a small bare fraction is hours.
+        if not unit:
             fraction = not value.is_integer()
             return round(value * 60) if fraction and value < BARE_HOURS_BELOW else round(value)
         return round(value * 60) if re.fullmatch(_HOURS, unit) else round(value)
