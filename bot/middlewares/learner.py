@@ -46,7 +46,7 @@ def _greetings(arrival: breaks.Arrival, locale: str) -> list[Screen]:
     elif arrival.restart is not None:
         screens.append(break_views.restart(arrival.restart, locale))
     elif arrival.away:
-        screens.append(Screen(coach.comeback(), None))
+        screens.append(Screen(coach.comeback(arrival.away), None))
     if arrival.freezes is not None:
         screens.append(Screen(break_views.freezes_used(arrival.freezes), None))
     return screens

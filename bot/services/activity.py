@@ -20,6 +20,7 @@ from bot.services import plan
 from bot.services.ledger import TOPIC_KINDS, Ledger
 from bot.services.plan import study_weekdays
 from bot.services.reminders import local_date
+from bot.services.week import DayKind, LearnerWeek, backoff_allows
 from db.models import Enrollment, Learner, StudyKind
 from db.repositories import breaks as break_repo
 from db.repositories import learners as learner_repo
@@ -32,6 +33,7 @@ PLAN_MIN_DAYS = 14
 FREEZE_EVERY = 7  # days of streak that earn one freeze
 MAX_FREEZES = 2  # banked at most
 EVERY_WEEKDAY = frozenset(range(7))
+EVERY_DAY_WEEK = LearnerWeek(EVERY_WEEKDAY)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,12 @@ class Activity:
     today: date
     minutes_by_day: dict[date, float] = field(default_factory=dict)  # topic study, every track
     studied_today: bool = False  # today is a study day by the ledger's rule
+    study_days: frozenset[date] = frozenset()  # every local day with study, by the ledger's rule
+    week: LearnerWeek = EVERY_DAY_WEEK  # the learner's study days and break days
+
+    def missed(self, since: date) -> int:
+        """Study days without study before today (`LearnerWeek.missed`), counted from `since` at the earliest."""
+        return self.week.missed(self.study_days, self.today, since)
 
 
 async def activity(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> Activity:
@@ -107,7 +115,31 @@ def activity_of(
             minutes[day] = minutes.get(day, 0.0) + entry.minutes
     today = local_date(ledger.zone, now)
     days = ledger.study_days()
-    return Activity(streak(days, today, weekdays, excused), topics, answers, today, minutes, today in days)
+    week = LearnerWeek(weekdays, excused)
+    return Activity(
+        streak(days, today, weekdays, excused),
+        topics,
+        answers,
+        today,
+        minutes,
+        today in days,
+        frozenset(days),
+        week,
+    )
+
+
+def reminder_wanted(learner: Learner, active: Activity) -> bool:
+    """Whether today's reminder goes at all, decided when it is due: never on a break day; on a day off only
+    with «reviews on days off» (it then carries the reviews alone); on a study day unless the learner has been
+    away long enough for the back-off (every other study day after three missed, weekly after fourteen)."""
+    kind = active.week.kind(active.today)
+    if kind is DayKind.BREAK:
+        return False
+    if kind is DayKind.OFF:
+        return bool(learner.reviews_on_days_off)
+    zone = ZoneInfo(learner.timezone or "UTC")
+    since = local_date(zone, learner.onboarded_at or learner.created_at)
+    return backoff_allows(active.missed(since), len(active.week.weekdays))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ it), or with /resume (`end_now`). Then:
   retrievability first (`quiz.spread_due`);
 - the learner gets a welcome back with a restart plan sized to the first day (`learner_today`).
 
-A learner back after `RESTART_AFTER_DAYS` or more without a break gets the same spreading and a gentle restart:
+A learner back after a week of their study days (`RESTART_AFTER_STUDY_DAYS` at least) missed without a break gets the same spreading and a gentle restart:
 what they were studying, the two or three reviews that matter most, and the offer to move the finish date.
 """
 
@@ -34,7 +34,7 @@ from db.repositories import learners as learner_repo
 from db.repositories import reminders as send_repo
 
 BREAK_LENGTHS = (7, 14, 30)  # a week, two weeks, a month; 0 is "until I'm back"
-RESTART_AFTER_DAYS = 7
+RESTART_AFTER_STUDY_DAYS = 3  # and at least a week of the learner's study days
 
 
 def break_until(learner: Learner, days: int, now: datetime) -> datetime | None:
@@ -214,7 +214,8 @@ async def arrive(session: AsyncSession, catalog: Catalog, learner: Learner, now:
         )  # a tap on the day the break began does not end it
     away = await profile.touch(session, learner, now)
     again = None
-    if back is None and away is not None and away >= RESTART_AFTER_DAYS:
+    week = len(study_weekdays(learner.study_days))
+    if back is None and away is not None and away >= max(week, RESTART_AFTER_STUDY_DAYS):
         again = await restart(session, catalog, learner, now)
     elif back is None and away is not None:
         await spread_left_over(session, catalog, learner, now)

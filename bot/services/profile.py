@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import parsing, reminders
+from bot.services.plan import study_weekdays
+from bot.services.reminders import local_date
+from bot.services.week import ABSENT_AFTER, LearnerWeek
 from db.models import Learner
 from db.repositories import learners
 
@@ -73,16 +77,18 @@ async def start(session: AsyncSession, learner_id: int, language: str, now: date
 
 
 async def touch(session: AsyncSession, learner: Learner, now: datetime) -> int | None:
-    """Note that the learner is here. Returns the days they were away when that deserves a welcome back."""
+    """Note that the learner is here. Returns the study days they missed when that deserves a welcome back: at
+    least `week.ABSENT_AFTER` of their study days passed without them (a weekend off is not an absence)."""
     last = learner.last_active_at
     if last is not None and now - last < ACTIVITY_GRANULARITY:
         return None
     await learners.note_active(session, learner.id, now)
-    away = (now - last).days if last is not None else 0
-    if away >= reminders.COMEBACK_AFTER_DAYS:
-        await reminders.replan(session, learner.id, now)  # the back-off starts over
-        return away
-    return None
+    if last is None:
+        return None
+    zone = ZoneInfo(learner.timezone or "UTC")
+    last_day = local_date(zone, last)
+    away = LearnerWeek(study_weekdays(learner.study_days)).missed([last_day], local_date(zone, now), last_day)
+    return away if away >= ABSENT_AFTER else None
 
 
 async def _update(session: AsyncSession, learner_id: int, now: datetime, **fields: object) -> Learner:

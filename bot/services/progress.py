@@ -129,7 +129,10 @@ async def mark(
     state = _state(ref, statuses)
     if state.status in (Status.DONE, Status.KNOWN):
         # The topic's questions join the learner's spaced reviews (in the same transaction as the mark).
-        await quiz.add_topic_cards(session, learner_id, ref, now, known=state.status is Status.KNOWN)
+        learner = await learners.get(session, learner_id)
+        await quiz.add_topic_cards(
+            session, learner_id, ref, now, known=state.status is Status.KNOWN, learner=learner
+        )
     await session.commit()
     return _with_moments(catalog, ref, before, statuses, state)
 
@@ -149,6 +152,7 @@ async def mark_known(
     if not refs or any(ref is None for ref in refs):
         raise UnknownTopic(f"{track_id}/{topic_ids}")
     await learners.enroll(session, learner_id, track_id, now)
+    learner = await learners.get(session, learner_id)
     before = await progress.statuses(session, learner_id, track_id)
     for ref in refs:
         assert ref is not None
@@ -159,7 +163,7 @@ async def mark_known(
                     session, learner_id, track_id, ref.topic.id, part, Status.KNOWN, now
                 )
                 await study.record_mark(session, catalog, learner_id, ref, part, was, Status.KNOWN, now)
-        await quiz.add_topic_cards(session, learner_id, ref, now, known=True)
+        await quiz.add_topic_cards(session, learner_id, ref, now, known=True, learner=learner)
     statuses = await progress.statuses(session, learner_id, track_id)
     await session.commit()
     last = refs[-1]

@@ -37,6 +37,7 @@ from bot.curriculum.models import Question
 from bot.services.ledger import review_minutes
 from bot.services.plan import study_weekdays
 from bot.services.reminders import at_local, local_date
+from bot.services.week import LearnerWeek
 from db.models import Learner, QuizCard, QuizPoll, QuizReview, StudyKind
 from db.repositories import quiz as repo
 from db.repositories import study_log as study_repo
@@ -127,12 +128,31 @@ def new_card_values(question: Question, now: datetime, known: bool = False) -> d
 
 
 async def add_topic_cards(
-    session: AsyncSession, learner_id: int, ref: TopicRef, now: datetime, known: bool = False
+    session: AsyncSession,
+    learner_id: int,
+    ref: TopicRef,
+    now: datetime,
+    known: bool = False,
+    learner: Learner | None = None,
 ) -> None:
     """A finished topic's questions join the learner's reviews (called inside the marking transaction); a topic
-    the learner already knew comes back later (`KNOWN_FIRST_REVIEW_AFTER`)."""
+    the learner already knew comes back later (`KNOWN_FIRST_REVIEW_AFTER`). The first review lands on a study
+    day of the learner's: the next one on or after the delay (a Friday's topic comes back on Monday for a
+    Monday-to-Friday learner)."""
     rows = [new_card_values(q, now, known) for q in ref.topic.quiz]
+    if learner is not None and rows:
+        zone = ZoneInfo(learner.timezone or "UTC")
+        first = first_review_at(zone, study_weekdays(learner.study_days), rows[0]["due"])  # type: ignore[arg-type]
+        for row in rows:
+            row["due"] = first
     await repo.add_cards(session, learner_id, ref.track.id, ref.topic.id, rows)
+
+
+def first_review_at(zone: ZoneInfo, weekdays: frozenset[int], due: datetime) -> datetime:
+    """`due`, or the start of the learner's next study day when `due` falls on a day off."""
+    day = local_date(zone, due)
+    study_day = LearnerWeek(weekdays).on_or_after(day)
+    return due if study_day == day else at_local(zone, study_day, time(0, 0))
 
 
 def _day_start(zone: ZoneInfo, now: datetime) -> datetime:

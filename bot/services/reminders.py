@@ -26,9 +26,6 @@ SUMMARY_WEEKDAY = 6  # Sunday
 SUMMARY_TIME = time(19, 0)
 # A reminder sent later than this after its planned time is a catch-up (the bot was down), and quiet hours apply.
 CATCH_UP_AFTER = timedelta(minutes=10)
-BACKOFF_EVERY_OTHER_DAY_AFTER = 3  # unanswered days
-BACKOFF_WEEKLY_AFTER = 14
-COMEBACK_AFTER_DAYS = 3
 
 
 def at_local(zone: ZoneInfo, day: date, clock_time: time) -> datetime:
@@ -47,21 +44,18 @@ def in_quiet_hours(zone: ZoneInfo, moment: datetime) -> bool:
     return local >= QUIET_START or local < QUIET_END
 
 
-def backoff_allows(days_unanswered: int) -> bool:
-    """Daily at first; every other day after three unanswered days; weekly after two weeks."""
-    if days_unanswered < BACKOFF_EVERY_OTHER_DAY_AFTER:
-        return True
-    if days_unanswered < BACKOFF_WEEKLY_AFTER:
-        return (days_unanswered - BACKOFF_EVERY_OTHER_DAY_AFTER) % 2 == 0
-    return (days_unanswered - BACKOFF_WEEKLY_AFTER) % 7 == 0
-
-
-def _last_seen(learner: Learner) -> datetime | None:
-    return learner.last_active_at or learner.onboarded_at or learner.created_at
+def _reminder_days(learner: Learner) -> frozenset[int]:
+    """The weekdays a reminder may come on: the study days, and every day with «reviews on days off» (a day off's
+    reminder carries only the reviews due, and is not sent when there are none)."""
+    mask = learner.study_days or 0b1111111
+    study = frozenset(day for day in range(7) if mask & (1 << day)) or frozenset(range(7))
+    return frozenset(range(7)) if learner.reviews_on_days_off else study
 
 
 def next_daily_at(learner: Learner, after: datetime) -> datetime | None:
-    """The learner's next daily reminder strictly after `after`, or None when none is to be planned."""
+    """The learner's next daily reminder strictly after `after`, on a day it may come on, or None when none is
+    to be planned. Whether it is sent (absence, a day already studied) is decided when it is due, from the
+    learner's latest study, so studying today brings tomorrow's reminder back."""
     if (
         not learner.active
         or learner.reminders_paused
@@ -72,15 +66,14 @@ def next_daily_at(learner: Learner, after: datetime) -> datetime | None:
         return None
     zone = ZoneInfo(learner.timezone)
     at = time(learner.reminder_minute // 60, learner.reminder_minute % 60)
-    seen = _last_seen(learner)
-    seen_day = local_date(zone, seen) if seen else local_date(zone, after)
+    days = _reminder_days(learner)
     day = local_date(zone, after)
-    for _ in range(BACKOFF_WEEKLY_AFTER + 8):
+    for _ in range(9):
         candidate = at_local(zone, day, at)
-        if candidate > after and backoff_allows((day - seen_day).days):
+        if candidate > after and day.weekday() in days:
             return candidate
         day += timedelta(days=1)
-    return None  # pragma: no cover - the weekly rule allows a day within any eight
+    return None  # pragma: no cover - a reminder day comes within any eight
 
 
 def next_summary_at(learner: Learner, after: datetime) -> datetime | None:

@@ -111,10 +111,15 @@ def catch_up_markup(offer: CatchUp) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def comeback() -> str:
-    return _(
-        "👋 Welcome back! It's good to see you. No catching up needed: tap /today and take one small step."
-    )
+def comeback(missed: int) -> str:
+    """Back after a few missed study days: what changed while they were away (reviews spread out)."""
+    return ngettext(
+        "👋 Welcome back! {n} study day went by without you; nothing is lost. The reviews that came due are "
+        "spread over your next study days, so there is no pile to catch up on.",
+        "👋 Welcome back! {n} study days went by without you; nothing is lost. The reviews that came due are "
+        "spread over your next study days, so there is no pile to catch up on.",
+        missed,
+    ).format(n=missed)
 
 
 def snoozed(at_text: str) -> str:
