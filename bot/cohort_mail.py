@@ -71,10 +71,8 @@ class CohortMailer:
                 return views.digest(item.digest, self.catalog)
             if item.week is None or item.stage is None:
                 return None
-            if item.kind == "due":
-                if item.stage.finished:
-                    return None  # finished since it was queued
-                return views.due_reminder(item.week, item.stage, item.timezone)
+            if item.kind == "due":  # worded now, as it goes: «today», «tomorrow»
+                return views.due_reminder(item.week, item.stage, item.timezone, self.clock())
             return views.due_moved_notice(item.week, item.stage, item.timezone)
 
     async def _deliver(self, item: CohortMail) -> bool:

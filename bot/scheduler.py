@@ -225,11 +225,11 @@ class CoachLoop:
                 break
         async with self.sessionmaker() as session:
             finished = await admin.finished_broadcasts(session, self.clock())
-        for broadcast, counts in finished:
-            with self.i18n.context(), self.i18n.use_locale("en"):
-                report = admin_views.broadcast_report(broadcast.id, counts)
+        for report in finished:
+            with self.i18n.context(), self.i18n.use_locale(report.language):
+                text = admin_views.broadcast_report(report)
             with contextlib.suppress(TelegramAPIError):
-                await self._send_text(broadcast.admin_id, report)
+                await self._send_text(report.admin_id, text)
         return delivered
 
     async def _send_text(self, chat_id: int, text: str) -> None:  # a report to an organiser

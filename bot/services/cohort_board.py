@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Stage
-from bot.services.cohort_calendar import StageDate, stage_dates, stage_refs, week_number
+from bot.services.cohort_calendar import stage_refs, week_number
 from bot.services.cohort_organiser import owned
+from bot.services.cohort_progress import Member, StageDate, member_dates, stage_dates
 from bot.services.progress import topic_status
-from db.models import Cohort, Learner, Status
+from db.models import Cohort, LateWeeks, Learner, Status
 from db.repositories import cohorts as repo
 from db.repositories.progress import PartKey
 
@@ -39,6 +40,7 @@ class MemberRow:
     answers: int
     correct: int
     last_active_at: datetime | None
+    catching_up: int = 0  # a late joiner's stages from before they joined, unfinished, their own date ahead
 
     @property
     def accuracy(self) -> int | None:
@@ -112,15 +114,16 @@ async def board_of(session: AsyncSession, catalog: Catalog, cohort: Cohort, now:
         for (topic, _), (_, at) in own.items():
             changed[topic] = max(at, changed.get(topic, at))
         answered = quiz_by_learner.get(member.learner_id, {})
-        mine = stage_dates(catalog, cohort, stages, statuses)
+        learner: Learner | None = learners.get(member.learner_id)
+        pace = Member(member.joined_at, learner.weekly_hours if learner else None)
+        mine = member_dates(catalog, cohort, stages, statuses, pace)
         percent = {
             d.stage.id: round(100 * (d.topics - d.topics_left) / d.topics) if d.topics else 100 for d in mine
         }
-        learner: Learner | None = learners.get(member.learner_id)
         last = learner.last_active_at if learner else None
         if last is None or now - last >= INACTIVE_AFTER:
             standing = Standing.INACTIVE
-        elif any(d.due_at <= now and not d.finished for d in mine):
+        elif any(d.required and d.due_at <= now and not d.finished for d in mine):
             standing = Standing.BEHIND
         else:
             standing = Standing.ON_TRACK
@@ -136,6 +139,7 @@ async def board_of(session: AsyncSession, catalog: Catalog, cohort: Cohort, now:
                 answers,
                 correct,
                 last,
+                sum(1 for d in mine if d.late is LateWeeks.CATCH_UP and not d.finished and d.due_at > now),
             )
         )
         for ref in refs:

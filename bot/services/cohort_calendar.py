@@ -1,4 +1,4 @@
-"""A cohort's calendar: the weeks each stage takes, its deadline, and where the calendar stands at a moment.
+"""A cohort's calendar: the weeks each stage takes, its deadline, the week a moment falls in.
 
 Week 1 starts at midnight of `starts_on` in the cohort's zone; week n starts 7·(n−1) days later, at local midnight
 again, so a daylight-saving change inside the course moves no week (zoneinfo does the arithmetic). Each stage of the
@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Stage, Track
-from bot.services.progress import topic_status
 from bot.services.reminders import at_local, local_date
 from db.models import Cohort, CohortStage, Status
-from db.repositories.progress import PartKey
 
 WEEKS_MAX = 52
 DUE_TIME = time(23, 59)
@@ -128,53 +126,6 @@ def course_end(cohort: Cohort) -> datetime:
     return week_start(ZoneInfo(cohort.timezone), cohort.starts_on, cohort.weeks + 1)
 
 
-# What a learner sees
-
-
-@dataclass(frozen=True)
-class StageDate:
-    stage: Stage
-    first_week: int
-    weeks: int
-    due_at: datetime
-    topics: int
-    topics_left: int
-
-    @property
-    def finished(self) -> bool:
-        return self.topics_left == 0
-
-    @property
-    def last_week(self) -> int:
-        return self.first_week + self.weeks - 1
-
-
-@dataclass(frozen=True)
-class CohortWeek:
-    """Where a cohort's calendar stands at one moment, for one learner."""
-
-    cohort: Cohort
-    week: int  # 1..weeks during the course; 0 before it; weeks + 1 after it
-    starts_at: datetime
-    ends_at: datetime
-    opening: list[StageDate]  # stages whose first week is this week
-    due: list[StageDate]  # open stages with their deadline ahead, nearest first
-    overdue: list[StageDate]  # deadline passed, not finished
-    stages: list[StageDate]
-
-    @property
-    def weeks(self) -> int:
-        return self.cohort.weeks
-
-    @property
-    def started(self) -> bool:
-        return self.week >= 1
-
-    @property
-    def ended(self) -> bool:
-        return self.week > self.cohort.weeks
-
-
 def week_number(cohort: Cohort, now: datetime) -> int:
     zone = ZoneInfo(cohort.timezone)
     if now < week_start(zone, cohort.starts_on, 1):
@@ -182,53 +133,6 @@ def week_number(cohort: Cohort, now: datetime) -> int:
     week = (local_date(zone, now) - cohort.starts_on).days // 7 + 1
     # Local midnight is the boundary: the day arithmetic above is in the cohort's zone, so DST changes nothing.
     return min(week, cohort.weeks + 1)
-
-
-def stage_dates(
-    catalog: Catalog, cohort: Cohort, stages: list[CohortStage], statuses: dict[PartKey, Status]
-) -> list[StageDate]:
-    track = catalog.track(cohort.track_id)
-    by_id = {s.id: s for s in track.stages} if track else {}
-    result = []
-    for row in stages:
-        stage = by_id.get(row.stage_id)
-        if stage is None:
-            continue  # the content dropped the stage: it leaves the calendar
-        refs = stage_refs(catalog, cohort.track_id, stage.id)
-        left = sum(1 for ref in refs if topic_status(ref.topic, statuses) not in FINISHED)
-        result.append(StageDate(stage, row.first_week, row.weeks, row.due_at, len(refs), left))
-    return result
-
-
-def cohort_week(
-    catalog: Catalog,
-    cohort: Cohort,
-    stages: list[CohortStage],
-    statuses: dict[PartKey, Status],
-    now: datetime,
-) -> CohortWeek:
-    """Week N of M, what opens this week, what is due (with its date) and what is overdue."""
-    zone = ZoneInfo(cohort.timezone)
-    week = week_number(cohort, now)
-    dates = stage_dates(catalog, cohort, stages, statuses)
-    shown = max(1, min(week, cohort.weeks))
-    opening = [d for d in dates if d.first_week == week]
-    due = sorted(
-        (d for d in dates if d.first_week <= max(week, 1) and d.due_at > now), key=lambda d: d.due_at
-    )
-    if week == 0:
-        due = []
-    overdue = [d for d in dates if d.due_at <= now and not d.finished]
-    return CohortWeek(
-        cohort=cohort,
-        week=week,
-        starts_at=week_start(zone, cohort.starts_on, shown),
-        ends_at=week_start(zone, cohort.starts_on, shown + 1),
-        opening=opening,
-        due=due,
-        overdue=overdue,
-        stages=dates,
-    )
 
 
 def send_key(stage_id: str, due_at: datetime) -> str:

@@ -13,8 +13,9 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
-from bot.services.cohort_calendar import CohortWeek, cohort_week, course_end
-from db.models import Cohort, CohortStatus
+from bot.services.cohort_calendar import course_end
+from bot.services.cohort_progress import CohortWeek, Member, cohort_week
+from db.models import Cohort, CohortStatus, Learner
 from db.repositories import cohorts as repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
@@ -113,13 +114,27 @@ async def learner_week(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, now: datetime
 ) -> CohortWeek | None:
     """The learner's cohort calendar on this track, or None when they are in no cohort on it."""
-    cohort = next(
-        (m.cohort for m in await repo.memberships(session, learner_id) if m.cohort.track_id == track_id), None
-    )
-    if cohort is None:
+    membership = await repo.membership_on_track(session, learner_id, track_id)
+    if membership is None:
         await session.commit()
         return None
+    cohort = membership.cohort
+    learner = await learner_repo.get(session, learner_id)
     stages = await repo.stages(session, cohort.id)
     statuses = await progress_repo.statuses(session, learner_id, track_id)
     await session.commit()
-    return cohort_week(catalog, cohort, stages, statuses, now)
+    member = Member(membership.member.joined_at, learner.weekly_hours if learner else None)
+    return cohort_week(catalog, cohort, stages, statuses, now, member)
+
+
+async def week_in_own_zone(
+    session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime
+) -> CohortWeek | None:
+    """The calendar to restate once a member's zone is known, when it differs from the cohort's: the join message
+    gave its dates in the cohort's zone. None when there is nothing to restate."""
+    if learner.timezone is None or learner.current_track is None:
+        return None
+    week = await learner_week(session, catalog, learner.id, learner.current_track, now)
+    if week is None or week.cohort.timezone == learner.timezone or week.ended:
+        return None
+    return week

@@ -20,7 +20,8 @@ from bot.services.cohort_calendar import (
     week_number,
 )
 from bot.services.cohort_enrolment import new_code
-from db.models import Cohort, CohortStage, CohortStatus
+from bot.services.reminders import quiet_hours_end
+from db.models import Cohort, CohortStage, CohortStatus, LateWeeks
 from db.repositories import cohorts as repo
 
 NAME_MAX = 64
@@ -136,11 +137,38 @@ async def move_deadline(
     return len(members)
 
 
+@dataclass(frozen=True)
+class Queued:
+    broadcast_id: int
+    members: int
+    held: int  # in their quiet hours now: they get it when those end
+
+
 async def message(
-    session: AsyncSession, cohort_id: int, organiser_id: int, text: str, now: datetime
-) -> tuple[int, int]:
-    """A message to every member, sent by the paced broadcast path: (broadcast id, recipients)."""
-    await owned(session, cohort_id, organiser_id)
-    result = await repo.message_members(session, cohort_id, organiser_id, text, now)
+    session: AsyncSession, cohort_id: int, organiser_id: int, text: str, language: str, now: datetime
+) -> Queued:
+    """A message to every member, sent by the paced broadcast path; a member in their quiet hours (23:00–08:00
+    their time; the cohort's when they have not said theirs) gets it when those end. `language` is the
+    organiser's, for the report."""
+    cohort = await owned(session, cohort_id, organiser_id)
+    learners = await repo.learners_of(session, cohort_id)
+    recipients = [
+        (learner.id, quiet_hours_end(ZoneInfo(learner.timezone or cohort.timezone), now))
+        for learner in learners.values()
+        if learner.active
+    ]
+    broadcast_id = await repo.message_members(
+        session, cohort_id, organiser_id, text, language, now, recipients
+    )
     await session.commit()
-    return result
+    return Queued(broadcast_id, len(recipients), sum(1 for _, held in recipients if held is not None))
+
+
+async def set_late_weeks(
+    session: AsyncSession, cohort_id: int, organiser_id: int, late_weeks: LateWeeks
+) -> Cohort:
+    """The organiser's choice for late joiners' weeks whose deadline passed before they joined."""
+    await owned(session, cohort_id, organiser_id)
+    await repo.set_late_weeks(session, cohort_id, late_weeks)
+    await session.commit()
+    return await owned(session, cohort_id, organiser_id)

@@ -2,7 +2,8 @@
 
 One name for the screens to call; the work is done by one module per job:
 
-- `cohort_calendar`: the weeks, the deadlines, and where the calendar stands at a moment for one learner;
+- `cohort_calendar`: the weeks and the deadlines;
+- `cohort_progress`: where the calendar stands for one member, with a late joiner's own dates;
 - `cohort_enrolment`: the invitation link, joining and leaving, the member's own calendar;
 - `cohort_organiser`: creating a cohort, the organiser's list, closing the link, moving a deadline, a message;
 - `cohort_board`: the organiser's dashboard (standing, completion, quiz accuracy) and the CSV's rows;
@@ -28,10 +29,7 @@ from bot.services.cohort_calendar import (
     FINISHED,
     WEEKS_MAX,
     CohortError,
-    CohortWeek,
-    StageDate,
     StageWeeks,
-    cohort_week,
     course_end,
     default_due,
     keeps_own_weeks,
@@ -39,7 +37,6 @@ from bot.services.cohort_calendar import (
     parse_date,
     parse_local_datetime,
     send_key,
-    stage_dates,
     stage_hours,
     stage_refs,
     staged,
@@ -59,18 +56,31 @@ from bot.services.cohort_enrolment import (
     memberships,
     new_code,
     parse_start,
+    week_in_own_zone,
 )
 from bot.services.cohort_organiser import (
     NAME_MAX,
     CohortLine,
     NotYours,
+    Queued,
     calendar,
     create,
     message,
     move_deadline,
     of_organiser,
     owned,
+    set_late_weeks,
     set_open,
+)
+from bot.services.cohort_progress import (
+    CohortWeek,
+    Member,
+    StageDate,
+    catch_up_dates,
+    cohort_pace,
+    cohort_week,
+    member_dates,
+    stage_dates,
 )
 from bot.services.cohort_sends import CohortMail, claim_mail, queue_due, record_send
 
@@ -88,16 +98,20 @@ __all__ = [
     "Invite",
     "InviteState",
     "JoinOutcome",
+    "Member",
     "MemberRow",
     "NotYours",
+    "Queued",
     "StageDate",
     "StageWeeks",
     "Standing",
     "TopicRow",
     "board_of",
     "calendar",
+    "catch_up_dates",
     "check_invite",
     "claim_mail",
+    "cohort_pace",
     "cohort_week",
     "course_end",
     "create",
@@ -109,6 +123,7 @@ __all__ = [
     "lay_out",
     "learner_week",
     "leave",
+    "member_dates",
     "memberships",
     "message",
     "move_deadline",
@@ -121,12 +136,14 @@ __all__ = [
     "queue_due",
     "record_send",
     "send_key",
+    "set_late_weeks",
     "set_open",
     "stage_dates",
     "stage_hours",
     "stage_refs",
     "staged",
     "suggest_weeks",
+    "week_in_own_zone",
     "week_number",
     "week_start",
 ]

@@ -47,6 +47,15 @@ def in_quiet_hours(zone: ZoneInfo, moment: datetime) -> bool:
     return local >= QUIET_START or local < QUIET_END
 
 
+def quiet_hours_end(zone: ZoneInfo, moment: datetime) -> datetime | None:
+    """When the quiet hours `moment` falls in end (the next 08:00 there); None when it is outside them."""
+    if not in_quiet_hours(zone, moment):
+        return None
+    local = moment.astimezone(zone)
+    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+    return at_local(zone, day, QUIET_END)
+
+
 def backoff_allows(days_unanswered: int) -> bool:
     """Daily at first; every other day after three unanswered days; weekly after two weeks."""
     if days_unanswered < BACKOFF_EVERY_OTHER_DAY_AFTER:

@@ -46,11 +46,12 @@ async def progress_report(
     cards = await quiz_repo.card_rows(session, learner.id)
     answers = await quiz_repo.all_review_rows(session, learner.id)
     breaks = await break_repo.spans(session, learner.id)
-    cohort: Cohort | None = None
+    membership: cohort_repo.Membership | None = None
     stages: list[CohortStage] = []
     if await cohort_repo.in_cohort_on_track(session, learner.id, track_id):
-        cohort = await cohort_repo.cohort_on_track(session, learner.id, track_id)
-        stages = await cohort_repo.stages(session, cohort.id) if cohort is not None else []
+        membership = await cohort_repo.membership_on_track(session, learner.id, track_id)
+        stages = await cohort_repo.stages(session, membership.cohort.id) if membership is not None else []
+    cohort: Cohort | None = membership.cohort if membership is not None else None
     await session.commit()
 
     zone = ZoneInfo(learner.timezone or "UTC")
@@ -68,5 +69,8 @@ async def progress_report(
     done_at = [e.at for e in history if e.status == Status.DONE]
     active = activity.activity_of(done_at, [r.reviewed_at for r in answers], weekdays, breaks, zone, now)
     series = activity.series_of(catalog, track_id, enrollment, events, zone, now, personal)
-    week = cohorts.cohort_week(catalog, cohort, stages, statuses, now) if cohort is not None else None
+    week = None
+    if membership is not None:
+        member = cohorts.Member(membership.member.joined_at, learner.weekly_hours)
+        week = cohorts.cohort_week(catalog, membership.cohort, stages, statuses, now, member)
     return Report(summary, personal, stats, day, active, series, week)

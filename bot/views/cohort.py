@@ -1,5 +1,5 @@
 """Cohort screens, one name for the handlers: the organiser's dialog (`cohort_setup`), the organiser's list,
-dashboard, deadlines, digest and CSV (`cohort_board`), the learner's invitation, calendar lines, deadline
+dashboard, deadlines and digest (`cohort_board`), the CSV (`cohort_csv`), the learner's invitation, calendar lines, deadline
 reminder, moved-date notice and leaving (`cohort_member`). Dates are shown in the reader's zone and language
 (`cohort_dates`)."""
 
@@ -13,23 +13,25 @@ from bot.views.cohort_board import (
     cohort_list,
     confirm_message,
     csv_caption,
-    csv_document,
     dashboard,
     dashboard_text,
     deadlines,
     digest,
     due_moved,
+    late_weeks_text,
     message_queued,
     not_found,
     table_caption,
 )
-from bot.views.cohort_dates import day, when
+from bot.views.cohort_csv import csv_document
+from bot.views.cohort_dates import day, relative_when, when, zone_city
 from bot.views.cohort_member import (
     already_in,
     calendar_lines,
     due_moved_notice,
     due_reminder,
     in_other,
+    in_your_zone,
     invite_problem,
     invite_problem_tail,
     joined,
@@ -85,19 +87,23 @@ __all__ = [
     "due_reminder",
     "expired_dialog",
     "in_other",
+    "in_your_zone",
     "invite_problem",
     "invite_problem_tail",
     "joined",
+    "late_weeks_text",
     "leave_buttons",
     "leave_confirm",
     "left",
     "link_caption",
     "message_queued",
     "not_found",
+    "relative_when",
     "settings_line",
     "table_caption",
     "unknown_zone",
     "weeks_screen",
     "when",
     "with_cohorts",
+    "zone_city",
 ]

@@ -3,10 +3,6 @@ cohort, the table's and the CSV's captions, the CSV itself and the Monday digest
 
 from __future__ import annotations
 
-import csv
-import io
-from zoneinfo import ZoneInfo
-
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -15,15 +11,15 @@ from bot.curriculum.catalog import Catalog
 from bot.services.cohorts import (
     CohortLine,
     Dashboard,
+    Queued,
     StageDate,
     Standing,
-    TopicRow,
 )
 from bot.views.cohort_dates import back_button, reader_locale, short, weeks_label, when
-from bot.views.format import esc, status_name
+from bot.views.format import esc
 from bot.views.keyboard import Keyboard
 from bot.views.screen import TEXT_LIMIT, Screen
-from db.models import Cohort, CohortStatus
+from db.models import Cohort, CohortStatus, LateWeeks
 
 STANDING_ICONS = {Standing.ON_TRACK: "🟢", Standing.BEHIND: "🟠", Standing.INACTIVE: "⚪️"}
 
@@ -106,15 +102,20 @@ def dashboard_text(board: Dashboard, catalog: Catalog) -> str:
         for member in board.members:
             accuracy_text = f"{member.accuracy}%" if member.accuracy is not None else "—"
             done = sum(1 for p in member.stage_percent.values() if p == 100)
-            lines.append(
-                _("{icon} {name}: {done} of {stages} stages, quiz {accuracy}").format(
-                    icon=STANDING_ICONS[member.standing],
-                    name=esc(member.name),
-                    done=done,
-                    stages=len(member.stage_percent),
-                    accuracy=accuracy_text,
-                )
+            line = _("{icon} {name}: {done} of {stages} stages, quiz {accuracy}").format(
+                icon=STANDING_ICONS[member.standing],
+                name=esc(member.name),
+                done=done,
+                stages=len(member.stage_percent),
+                accuracy=accuracy_text,
             )
+            if member.catching_up:
+                line += ngettext(
+                    ", catching up on {n} stage from before joining",
+                    ", catching up on {n} stages from before joining",
+                    member.catching_up,
+                ).format(n=member.catching_up)
+            lines.append(line)
     return _fit(lines)
 
 
@@ -168,10 +169,27 @@ def deadlines(cohort: Cohort, stages: list[StageDate]) -> Screen:
             text=_("✏️ {weeks}").format(weeks=weeks_label(stage)),
             callback_data=CohortCb(action="date", cohort=cohort.id, arg=stage.stage.id),
         )
-    lines += ["", _("Tap a week to move its deadline; members are told once.")]
+    lines += ["", _("Tap a week to move its deadline; members are told once."), "", late_weeks_text(cohort)]
+    if cohort.late_weeks == LateWeeks.EXCUSED:
+        choice, text = LateWeeks.CATCH_UP, _("🗓 Late joiners: own dates")
+    else:
+        choice, text = LateWeeks.EXCUSED, _("🆓 Late joiners: not required")
+    rows = [3] * (len(stages) // 3) + ([len(stages) % 3] if len(stages) % 3 else [])
+    kb.button(text=text, callback_data=CohortCb(action="late", cohort=cohort.id, arg=choice.value))
     back_button(kb, cohort.id)
-    kb.adjust(3)
+    kb.adjust(*rows, 1, 1)
     return Screen("\n".join(lines), kb.as_markup())
+
+
+def late_weeks_text(cohort: Cohort) -> str:
+    if cohort.late_weeks == LateWeeks.EXCUSED:
+        return _(
+            "<b>Late joiners:</b> the weeks whose deadline passed before they joined are not required of them."
+        )
+    return _(
+        "<b>Late joiners:</b> the weeks whose deadline passed before they joined get their own catch-up dates, "
+        "spread over the following weeks at each one's pace."
+    )
 
 
 def ask_due(cohort: Cohort, stage: StageDate) -> Screen:
@@ -221,12 +239,17 @@ def confirm_message(cohort: Cohort, members: int) -> Screen:
     return Screen(text, kb.as_markup())
 
 
-def message_queued(broadcast_id: int, count: int) -> Screen:
-    return Screen(
-        _("Message #{id} is on its way to {n} members. I'll report when it's done.").format(
-            id=broadcast_id, n=count
-        )
+def message_queued(queued: Queued) -> Screen:
+    text = _("Message #{id} is on its way to {n} members. I'll report when it's done.").format(
+        id=queued.broadcast_id, n=queued.members
     )
+    if queued.held:
+        text += " " + ngettext(
+            "{n} of them is in their quiet hours (23:00–08:00 their time) and gets it when they end.",
+            "{n} of them are in their quiet hours (23:00–08:00 their time) and get it when they end.",
+            queued.held,
+        ).format(n=queued.held)
+    return Screen(text)
 
 
 def table_caption(cohort: Cohort) -> str:
@@ -239,39 +262,3 @@ def csv_caption(cohort: Cohort) -> str:
 
 def digest(board: Dashboard, catalog: Catalog) -> str:
     return _("<b>Weekly digest</b>") + "\n" + dashboard_text(board, catalog)
-
-
-def csv_document(rows: list[TopicRow], cohort: Cohort) -> bytes:
-    """UTF-8 with a byte-order mark and a header row, so a spreadsheet opens Cyrillic names correctly."""
-    locale = reader_locale()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _("member"),
-            _("week"),
-            _("stage"),
-            _("topic id"),
-            _("topic"),
-            _("status"),
-            _("date"),
-            _("quiz answers"),
-            _("quiz accuracy, %"),
-        ]
-    )
-    zone = ZoneInfo(cohort.timezone)
-    for row in rows:
-        writer.writerow(
-            [
-                row.name,
-                row.first_week or "",
-                row.stage.title.get(locale) if row.stage else "",
-                row.ref.topic.id,
-                row.ref.topic.title.get(locale),
-                status_name(row.status),
-                row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.at else "",
-                row.answers,
-                round(100 * row.correct / row.answers) if row.answers else "",
-            ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")

@@ -3,6 +3,8 @@ carry, the deadline reminder, the moved-date notice, and leaving from settings."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -15,11 +17,19 @@ from bot.services.cohorts import (
     InviteState,
     StageDate,
 )
-from bot.views.cohort_dates import reader_locale, short, weeks_label, when
+from bot.views.cohort_dates import (
+    reader_locale,
+    relative_when,
+    short,
+    stage_title,
+    weeks_label,
+    when,
+    zone_city,
+)
 from bot.views.format import esc
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
-from db.models import Cohort
+from db.models import Cohort, LateWeeks
 
 # Learners: joining
 
@@ -39,6 +49,8 @@ def invite_problem_tail(onboarded: bool) -> str:
 
 
 def joined(cohort: Cohort, catalog: Catalog, week: CohortWeek | None, locale: str, zone: str | None) -> str:
+    """The join message; before the learner has said their zone, its times are the cohort's and say so (they are
+    restated in the learner's zone once it is set: `in_your_zone`)."""
     track = catalog.track(cohort.track_id)
     lines = [
         _("You joined the cohort <b>{name}</b>, run by {organiser}, on the track {track}.").format(
@@ -53,8 +65,16 @@ def joined(cohort: Cohort, catalog: Catalog, week: CohortWeek | None, locale: st
     ]
     if week is not None:
         lines.append("")
-        lines.extend(calendar_lines(week, zone or cohort.timezone, late_join=True))
+        lines.extend(calendar_lines(week, zone or cohort.timezone, late_join=True, named=zone is None))
+        if zone is None and not week.ended:
+            lines.append(_("Once you tell me your time zone, I'll give these times in yours."))
     return "\n".join(lines)
+
+
+def in_your_zone(week: CohortWeek, zone: str) -> str:
+    """The join message's dates again, in the zone the learner has just set."""
+    heading = _("🕒 {name} in your time ({city}):").format(name=esc(week.cohort.name), city=zone_city(zone))
+    return "\n".join([heading, *calendar_lines(week, zone, late_join=True)])
 
 
 def already_in(cohort: Cohort) -> str:
@@ -71,14 +91,16 @@ def in_other(cohort: Cohort) -> str:
 # Learners: the calendar
 
 
-def calendar_lines(week: CohortWeek, zone: str, late_join: bool = False) -> list[str]:
-    """The cohort's week for /progress, the reminder and joining: week N of M, what opens, what is due."""
+def calendar_lines(week: CohortWeek, zone: str, late_join: bool = False, named: bool = False) -> list[str]:
+    """The cohort's week for /progress, the reminder and joining: week N of M, what opens, what is due. `named`
+    says whose zone the times are in (the cohort's, to a learner whose own is not known yet)."""
     locale = reader_locale()
     name = esc(week.cohort.name)
     if week.week == 0:
-        return [_("📅 {name} starts {when}.").format(name=name, when=when(week.starts_at, zone))]
-    if week.ended:
-        return [_("📅 {name} has finished all its weeks.").format(name=name)]
+        return [_("📅 {name} starts {when}.").format(name=name, when=when(week.starts_at, zone, named))]
+    if week.ended:  # a late joiner's own dates may still be ahead
+        own = [_due_line(d, zone, named) for d in week.due if d.late is LateWeeks.CATCH_UP and not d.finished]
+        return [_("📅 {name} has finished all its weeks.").format(name=name), *own]
     lines = [_("📅 {name}: week {week} of {weeks}").format(name=name, week=week.week, weeks=week.weeks)]
     if late_join and week.week > 1:
         lines.append(
@@ -91,48 +113,69 @@ def calendar_lines(week: CohortWeek, zone: str, late_join: bool = False) -> list
     if week.opening:
         titles = ", ".join(esc(d.stage.title.get(locale)) for d in week.opening)
         lines.append(_("Opens this week: {titles}").format(titles=titles))
-    for stage in week.due[:2]:
-        if stage.finished:
-            lines.append(
-                _("✅ {title}: done, due {due}").format(
-                    title=esc(stage.stage.title.get(locale)), due=when(stage.due_at, zone)
-                )
-            )
-        else:
-            lines.append(
-                ngettext(
-                    "⏳ {title}: due {due}, {n} topic left",
-                    "⏳ {title}: due {due}, {n} topics left",
-                    stage.topics_left,
-                ).format(
-                    title=esc(stage.stage.title.get(locale)),
-                    due=when(stage.due_at, zone),
-                    n=stage.topics_left,
-                )
-            )
+    due = [d for d in week.due if d.late is None] if late_join else week.due
+    lines += [_due_line(stage, zone, named) for stage in due[:2]]
+    if late_join:
+        lines += _late_lines(week, zone, named)
     if week.overdue:
-        if late_join:
-            lines.append(
-                ngettext(
-                    "Before you joined, {n} deadline passed; catch up on it at your own pace, no rush.",
-                    "Before you joined, {n} deadlines passed; catch up on them at your own pace, no rush.",
-                    len(week.overdue),
-                ).format(n=len(week.overdue))
-            )
-        else:
-            titles = ", ".join(weeks_label(d) for d in week.overdue)
-            lines.append(_("Overdue: {titles}").format(titles=titles))
+        titles = ", ".join(weeks_label(d) for d in week.overdue)
+        lines.append(_("Overdue: {titles}").format(titles=titles))
     return lines
 
 
-def due_reminder(week: CohortWeek, stage: StageDate, zone: str) -> str:
-    title = esc(stage.stage.title.get(reader_locale()))
+def _due_line(stage: StageDate, zone: str, named: bool) -> str:
+    if stage.finished:
+        return _("✅ {title}: done, due {due}").format(
+            title=stage_title(stage), due=when(stage.due_at, zone, named)
+        )
+    return ngettext(
+        "⏳ {title}: due {due}, {n} topic left",
+        "⏳ {title}: due {due}, {n} topics left",
+        stage.topics_left,
+    ).format(title=stage_title(stage), due=when(stage.due_at, zone, named), n=stage.topics_left)
+
+
+def _late_lines(week: CohortWeek, zone: str, named: bool) -> list[str]:
+    """For a late joiner: the deadlines that passed before they joined, and what they get instead."""
+    late = week.late
+    if not late:
+        return []
+    if any(d.late is LateWeeks.EXCUSED for d in late):
+        return [
+            ngettext(
+                "Before you joined, {n} deadline passed: the organiser doesn't require that week of you. "
+                "Study it if you like.",
+                "Before you joined, {n} deadlines passed: the organiser doesn't require those weeks of you. "
+                "Study them if you like.",
+                len(late),
+            ).format(n=len(late))
+        ]
     lines = [
         ngettext(
-            "⏰ Tomorrow's deadline: <b>{title}</b>, due {due}. {n} topic is left.",
-            "⏰ Tomorrow's deadline: <b>{title}</b>, due {due}. {n} topics are left.",
+            "Before you joined, {n} deadline passed. No rush: you have your own date for it, at your pace:",
+            "Before you joined, {n} deadlines passed. No rush: you have your own dates for them, at your pace:",
+            len(late),
+        ).format(n=len(late))
+    ]
+    for stage in late:
+        if stage.finished:
+            lines.append(_("• {weeks}: done").format(weeks=weeks_label(stage)))
+        else:
+            lines.append(
+                _("• {weeks}: by {due}").format(weeks=weeks_label(stage), due=when(stage.due_at, zone, named))
+            )
+    return lines
+
+
+def due_reminder(week: CohortWeek, stage: StageDate, zone: str, now: datetime) -> str:
+    """Worded at `now`, when it is sent: «today at 23:59» on the deadline's own day, «tomorrow at …» the day
+    before (a reminder held over the night is sent on the deadline's day, and says so)."""
+    lines = [
+        ngettext(
+            "⏰ Deadline {when}: <b>{title}</b>. {n} topic is left.",
+            "⏰ Deadline {when}: <b>{title}</b>. {n} topics are left.",
             stage.topics_left,
-        ).format(title=title, due=when(stage.due_at, zone), n=stage.topics_left),
+        ).format(when=relative_when(stage.due_at, zone, now), title=stage_title(stage), n=stage.topics_left),
         "",
         *calendar_lines(week, zone),
     ]
