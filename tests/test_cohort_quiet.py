@@ -94,7 +94,8 @@ async def test_the_organisers_message_waits_for_each_members_quiet_hours(
     sessionmaker: async_sessionmaker[AsyncSession],
     language: str,
 ) -> None:
-    admin = make_chat(ADMIN, language=language)  # an organiser who is not a learner: their Telegram app's language
+    # An organiser who is not a learner: the language is their Telegram app's.
+    admin = make_chat(ADMIN, language=language)
     payload = await create_cohort(admin, language)
     moscow, auckland = await members(make_chat, payload)
     clock.now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 15:00 in Moscow, 01:00 in Auckland
