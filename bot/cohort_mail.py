@@ -1,75 +1,100 @@
-"""The cohort calendar's sends, delivered by the scheduler's coach loop on each tick: deadline reminders a day
-before, moved-date notices, and the organiser's Monday digest. What is due is queued in the database with a unique
-key (bot/services/cohorts.py), so a restart or a second replica loses nothing and sends nothing twice."""
+"""The cohort calendar's sends, delivered on each tick of the coach loop: deadline reminders a day before,
+moved-date notices, and the organiser's Monday digest. What is due is queued in the database with a unique key
+(bot/services/cohort_sends.py), so a restart or a second replica loses nothing and sends nothing twice.
+
+The loop hands this module what it needs (`CohortMailer`'s arguments) rather than itself, so the two do not import
+each other."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import Clock
+from bot.curriculum.catalog import Catalog
+from bot.delivery import Courier
+from bot.metrics import Metrics
 from bot.services import cohorts, reminders
 from bot.services.cohorts import CohortMail
 from bot.views import cohort as views
 from db.models import SendStatus
 
-if TYPE_CHECKING:
-    from bot.scheduler import CoachLoop
-
 log = logging.getLogger(__name__)
 BATCH = 30
 
 
-async def send_cohort_mail(loop: CoachLoop) -> int:
-    """Queue what the cohorts' calendars have due now, then deliver everything queued; returns how many went."""
-    async with loop.sessionmaker() as session:
-        await cohorts.queue_due(session, loop.catalog, loop.clock())
-    delivered = 0
-    while not loop._stopping:  # a stopping loop takes no new claims; what is queued waits for the next start
-        async with loop.sessionmaker() as session:
-            mail = await cohorts.claim_mail(session, loop.catalog, loop.clock(), BATCH)
-        results = await asyncio.gather(*(_deliver(loop, item) for item in mail))
-        delivered += sum(results)
-        if len(mail) < BATCH:
-            break
-    return delivered
+class CohortMailer:
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        catalog: Catalog,
+        i18n: I18n,
+        clock: Clock,
+        courier: Courier,
+        metrics: Metrics | None,
+        stopping: Callable[[], bool],
+    ) -> None:
+        self.bot = bot
+        self.sessionmaker = sessionmaker
+        self.catalog = catalog
+        self.i18n = i18n
+        self.clock = clock
+        self.courier = courier
+        self.metrics = metrics
+        # A stopping loop takes no new claims; what is queued waits for the next start.
+        self.stopping = stopping
 
+    async def send(self) -> int:
+        """Queue what the cohorts' calendars have due now, then deliver everything queued; returns how many went."""
+        async with self.sessionmaker() as session:
+            await cohorts.queue_due(session, self.catalog, self.clock())
+        delivered = 0
+        while not self.stopping():
+            async with self.sessionmaker() as session:
+                mail = await cohorts.claim_mail(session, self.catalog, self.clock(), BATCH)
+            results = await asyncio.gather(*(self._deliver(item) for item in mail))
+            delivered += sum(results)
+            if len(mail) < BATCH:
+                break
+        return delivered
 
-def _text(loop: CoachLoop, item: CohortMail) -> str | None:
-    with loop.i18n.context(), loop.i18n.use_locale(item.language):
-        if item.digest is not None:
-            return views.digest(item.digest, loop.catalog)
-        if item.week is None or item.stage is None:
-            return None
-        if item.kind == "due":
-            if item.stage.finished:
-                return None  # finished since it was queued
-            return views.due_reminder(item.week, item.stage, item.timezone)
-        return views.due_moved_notice(item.week, item.stage, item.timezone)
+    def _text(self, item: CohortMail) -> str | None:
+        with self.i18n.context(), self.i18n.use_locale(item.language):
+            if item.digest is not None:
+                return views.digest(item.digest, self.catalog)
+            if item.week is None or item.stage is None:
+                return None
+            if item.kind == "due":  # worded now, as it goes: «today», «tomorrow»
+                return views.due_reminder(item.week, item.stage, item.timezone, self.clock())
+            return views.due_moved_notice(item.week, item.stage, item.timezone)
 
-
-async def _deliver(loop: CoachLoop, item: CohortMail) -> bool:
-    status = SendStatus.SENT
-    text = _text(loop, item)
-    if text is None:
-        status = SendStatus.FAILED
-    else:
-        try:
-            await loop.courier.deliver(
-                item.recipient_id, lambda: loop.bot.send_message(item.recipient_id, text)
-            )
-        except TelegramForbiddenError:
-            status = SendStatus.BLOCKED
-            if item.digest is None:
-                async with loop.sessionmaker() as session:
-                    await reminders.mark_blocked(session, item.recipient_id, loop.clock())
-        except TelegramAPIError as exc:
+    async def _deliver(self, item: CohortMail) -> bool:
+        status = SendStatus.SENT
+        text = self._text(item)
+        if text is None:
             status = SendStatus.FAILED
-            log.warning("cohort send %s (%s) failed: %s", item.send_id, item.kind, type(exc).__name__)
-    async with loop.sessionmaker() as session:
-        await cohorts.record_send(session, item.send_id, status)
-    if loop.metrics is not None:
-        loop.metrics.sends.labels(f"cohort_{item.kind}", status.value).inc()
-    return status is SendStatus.SENT
+        else:
+            try:
+                await self.courier.deliver(
+                    item.recipient_id, lambda: self.bot.send_message(item.recipient_id, text)
+                )
+            except TelegramForbiddenError:
+                status = SendStatus.BLOCKED
+                if item.digest is None:
+                    async with self.sessionmaker() as session:
+                        await reminders.mark_blocked(session, item.recipient_id, self.clock())
+            except TelegramAPIError as exc:
+                status = SendStatus.FAILED
+                log.warning("cohort send %s (%s) failed: %s", item.send_id, item.kind, type(exc).__name__)
+        async with self.sessionmaker() as session:
+            await cohorts.record_send(session, item.send_id, status)
+        if self.metrics is not None:
+            self.metrics.sends.labels(f"cohort_{item.kind}", status.value).inc()
+        return status is SendStatus.SENT

@@ -24,7 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.cohort_mail import send_cohort_mail
+from bot.cohort_mail import CohortMailer
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier, Priority
 from bot.metrics import Metrics
@@ -98,6 +98,9 @@ class CoachLoop:
         self._running: asyncio.Task[Any] | None = None
         self._reading = asyncio.Semaphore(READ_AHEAD)
         self.released = 0
+        self.cohort_mail = CohortMailer(
+            bot, sessionmaker, catalog, i18n, clock, self.courier, metrics, lambda: self._stopping
+        )
 
     async def tick(self) -> int:
         """Send everything due now; returns how many sends were delivered.
@@ -144,7 +147,7 @@ class CoachLoop:
             delivered += await self._returns()
             delivered += await self._nudges()
             delivered += await self._broadcasts()
-            delivered += await send_cohort_mail(self)
+            delivered += await self.cohort_mail.send()
         self.last_tick_at = self.clock()
         if self.metrics is not None:
             self.metrics.scheduler_ticks.inc()
@@ -222,11 +225,11 @@ class CoachLoop:
                 break
         async with self.sessionmaker() as session:
             finished = await admin.finished_broadcasts(session, self.clock())
-        for broadcast, counts in finished:
-            with self.i18n.context(), self.i18n.use_locale("en"):
-                report = admin_views.broadcast_report(broadcast.id, counts)
+        for report in finished:
+            with self.i18n.context(), self.i18n.use_locale(report.language):
+                text = admin_views.broadcast_report(report)
             with contextlib.suppress(TelegramAPIError):
-                await self._send_text(broadcast.admin_id, report)
+                await self._send_text(report.admin_id, text)
         return delivered
 
     async def _send_text(self, chat_id: int, text: str) -> None:  # a report to an organiser

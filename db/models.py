@@ -309,6 +309,10 @@ class Broadcast(Base):
     status: Mapped[str] = mapped_column(String(16))  # sending | done
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The sender's language when it was sent, for the report (an organiser need not be a learner); NULL before 0013
+    language: Mapped[str | None] = mapped_column(String(8))
+    # A message to one cohort's members (its report names the cohort); NULL for a /broadcast to everyone
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
 
 
 class BroadcastDelivery(Base):
@@ -321,6 +325,9 @@ class BroadcastDelivery(Base):
     status: Mapped[str] = mapped_column(String(16))  # a SendStatus value
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    not_before: Mapped[datetime | None] = mapped_column(
+        UtcDateTime()
+    )  # the end of the recipient's quiet hours
 
     __table_args__ = (Index("ix_broadcast_deliveries_status", "broadcast_id", "status"),)
 
@@ -347,8 +354,15 @@ class Cohort(Base):
     weeks: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # What a late joiner does with the weeks whose deadline passed before they joined: a LateWeeks value
+    late_weeks: Mapped[str] = mapped_column(String(16), server_default="catch_up")
 
     __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status"),)
+
+
+class LateWeeks(StrEnum):
+    CATCH_UP = "catch_up"  # their own dates, spread over the weeks after joining at their pace (the default)
+    EXCUSED = "excused"  # the organiser does not require them
 
 
 class CohortStage(Base):
@@ -395,6 +409,9 @@ class CohortSend(Base):
     key: Mapped[str] = mapped_column(String(64))  # the stage and date it is about, or the digest's Monday
     status: Mapped[str] = mapped_column(String(16))  # queued, then a SendStatus value
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    not_before: Mapped[datetime | None] = mapped_column(
+        UtcDateTime()
+    )  # held over the recipient's quiet hours
 
     __table_args__ = (
         UniqueConstraint("cohort_id", "learner_id", "kind", "key", name="uq_cohort_sends_once"),

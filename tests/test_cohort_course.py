@@ -157,9 +157,9 @@ async def test_nine_weeks_of_dmia_with_three_learners(
         clock.now = moscow(monday(week) + timedelta(days=6), 12)  # after quiet hours everywhere
         await coach.tick()
         expected_bob = max(0, week - 3)
-        assert len(sent(bob, "Tomorrow's deadline")) == expected_bob, week
-        assert not sent(ann, "Tomorrow's deadline")
-        assert not sent(cat, "Tomorrow's deadline")
+        assert len(sent(bob, "⏰ Deadline tomorrow")) == expected_bob, week
+        assert not sent(ann, "⏰ Deadline tomorrow")
+        assert not sent(cat, "⏰ Deadline tomorrow")
 
     # The Monday after the last week: the last digest; then none
     clock.now = moscow(monday(10), 10)
@@ -173,5 +173,5 @@ async def test_nine_weeks_of_dmia_with_three_learners(
     assert "Now: week 2 of 9" in digests[0] and "Now: finished" in digests[-1]
     assert "Learner2: 3 of 9 stages" in digests[-1] and "Learner3: 9 of 9 stages" in digests[-1]
     assert "behind: 1 · ⚪️ inactive 7+ days: 0" in digests[-2]
-    bob_reminders = sent(bob, "Tomorrow's deadline")
+    bob_reminders = sent(bob, "⏰ Deadline tomorrow")
     assert "Week 4" in bob_reminders[0] and "Week 9" in bob_reminders[-1]

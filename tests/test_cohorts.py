@@ -361,17 +361,17 @@ async def test_deadline_reminder_only_to_those_who_have_not_finished(
     # Stage 1 is due Sunday 8 March 23:59 Moscow (20:59 UTC); a day before is Saturday 20:59 UTC (21:59 Berlin)
     clock.now = datetime(2026, 3, 7, 20, 0, tzinfo=UTC)
     await coach.tick()
-    assert not _sent_to(busy, "Tomorrow's deadline")
+    assert not _sent_to(busy, "⏰ Deadline tomorrow")
     clock.now = datetime(2026, 3, 7, 21, 0, tzinfo=UTC)
     await coach.tick()
-    reminders_sent = _sent_to(busy, "Tomorrow's deadline")
+    reminders_sent = _sent_to(busy, "⏰ Deadline tomorrow")
     assert len(reminders_sent) == 1
     assert "Sun, March 8, 9:59 PM" in reminders_sent[0]  # in Berlin
     assert "2 topics are left" in reminders_sent[0]
-    assert not _sent_to(done, "Tomorrow's deadline")
+    assert not _sent_to(done, "⏰ Deadline tomorrow")
     clock.advance(hours=2)
     await coach.tick()
-    assert len(_sent_to(busy, "Tomorrow's deadline")) == 1
+    assert len(_sent_to(busy, "⏰ Deadline tomorrow")) == 1
 
 
 async def test_quiet_hours_hold_the_deadline_reminder(
@@ -382,10 +382,10 @@ async def test_quiet_hours_hold_the_deadline_reminder(
     await _join(night, payload, zone="Asia/Vladivostok")  # Saturday 21:00 UTC is Sunday 07:00 there
     clock.now = datetime(2026, 3, 7, 21, 0, tzinfo=UTC)
     await coach.tick()
-    assert not _sent_to(night, "Tomorrow's deadline")
+    assert not _sent_to(night, "⏰ Deadline tomorrow")
     clock.now = datetime(2026, 3, 7, 22, 5, tzinfo=UTC)  # 08:05 in Vladivostok
     await coach.tick()
-    assert len(_sent_to(night, "Tomorrow's deadline")) == 1
+    assert len(_sent_to(night, "⏰ Deadline tomorrow")) == 1
 
 
 async def test_a_moved_date_is_told_once(
@@ -413,7 +413,7 @@ async def test_a_moved_date_is_told_once(
     assert "not a future date" in admin.text
 
 
-async def test_a_late_joiner_gets_the_open_weeks_and_a_note_of_what_is_overdue(
+async def test_a_late_joiner_gets_the_open_weeks_and_own_dates_for_what_passed(
     make_chat: Callable[..., Chat_], clock: FakeClock, coach: CoachLoop
 ) -> None:
     admin, late = make_chat(ADMIN), make_chat(1)
@@ -423,12 +423,15 @@ async def test_a_late_joiner_gets_the_open_weeks_and_a_note_of_what_is_overdue(
     joined = late.latest("You joined")
     assert "week 2 of" in joined
     assert "Weeks 1–2 are open to you" in joined
-    assert "Before you joined, 1 deadline passed" in joined
+    assert "Before you joined, 1 deadline passed. No rush: you have your own date for it" in joined
     assert "Overdue" not in joined
     await coach.tick()
-    assert not _sent_to(late, "Tomorrow's deadline")  # no reminders for deadlines already gone
+    assert not _sent_to(late, "⏰ Deadline")  # no reminders for deadlines already gone
+    clock.advance(days=1)
     await late.send("/progress")
-    assert "Overdue: Week 1" in late.latest("week 2 of")
+    assert "Overdue" not in late.latest(
+        "week 2 of"
+    )  # the day after the «no rush» note (tests/test_cohort_week.py)
 
 
 # The organiser's view
@@ -556,9 +559,9 @@ async def test_a_russian_learner_reads_the_cohort_in_russian(
     await coach.tick()
     clock.now = datetime(2026, 3, 8, 6, 0, tzinfo=UTC)  # 09:00
     await coach.tick()
-    reminder = _sent_to(learner, "Завтра срок")
-    assert len(reminder) == 1
-    assert "до вс, 8 марта, 23:59" in reminder[0] and "Осталось 2 темы" in reminder[0]
+    reminder = _sent_to(learner, "⏰ Срок")
+    assert len(reminder) == 1  # held over the night, and worded when it goes: the deadline is today
+    assert "⏰ Срок — сегодня в 23:59: <b>Этап 1" in reminder[0] and "Осталось 2 темы" in reminder[0]
     await learner.send("/settings")
     assert "Поток: Spring group" in learner.latest("Настройки")
     await learner.press("Выйти из Spring group")

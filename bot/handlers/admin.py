@@ -11,6 +11,7 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import BroadcastCb
@@ -60,6 +61,7 @@ async def broadcast_answer(
     session: AsyncSession,
     clock: Clock,
     dispatcher: Dispatcher,
+    i18n: I18n,
 ) -> None:
     data = await state.get_data()
     text = data.get(BROADCAST_KEY)
@@ -70,7 +72,8 @@ async def broadcast_answer(
     if not text:
         alert(callback_answer, views.broadcast_expired())
         return
-    broadcast_id, count = await admin.start_broadcast(session, query.from_user.id, text, clock())
+    language = str(i18n.current_locale)
+    broadcast_id, count = await admin.start_broadcast(session, query.from_user.id, text, language, clock())
     await show(query, views.broadcast_queued(broadcast_id, count))
     coach = dispatcher.workflow_data.get("coach")
     if coach is not None:  # start at once instead of at the next tick

@@ -32,7 +32,7 @@ from bot.views import cohort as views
 from bot.views import profile as profile_views
 from bot.views.cohort_chart import completion_table
 from bot.views.screen import Screen, alert, notify, show
-from db.models import Cohort, Learner
+from db.models import Cohort, LateWeeks, Learner
 
 DRAFT = "cohort_draft"
 MONDAYS_OFFERED = 3
@@ -272,6 +272,7 @@ async def action(
     catalog: Catalog,
     clock: Clock,
     dispatcher: Dispatcher,
+    i18n: I18n,
 ) -> None:
     organiser = query.from_user.id
     cohort_id = callback_data.cohort
@@ -328,7 +329,14 @@ async def action(
             await state.update_data({"cohort": cohort.id, "text": None})
             await show(query, views.ask_message(cohort))
         elif what == "send":
-            await _send_message(query, callback_answer, cohort_id, state, session, catalog, clock, dispatcher)
+            language = str(i18n.current_locale)
+            await _send_message(
+                query, callback_answer, cohort_id, state, session, clock, dispatcher, language
+            )
+        elif what == "late" and callback_data.arg in {choice.value for choice in LateWeeks}:
+            await cohorts.set_late_weeks(session, cohort_id, organiser, LateWeeks(callback_data.arg))
+            cohort, stages = await cohorts.calendar(session, cohort_id, organiser)
+            await show(query, views.deadlines(cohort, cohorts.stage_dates(catalog, cohort, stages, {})))
         else:
             alert(callback_answer, views.not_found())
     except cohorts.NotYours:
@@ -388,9 +396,9 @@ async def _send_message(
     cohort_id: int,
     state: FSMContext,
     session: AsyncSession,
-    catalog: Catalog,
     clock: Clock,
     dispatcher: Dispatcher,
+    language: str,
 ) -> None:
     data = await state.get_data()
     text = data.get("text")
@@ -398,8 +406,8 @@ async def _send_message(
     if not text or data.get("cohort") != cohort_id:
         alert(callback_answer, views.expired_dialog())
         return
-    broadcast_id, count = await cohorts.message(session, cohort_id, query.from_user.id, text, clock())
-    await show(query, views.message_queued(broadcast_id, count))
+    queued = await cohorts.message(session, cohort_id, query.from_user.id, text, language, clock())
+    await show(query, views.message_queued(queued))
     coach = dispatcher.workflow_data.get("coach")
     if coach is not None:  # start at once instead of at the next tick
         task = asyncio.create_task(coach.tick())

@@ -127,7 +127,12 @@ async def ask_next(
             personal = await plan.personal_plan(
                 session, catalog, learner, learner.current_track or "", clock()
             )
-            await show(event, main_menu(views.onboarding_done(learner, catalog, personal)))
+            text = views.onboarding_done(learner, catalog, personal)
+            # A cohort's dates were given in its zone when the learner joined before saying theirs: now in theirs.
+            restated = await cohorts.week_in_own_zone(session, catalog, learner, clock())
+            if restated is not None and learner.timezone is not None:
+                text += "\n\n" + cohort_views.in_your_zone(restated, learner.timezone)
+            await show(event, main_menu(text))
 
 
 ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb

@@ -10,10 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import ContentProblem, check_content
-from db.models import Broadcast, SendStatus
+from db.models import Cohort, SendStatus
 from db.repositories import breaks as break_repo
 from db.repositories import broadcasts as broadcast_repo
+from db.repositories import learners as learner_repo
 from db.repositories import stats as repo
+
+FALLBACK_LANGUAGE = "en"  # a broadcast sent before its language was recorded
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,10 @@ async def recipients(session: AsyncSession) -> int:
     return count
 
 
-async def start_broadcast(session: AsyncSession, admin_id: int, text: str, now: datetime) -> tuple[int, int]:
-    broadcast_id, count = await broadcast_repo.create(session, admin_id, text, now)
+async def start_broadcast(
+    session: AsyncSession, admin_id: int, text: str, language: str, now: datetime
+) -> tuple[int, int]:
+    broadcast_id, count = await broadcast_repo.create(session, admin_id, text, language, now)
     await session.commit()
     return broadcast_id, count
 
@@ -92,10 +97,37 @@ async def record_delivery(
     await session.commit()
 
 
-async def finished_broadcasts(session: AsyncSession, now: datetime) -> list[tuple[Broadcast, dict[str, int]]]:
+@dataclass(frozen=True)
+class BroadcastReport:
+    """A broadcast with nothing left to send, for its sender: the outcome, in the sender's language."""
+
+    broadcast_id: int
+    admin_id: int
+    counts: dict[str, int]
+    language: str
+    cohort_name: str | None  # a message to one cohort; None for a /broadcast to everyone
+
+
+async def reader_language(session: AsyncSession, user_id: int, recorded: str | None) -> str:
+    """The language an organiser reads their reports in: the one they chose as a learner, if they are one (the
+    screens they tap answer in it too), else the one recorded when they acted (their Telegram app's)."""
+    learner = await learner_repo.get(session, user_id)
+    return learner.language if learner is not None else recorded or FALLBACK_LANGUAGE
+
+
+async def finished_broadcasts(session: AsyncSession, now: datetime) -> list[BroadcastReport]:
     done = await broadcast_repo.finished(session, now)
+    reports = []
+    for broadcast, counts in done:
+        cohort = await session.get(Cohort, broadcast.cohort_id) if broadcast.cohort_id is not None else None
+        language = await reader_language(session, broadcast.admin_id, broadcast.language)
+        reports.append(
+            BroadcastReport(
+                broadcast.id, broadcast.admin_id, counts, language, cohort.name if cohort else None
+            )
+        )
     await session.commit()
-    return done
+    return reports
 
 
 def reload_content(catalog: Catalog, content_dir: Path) -> list[ContentProblem]:

@@ -52,6 +52,15 @@ def _reminder_days(learner: Learner) -> frozenset[int]:
     return frozenset(range(7)) if learner.reviews_on_days_off else study
 
 
+def quiet_hours_end(zone: ZoneInfo, moment: datetime) -> datetime | None:
+    """When the quiet hours `moment` falls in end (the next 08:00 there); None when it is outside them."""
+    if not in_quiet_hours(zone, moment):
+        return None
+    local = moment.astimezone(zone)
+    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+    return at_local(zone, day, QUIET_END)
+
+
 def next_daily_at(learner: Learner, after: datetime) -> datetime | None:
     """The learner's next daily reminder strictly after `after`, on a day it may come on, or None when none is
     to be planned. Whether it is sent (absence, a day already studied) is decided when it is due, from the

@@ -48,11 +48,12 @@ async def progress_report(
     answers = await quiz_repo.all_review_rows(session, learner.id)
     breaks = await break_repo.spans(session, learner.id)
     rows = await study_repo.entries(session, learner.id)
-    cohort: Cohort | None = None
+    membership: cohort_repo.Membership | None = None
     stages: list[CohortStage] = []
     if await cohort_repo.in_cohort_on_track(session, learner.id, track_id):
-        cohort = await cohort_repo.cohort_on_track(session, learner.id, track_id)
-        stages = await cohort_repo.stages(session, cohort.id) if cohort is not None else []
+        membership = await cohort_repo.membership_on_track(session, learner.id, track_id)
+        stages = await cohort_repo.stages(session, membership.cohort.id) if membership is not None else []
+    cohort: Cohort | None = membership.cohort if membership is not None else None
     await session.commit()
 
     zone = ZoneInfo(learner.timezone or "UTC")
@@ -73,5 +74,8 @@ async def progress_report(
     day = quiz.day_of(catalog, cards, answered, zone, learner.daily_review_cap, now, weekdays)
     active = activity.activity_of(ledger, weekdays, excused, now)
     series = activity.series_of(track_id, enrollment, ledger, now, personal)
-    week = cohorts.cohort_week(catalog, cohort, stages, statuses, now) if cohort is not None else None
+    week = None
+    if membership is not None:
+        member = cohorts.Member(membership.member.joined_at, learner.weekly_hours)
+        week = cohorts.cohort_week(catalog, membership.cohort, stages, statuses, now, member)
     return Report(summary, personal, stats, day, active, series, week)

@@ -7,7 +7,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import BroadcastCb
 from bot.curriculum.loader import ContentProblem
-from bot.services.admin import CourseStats
+from bot.services.admin import BroadcastReport, CourseStats
 from bot.views.format import esc
 from bot.views.keyboard import Keyboard
 from bot.views.screen import TEXT_LIMIT, Screen
@@ -83,12 +83,20 @@ def broadcast_expired() -> str:
     return _("Nothing to send: start again with /broadcast.")
 
 
-def broadcast_report(broadcast_id: int, counts: dict[str, int]) -> str:
+def broadcast_report(report: BroadcastReport) -> str:
+    counts = report.counts
+    figures = {
+        "id": report.broadcast_id,
+        "sent": counts.get("sent", 0),
+        "blocked": counts.get("blocked", 0),
+        "failed": counts.get("failed", 0),
+    }
+    if report.cohort_name is not None:
+        return _(
+            "Message #{id} to {name} is done: {sent} delivered, {blocked} blocked the bot, {failed} failed."
+        ).format(name=esc(report.cohort_name), **figures)
     return _("Broadcast #{id} is done: {sent} delivered, {blocked} blocked the bot, {failed} failed.").format(
-        id=broadcast_id,
-        sent=counts.get("sent", 0),
-        blocked=counts.get("blocked", 0),
-        failed=counts.get("failed", 0),
+        **figures
     )
 
 

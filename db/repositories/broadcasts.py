@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Broadcast, BroadcastDelivery, Learner, SendStatus
@@ -13,9 +13,11 @@ from db.upsert import skip_locked
 QUEUED = "queued"
 
 
-async def create(session: AsyncSession, admin_id: int, text: str, now: datetime) -> tuple[int, int]:
+async def create(
+    session: AsyncSession, admin_id: int, text: str, language: str, now: datetime
+) -> tuple[int, int]:
     """The new broadcast's id and how many learners it goes to (everyone onboarded who has not blocked the bot)."""
-    broadcast = Broadcast(admin_id=admin_id, text=text, status="sending", created_at=now)
+    broadcast = Broadcast(admin_id=admin_id, text=text, status="sending", created_at=now, language=language)
     session.add(broadcast)
     await session.flush()
     recipients = select(literal(broadcast.id), Learner.id, literal(QUEUED)).where(
@@ -40,7 +42,10 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[tuple[
     """(broadcast id, learner id, text) for up to `limit` queued deliveries, now marked as being sent."""
     stmt = (
         select(BroadcastDelivery.broadcast_id, BroadcastDelivery.learner_id)
-        .where(BroadcastDelivery.status == QUEUED)
+        .where(
+            BroadcastDelivery.status == QUEUED,
+            or_(BroadcastDelivery.not_before.is_(None), BroadcastDelivery.not_before <= now),
+        )
         .order_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.learner_id)
         .limit(limit)
     )

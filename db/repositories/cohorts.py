@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, delete, func, literal, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import quick_reads
@@ -16,6 +16,7 @@ from db.models import (
     CohortMember,
     CohortSend,
     CohortStage,
+    LateWeeks,
     Learner,
     QuizReview,
     SendStatus,
@@ -82,6 +83,10 @@ async def set_status(session: AsyncSession, cohort_id: int, status: str) -> None
     await session.execute(update(Cohort).where(Cohort.id == cohort_id).values(status=status))
 
 
+async def set_late_weeks(session: AsyncSession, cohort_id: int, late_weeks: LateWeeks) -> None:
+    await session.execute(update(Cohort).where(Cohort.id == cohort_id).values(late_weeks=late_weeks.value))
+
+
 async def members(session: AsyncSession, cohort_id: int) -> list[CohortMember]:
     result = await session.scalars(
         select(CohortMember)
@@ -127,6 +132,35 @@ async def in_cohort_on_track(session: AsyncSession, learner_id: int, track_id: s
     """Whether the learner is in a cohort on this track, read quickly (most learners are in none)."""
     params = {"learner_id": learner_id, "track_id": track_id}
     return bool(await quick_reads.rows(session, _ON_TRACK, params))
+
+
+async def membership_on_track(session: AsyncSession, learner_id: int, track_id: str) -> Membership | None:
+    """The learner's membership on this track, with its cohort, if any (at most one: a unique key)."""
+    row = (
+        await session.execute(
+            select(CohortMember, Cohort)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .where(CohortMember.learner_id == learner_id, CohortMember.track_id == track_id)
+        )
+    ).first()
+    return Membership(row[0], row[1]) if row is not None else None
+
+
+async def late_members(session: AsyncSession) -> list[Membership]:
+    """Members who joined after one of their cohort's deadlines had passed, in cohorts that give late joiners
+    their own catch-up dates (a few: most members join before the first deadline)."""
+    missed = (
+        select(CohortStage.cohort_id)
+        .where(CohortStage.cohort_id == CohortMember.cohort_id, CohortStage.due_at <= CohortMember.joined_at)
+        .exists()
+    )
+    rows = await session.execute(
+        select(CohortMember, Cohort)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(Cohort.late_weeks == LateWeeks.CATCH_UP.value, missed)
+        .order_by(CohortMember.cohort_id, CohortMember.learner_id)
+    )
+    return [Membership(member, cohort) for member, cohort in rows]
 
 
 async def cohort_on_track(session: AsyncSession, learner_id: int, track_id: str) -> Cohort | None:
@@ -230,7 +264,14 @@ async def sent_keys(session: AsyncSession, cohort_id: int, kind: str) -> set[tup
 
 
 async def claim_sends(session: AsyncSession, now: datetime, limit: int) -> list[CohortSend]:
-    stmt = select(CohortSend).where(CohortSend.status == QUEUED).order_by(CohortSend.id).limit(limit)
+    stmt = (
+        select(CohortSend)
+        .where(
+            CohortSend.status == QUEUED, or_(CohortSend.not_before.is_(None), CohortSend.not_before <= now)
+        )
+        .order_by(CohortSend.id)
+        .limit(limit)
+    )
     claimed = list(await session.scalars(skip_locked(stmt, session)))
     if claimed:
         await session.execute(
@@ -245,6 +286,15 @@ async def record_send(session: AsyncSession, send_id: int, status: SendStatus) -
     await session.execute(update(CohortSend).where(CohortSend.id == send_id).values(status=status))
 
 
+async def hold_send(session: AsyncSession, send_id: int, until: datetime) -> None:
+    """A claimed send given back until `until` (the end of the recipient's quiet hours)."""
+    await session.execute(
+        update(CohortSend)
+        .where(CohortSend.id == send_id)
+        .values(status=QUEUED, not_before=until, claimed_at=None)
+    )
+
+
 async def fail_stale(session: AsyncSession, claimed_before: datetime) -> None:
     await session.execute(
         update(CohortSend)
@@ -254,20 +304,33 @@ async def fail_stale(session: AsyncSession, claimed_before: datetime) -> None:
 
 
 async def message_members(
-    session: AsyncSession, cohort_id: int, admin_id: int, text: str, now: datetime
-) -> tuple[int, int]:
-    """A broadcast to the cohort's members (the paced broadcast path sends it); its id and how many get it."""
-    broadcast = Broadcast(admin_id=admin_id, text=text, status="sending", created_at=now)
+    session: AsyncSession,
+    cohort_id: int,
+    admin_id: int,
+    text: str,
+    language: str,
+    now: datetime,
+    recipients: list[tuple[int, datetime | None]],
+) -> int:
+    """A broadcast to the cohort's members (the paced broadcast path sends it), each delivery held until its
+    `not_before` (the end of the member's quiet hours) when there is one; returns the broadcast's id."""
+    broadcast = Broadcast(
+        admin_id=admin_id, text=text, status="sending", created_at=now, language=language, cohort_id=cohort_id
+    )
     session.add(broadcast)
     await session.flush()
-    recipients = (
-        select(literal(broadcast.id), Learner.id, literal(QUEUED))
-        .join(CohortMember, CohortMember.learner_id == Learner.id)
-        .where(CohortMember.cohort_id == cohort_id, Learner.active.is_(True))
-    )
-    result = await session.execute(
-        dialect_insert(session, BroadcastDelivery).from_select(
-            ["broadcast_id", "learner_id", "status"], recipients
+    if recipients:
+        await session.execute(
+            dialect_insert(session, BroadcastDelivery).values(
+                [
+                    {
+                        "broadcast_id": broadcast.id,
+                        "learner_id": lid,
+                        "status": QUEUED,
+                        "not_before": not_before,
+                    }
+                    for lid, not_before in recipients
+                ]
+            )
         )
-    )
-    return broadcast.id, int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return broadcast.id

@@ -1,0 +1,140 @@
+"""Joining a cohort by its invitation link, leaving it, and the member's own view of its calendar.
+
+A learner is in at most one cohort per track (a unique key), and can leave; their progress stays theirs."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.catalog import Catalog
+from bot.services.cohort_calendar import course_end
+from bot.services.cohort_progress import CohortWeek, Member, cohort_week
+from db.models import Cohort, CohortStatus, Learner
+from db.repositories import cohorts as repo
+from db.repositories import learners as learner_repo
+from db.repositories import progress as progress_repo
+
+INVITE_PREFIX = "c-"
+CODE_BYTES = 12  # 16 characters of [A-Za-z0-9_-]: 96 random bits, not guessable
+PAYLOAD = re.compile(r"c-([A-Za-z0-9_-]{1,62})")
+
+# The invitation link
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A /start payload that is an invitation; `code` is None when the payload is malformed."""
+
+    code: str | None
+
+
+def parse_start(args: str | None) -> Invite | None:
+    """None for a plain /start; an Invite for anything after it (a well-formed code, or None for garbage)."""
+    if args is None or not args.strip():
+        return None
+    match = PAYLOAD.fullmatch(args)
+    return Invite(match.group(1) if match else None)
+
+
+def new_code() -> str:
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def invite_payload(cohort: Cohort) -> str:
+    return INVITE_PREFIX + cohort.code
+
+
+# Joining and leaving
+
+
+class InviteState(StrEnum):
+    OK = "ok"
+    UNKNOWN = "unknown"  # malformed, or no cohort has this code
+    CLOSED = "closed"
+    ENDED = "ended"
+
+
+async def check_invite(
+    session: AsyncSession, invite: Invite, now: datetime
+) -> tuple[InviteState, Cohort | None]:
+    cohort = await repo.by_code(session, invite.code) if invite.code else None
+    await session.commit()
+    if cohort is None:
+        return InviteState.UNKNOWN, None
+    if cohort.status != CohortStatus.OPEN:
+        return InviteState.CLOSED, cohort
+    if now >= course_end(cohort):
+        return InviteState.ENDED, cohort
+    return InviteState.OK, cohort
+
+
+class JoinOutcome(StrEnum):
+    JOINED = "joined"
+    ALREADY = "already"  # in this cohort already
+    OTHER = "other"  # in another cohort on the same track
+
+
+async def join(
+    session: AsyncSession, learner_id: int, cohort: Cohort, display_name: str, now: datetime
+) -> tuple[JoinOutcome, Cohort]:
+    """Join the cohort and make its track the learner's current one (following it if they did not yet)."""
+    for membership in await repo.memberships(session, learner_id):
+        if membership.cohort.track_id == cohort.track_id:
+            await session.commit()
+            same = membership.cohort.id == cohort.id
+            return (JoinOutcome.ALREADY if same else JoinOutcome.OTHER), membership.cohort
+    if not await repo.join(session, cohort, learner_id, display_name[:128], now):
+        await session.rollback()  # a second tap raced this one: it joined
+        return JoinOutcome.ALREADY, cohort
+    await learner_repo.enroll(session, learner_id, cohort.track_id, now)
+    await learner_repo.update_fields(session, learner_id, now, current_track=cohort.track_id)
+    await session.commit()
+    return JoinOutcome.JOINED, cohort
+
+
+async def memberships(session: AsyncSession, learner_id: int) -> list[Cohort]:
+    result = [m.cohort for m in await repo.memberships(session, learner_id)]
+    await session.commit()
+    return result
+
+
+async def leave(session: AsyncSession, learner_id: int, cohort_id: int) -> bool:
+    left = await repo.leave(session, cohort_id, learner_id)
+    await session.commit()
+    return left
+
+
+async def learner_week(
+    session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, now: datetime
+) -> CohortWeek | None:
+    """The learner's cohort calendar on this track, or None when they are in no cohort on it."""
+    membership = await repo.membership_on_track(session, learner_id, track_id)
+    if membership is None:
+        await session.commit()
+        return None
+    cohort = membership.cohort
+    learner = await learner_repo.get(session, learner_id)
+    stages = await repo.stages(session, cohort.id)
+    statuses = await progress_repo.statuses(session, learner_id, track_id)
+    await session.commit()
+    member = Member(membership.member.joined_at, learner.weekly_hours if learner else None)
+    return cohort_week(catalog, cohort, stages, statuses, now, member)
+
+
+async def week_in_own_zone(
+    session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime
+) -> CohortWeek | None:
+    """The calendar to restate once a member's zone is known, when it differs from the cohort's: the join message
+    gave its dates in the cohort's zone. None when there is nothing to restate."""
+    if learner.timezone is None or learner.current_track is None:
+        return None
+    week = await learner_week(session, catalog, learner.id, learner.current_track, now)
+    if week is None or week.cohort.timezone == learner.timezone or week.ended:
+        return None
+    return week
