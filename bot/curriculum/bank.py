@@ -3,8 +3,9 @@
 docs/content.md explains each rule and how its thresholds were chosen:
 
 - **Near twins.** Two questions of one track whose question texts (same language) score at least
-  `QUESTION_TWIN_MIN`, or whose right options score at least `ANSWER_TWIN_MIN`, with rapidfuzz
-  (normalised Indel similarity, 0-100) after case, punctuation and runs of spaces are folded. Right options are
+  `QUESTION_TWIN_MIN`, or whose right options score at least `ANSWER_TWIN_MIN`, with rapidfuzz's
+  `fuzz.token_sort_ratio` (normalised Indel similarity of the texts with their words sorted, 0-100: a reordered
+  twin scores as one) after case, punctuation and runs of spaces are folded. Right options are
   compared only when both have at least `ANSWER_WORDS_MIN` words with letters: "3" against "3", or one tool's
   name against itself in two classification questions, are not the same question asked twice.
 - **Deprecated tools.** A right option that names a tool of `content/deprecated.yaml` (a pattern of its
