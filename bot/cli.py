@@ -11,8 +11,9 @@ from pathlib import Path
 
 from bot import logs
 from bot.config import Settings
+from bot.curriculum.bank import bank_problems, load_deprecated
 from bot.curriculum.catalog import Catalog
-from bot.curriculum.loader import ContentError, ContentProblem, check_content
+from bot.curriculum.loader import DEPRECATED_FILE, ContentError, ContentProblem, check_content
 from bot.curriculum.quality import figures, quiz_problems
 from bot.curriculum.steps import steps_problems
 from bot.startup import StartupFailure
@@ -64,10 +65,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def content_check(directory: Path) -> int:
     tracks, problems = check_content(directory)
-    for track in tracks:  # quiz cues and the steps rule: for authors, not a reason to stop a running bot
+    tools, list_problems = load_deprecated(directory)
+    deprecated = str(directory / DEPRECATED_FILE)
+    problems.extend(ContentProblem(deprecated, path, message) for path, message in list_problems)
+    for track in tracks:  # quiz cues, the bank's rules, the steps rule: for authors, not a reason to stop a bot
         name = str(directory / f"{track.id}.yaml")
-        problems.extend(ContentProblem(name, path, message) for path, message in quiz_problems(track))
-        problems.extend(ContentProblem(name, path, message) for path, message in steps_problems(track))
+        found = [*quiz_problems(track), *bank_problems(track, tools), *steps_problems(track)]
+        problems.extend(ContentProblem(name, path, message) for path, message in found)
     for problem in problems:
         print(problem)
     for track in tracks:
