@@ -172,15 +172,17 @@ def series_of(
 
 @dataclass(frozen=True)
 class Week:
-    parts_done: int
+    topics_done: int  # topics marked done (those without passes)
+    passes_done: int  # passes over a video marked done (the parts of topics that have passes)
     answers: int
     correct: int
 
 
 async def week_numbers(session: AsyncSession, learner_id: int, now: datetime) -> Week:
-    """Parts finished, quiz answers and right answers in the last seven days."""
+    """Topics and passes finished, quiz answers and right answers in the last seven days."""
     since = now - timedelta(days=7)
     events = await repo.done_events(session, learner_id, since)
     reviews = await quiz_repo.reviews_since(session, learner_id, since)
     await session.commit()
-    return Week(len(events), len(reviews), sum(1 for r in reviews if r.correct))
+    passes = sum(1 for e in events if e.part)
+    return Week(len(events) - passes, passes, len(reviews), sum(1 for r in reviews if r.correct))

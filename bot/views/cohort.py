@@ -154,9 +154,11 @@ def weeks_screen(
     kb = Keyboard()
     for item in plan:
         last = week + item.weeks - 1
-        span = str(week) if last == week else f"{week}–{last}"
+        title = esc(titles.get(item.stage_id, item.stage_id))
         lines.append(
-            _("• {title}: week {span}").format(title=esc(titles.get(item.stage_id, item.stage_id)), span=span)
+            _("• {title}: week {n}").format(title=title, n=week)
+            if last == week
+            else _("• {title}: weeks {first}–{last}").format(title=title, first=week, last=last)
         )
         week = last + 1
         if not own:
@@ -198,7 +200,8 @@ def expired_dialog() -> str:
 
 def link_caption(cohort: Cohort, link: str) -> str:
     return _(
-        "Invitation to <b>{name}</b>: {link}\n\nLearners who open it join the cohort. Show the QR code on your first slide."
+        "Invitation to the cohort <b>{name}</b>: {link}\n\nLearners who open it join the cohort. Show the QR code on "
+        "your first slide."
     ).format(name=esc(cohort.name), link=link)
 
 
@@ -281,7 +284,11 @@ def dashboard_text(board: Dashboard, catalog: Catalog) -> str:
             accuracy_text = f"{member.accuracy}%" if member.accuracy is not None else "—"
             done = sum(1 for p in member.stage_percent.values() if p == 100)
             lines.append(
-                _("{icon} {name}: {done} of {stages} stages, quiz {accuracy}").format(
+                ngettext(
+                    "{icon} {name}: {done} of {stages} stage, quiz {accuracy}",
+                    "{icon} {name}: {done} of {stages} stages, quiz {accuracy}",
+                    len(board.stages),
+                ).format(
                     icon=STANDING_ICONS[member.standing],
                     name=esc(member.name),
                     done=done,
@@ -336,7 +343,9 @@ def not_found() -> str:
 
 def deadlines(cohort: Cohort, stages: list[StageDate]) -> Screen:
     lines = [
-        _("<b>Deadlines of {name}</b> ({zone})").format(name=esc(cohort.name), zone=esc(cohort.timezone)),
+        _("<b>Deadlines of the cohort {name}</b> ({zone})").format(
+            name=esc(cohort.name), zone=esc(cohort.timezone)
+        ),
         "",
     ]
     kb = Keyboard()
@@ -383,7 +392,8 @@ def ask_message(cohort: Cohort) -> Screen:
     kb.button(text=_("Cancel"), callback_data=CohortCb(action="open", cohort=cohort.id))
     return Screen(
         _(
-            "Type the message for every member of {name}. It goes out at Telegram's pace, like /broadcast."
+            "Type the message for every member of the cohort {name}. It goes out at Telegram's pace, like "
+            "/broadcast."
         ).format(name=esc(cohort.name)),
         kb.as_markup(),
     )
@@ -394,8 +404,8 @@ def confirm_message(cohort: Cohort, members: int) -> Screen:
     kb.button(text=_("📣 Send"), callback_data=CohortCb(action="send", cohort=cohort.id))
     kb.button(text=_("Cancel"), callback_data=CohortCb(action="open", cohort=cohort.id))
     text = ngettext(
-        "Above is how the message will look. Send it to {n} member of {name}?",
-        "Above is how the message will look. Send it to {n} members of {name}?",
+        "Above is how the message will look. Send it to {n} member of the cohort {name}?",
+        "Above is how the message will look. Send it to {n} members of the cohort {name}?",
         members,
     ).format(n=members, name=esc(cohort.name))
     return Screen(text, kb.as_markup())
@@ -403,9 +413,11 @@ def confirm_message(cohort: Cohort, members: int) -> Screen:
 
 def message_queued(broadcast_id: int, count: int) -> Screen:
     return Screen(
-        _("Message #{id} is on its way to {n} members. I'll report when it's done.").format(
-            id=broadcast_id, n=count
-        )
+        ngettext(
+            "Message #{id} is on its way to {n} member. I'll report when it's done.",
+            "Message #{id} is on its way to {n} members. I'll report when it's done.",
+            count,
+        ).format(id=broadcast_id, n=count)
     )
 
 
@@ -517,13 +529,8 @@ def calendar_lines(week: CohortWeek, zone: str, late_join: bool = False) -> list
         return [_("📅 {name} has finished all its weeks.").format(name=name)]
     lines = [_("📅 {name}: week {week} of {weeks}").format(name=name, week=week.week, weeks=week.weeks)]
     if late_join and week.week > 1:
-        lines.append(
-            ngettext(
-                "Week {n} is open to you, like the week in progress.",
-                "Weeks 1–{n} are open to you, like the week in progress.",
-                week.week,
-            ).format(n=week.week)
-        )
+        # Always several weeks (week 1 to this one): not a plural form, which Russian would pick for 21 too.
+        lines.append(_("Weeks 1–{n} are open to you, like the week in progress.").format(n=week.week))
     if week.opening:
         titles = ", ".join(esc(d.stage.title.get(locale)) for d in week.opening)
         lines.append(_("Opens this week: {titles}").format(titles=titles))
@@ -576,7 +583,9 @@ def due_reminder(week: CohortWeek, stage: StageDate, zone: str) -> str:
 
 
 def due_moved_notice(week: CohortWeek, stage: StageDate, zone: str) -> str:
-    return _("📅 {organiser} moved the deadline of <b>{title}</b> ({name}): it is now {due}.").format(
+    return _(
+        "📅 {organiser} moved the deadline of the stage <b>{title}</b> ({name}): it is now {due}."
+    ).format(
         organiser=esc(week.cohort.organiser_name),
         title=esc(stage.stage.title.get(_locale())),
         name=esc(week.cohort.name),
@@ -589,13 +598,13 @@ def due_moved_notice(week: CohortWeek, stage: StageDate, zone: str) -> str:
 
 def settings_line(cohorts: list[Cohort]) -> str:
     names = ", ".join(esc(c.name) for c in cohorts)
-    return _("Cohort: {names}").format(names=names)
+    return (_("Cohort: {names}") if len(cohorts) == 1 else _("Cohorts: {names}")).format(names=names)
 
 
 def leave_buttons(kb: Keyboard, cohorts: list[Cohort]) -> None:
     for cohort in cohorts:
         kb.button(
-            text=_("🚪 Leave {name}").format(name=_short(cohort.name)),
+            text=_("🚪 Leave the cohort “{name}”").format(name=_short(cohort.name)),
             callback_data=CohortLeaveCb(cohort=cohort.id),
         )
 
@@ -614,7 +623,7 @@ def leave_confirm(cohort: Cohort) -> Screen:
 
 
 def left(cohort: Cohort) -> str:
-    return _("You left {name}.").format(name=cohort.name)
+    return _("You left the cohort “{name}”.").format(name=cohort.name)
 
 
 def with_cohorts(screen: Screen, cohorts: list[Cohort]) -> Screen:
