@@ -68,7 +68,9 @@ def content_check(directory: Path) -> int:
     tools, list_problems = load_deprecated(directory)
     deprecated = str(directory / DEPRECATED_FILE)
     problems.extend(ContentProblem(deprecated, path, message) for path, message in list_problems)
-    for track in tracks:  # quiz cues, the bank's rules, the steps rule: for authors, not a reason to stop a bot
+    for (
+        track
+    ) in tracks:  # quiz cues, the bank's rules, the steps rule: for authors, not a reason to stop a bot
         name = str(directory / f"{track.id}.yaml")
         found = [*quiz_problems(track), *bank_problems(track, tools), *steps_problems(track)]
         problems.extend(ContentProblem(name, path, message) for path, message in found)

@@ -369,7 +369,7 @@ async def test_back_after_a_week_without_pausing_gets_a_gentle_restart(
     calls = await chat.send("/today")
     first = next(c.text for c in calls if isinstance(c, SendMessage)) or ""
     assert "Good to see you again" in first
-    assert "You were studying <b>Sorting</b>" in first
+    assert "You were studying the topic <b>Sorting</b>" in first
     assert "The reviews that matter most now:\n• Complexity: Big-O" in first
     assert "waiting" not in first  # no backlog count
     restart = next(c for c in calls if isinstance(c, SendMessage))

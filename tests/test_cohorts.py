@@ -109,7 +109,7 @@ async def test_weeks_are_suggested_from_hours_and_can_be_changed(make_chat: Call
     await admin.send("2026-03-02")
     await admin.press_data(CohortNewCb(step="hours", value="6").pack())
     # base: 4 + 3 h = 7 h → 2 weeks at 6 h; ml's hours likewise from the plan
-    assert "Stage 1: foundations: week 1–2" in admin.text
+    assert "Stage 1: foundations: weeks 1–2" in admin.text
     await admin.press("− Stage 1")
     assert "Stage 1: foundations: week 1\n" in admin.text
 
@@ -202,7 +202,7 @@ async def test_leaving_from_settings_keeps_progress(
     await learner.press("✅ Done")
     await learner.send("/settings")
     assert "Cohort: Spring group" in learner.text
-    await learner.press("Leave Spring group")
+    await learner.press("Leave the cohort “Spring group”")
     assert "Your own progress stays yours" in learner.text
     await learner.press("Leave")
     assert "Cohort:" not in learner.text and "Settings" in learner.text
@@ -518,7 +518,7 @@ async def test_a_message_to_the_cohort_reaches_its_members_only(
     await admin.press("Spring group")
     await admin.press("Message the cohort")
     await admin.send("Seminar moved to <b>Thursday</b> & room 5")
-    assert "Send it to 1 member of Spring group" in admin.text
+    assert "Send it to 1 member of the cohort Spring group" in admin.text
     await admin.press("Send")
     await coach.tick()
     assert _sent_to(member, "Seminar moved")
@@ -564,7 +564,7 @@ async def test_a_russian_learner_reads_the_cohort_in_russian(
     assert "⏰ Срок — сегодня в 23:59: <b>Этап 1" in reminder[0] and "Осталось 2 темы" in reminder[0]
     await learner.send("/settings")
     assert "Поток: Spring group" in learner.latest("Настройки")
-    await learner.press("Выйти из Spring group")
+    await learner.press("Выйти из потока «Spring group»")
     assert "Ваш прогресс останется за вами" in learner.text
 
 
@@ -655,7 +655,7 @@ async def test_a_member_who_left_is_not_told_of_a_moved_date(
     await admin.press("✏️ Week 1")
     await admin.send("2026-03-10 20:00")
     await learner.send("/settings")
-    await learner.press("Leave Spring group")
+    await learner.press("Leave the cohort “Spring group”")
     await learner.press("Leave")
     await coach.tick()
     assert not _sent_to(learner, "moved the deadline")

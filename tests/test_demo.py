@@ -51,7 +51,7 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
     assert "── you pressed [2] ──" in out
     assert "Choose a track." in out and "MLE Roadmap 2025" in out
     assert "All set! Track: MLE Roadmap 2025, a reminder every day at 9:00 AM (Moscow)." in out
-    assert "6 h a week on every day: 51 min a study day" in out
+    assert "6 h a week, every day: 51 min a day" in out
     assert "(edited)" in out
     assert "Resources" in out and "<https://" in out  # links are printed with their address
     assert "🔔 Marked: done" in out
@@ -67,7 +67,7 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
     # quiz works again (its poll ids do not clash with the ones stored by the first run).
     again = run_demo("/start\n/progress\n/quiz data structures\n2\n/export\n", tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "Welcome back!" in again.stdout
+    assert "You are all set up, and your progress is kept." in again.stdout
     assert "1/" in again.stdout
     assert "── you answered (2) ──" in again.stdout
     assert "Traceback" not in again.stdout + again.stderr and "Error" not in again.stderr

@@ -51,7 +51,7 @@ async def test_onboarding_asks_the_study_days_and_plans_with_them(chat: Chat_) -
     assert "6 h a week on Mon–Fri: 72 min a study day" in text
     # 19 h at 1.2 h a study day: 16 study days from Monday 2 March.
     assert "Your plan: about 4 weeks at 6 h a week, until March 23, 2026" in text
-    assert "The authors suggest" in text  # the seeds' own durations, as theirs
+    assert "The authors' estimate" in text  # the seeds' own durations, as theirs
     assert chat.buttons()[0] == "📅 Today"  # the menu's first button
 
 
@@ -64,7 +64,9 @@ async def test_today_is_sized_to_the_day_and_resumes_the_topic_marked_studying(
     await chat.send("/today")
     text = chat.text
     assert "📅 <b>Today, Mon, March 2</b>: 72 min by your plan" in text
-    assert "▶️ Go on with <b>Metrics: ROC-AUC</b> (Machine learning basics): 0 min of 5 h done." in text
+    assert (
+        "▶️ Go on with the topic <b>Metrics: ROC-AUC</b> (Machine learning basics): 0 min of 5 h done." in text
+    )
     assert chat.buttons()[0].startswith("▶️ Continue: Metrics: ROC-AUC")
     # Before: Continue, /next and the reminder's buttons opened the first unfinished topic (Big-O) instead.
     await chat.send("/next")
@@ -83,7 +85,7 @@ async def test_today_in_russian(make_chat: Callable[..., Chat_]) -> None:
     await chat.send("/today")
     text = chat.text
     assert "📅 <b>Сегодня, пн, 2 марта</b>: 51 мин по вашему плану" in text
-    assert "▶️ Начните <b>" in text
+    assert "▶️ Начните тему <b>" in text
     assert "🏁 Финиш по плану: 24 марта 2026" in text
 
 
@@ -300,17 +302,17 @@ async def test_the_short_check_marks_known_or_suggests_topics(make_chat: Callabl
     chat = make_chat(user_id=4004)
     await chat.onboard()
     await chat.press_data(KnownCb(track="demo", module="base", action="check").pack())
-    assert sent_to(chat, "A short check: 2 questions")
+    assert sent_to(chat, "A short check on the module: 2 questions")
     await chat.answer_right()
     await chat.answer_wrong()
-    assert sent_to(chat, "1 of 2 right: not marked as known this time.")
+    assert sent_to(chat, "1 of 2 right: the module is not marked as known this time.")
     assert "Complexity: Big-O" in chat.buttons()[0]
     other = make_chat(user_id=4005)
     await other.onboard()
     await other.press_data(KnownCb(track="demo", module="", topic="big-o", action="check").pack())
     await other.answer_right()
     await other.answer_right()
-    assert sent_to(other, "✅ 2 of 2 right: marked as known.")
+    assert sent_to(other, "✅ 2 of 2 right: the topic is marked as known.")
 
 
 async def test_falling_behind_offers_three_ways_once_then_not_for_two_weeks(
@@ -343,7 +345,7 @@ async def test_the_weekly_summary_ends_with_next_weeks_plan(
     photo = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1]
     caption = photo.caption or ""
     assert "🏁 Planned finish:" in caption
-    assert caption.endswith("\n\n<b>Next week</b>: 6 h on every day\n• Complexity: Big-O\n• Sorting")
+    assert caption.endswith("\n\n<b>Next week</b>: 6 h, every day\n• Complexity: Big-O\n• Sorting")
 
 
 async def test_finishing_the_track_gets_a_real_summary(chat: Chat_) -> None:
@@ -353,7 +355,7 @@ async def test_finishing_the_track_gets_a_real_summary(chat: Chat_) -> None:
         await mark(chat, topic)
     await mark(chat, "intro-video", part="watch")
     await mark(chat, "intro-video", part="active")
-    summary = sent_to(chat, ": finished!")
+    summary = sent_to(chat, "is finished!")
     assert summary and "Topics studied: 4" in summary[-1] and "Topics you already knew: 1" in summary[-1]
     assert "Hours studied: 18 h" in summary[-1]  # the topics studied; the known one is not counted
     assert "Where to next? Other tracks:\n• Second course" in summary[-1]
@@ -419,7 +421,7 @@ async def test_the_plan_screens_in_russian(
     await chat.onboard(track_title="Демо-роадмап", language="Русский", zone="UTC")
     await chat.send("/next")
     await chat.press("Я это уже знаю")
-    assert "Отметить тему «Оценка сложности: Big-O» как уже знакомое?" in chat.text
+    assert "Отметить тему «Оценка сложности: Big-O» как уже знакомую?" in chat.text
     await chat.press("Да, я это знаю")
     await chat.send("/progress")
     text = chat.latest("Прогресс")

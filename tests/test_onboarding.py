@@ -25,7 +25,7 @@ async def test_full_onboarding_stores_every_answer(
     await chat.press("English")
     assert "Choose a track" in chat.text
     assert "Demo roadmap" in chat.text and "A tiny track to test the bot on" in chat.text
-    assert "3–5 wk" in chat.text  # the planned length of the track's stages
+    assert "3–5 weeks" in chat.text  # the planned length of the track's stages
     await chat.press("Demo roadmap")
     assert "hours a week" in chat.text
     await chat.send("7")  # typed instead of tapped: the study days come next all the same
@@ -106,6 +106,6 @@ async def test_start_again_keeps_progress_and_profile(chat: Chat_) -> None:
     await chat.send("/next")
     await chat.press("✅ Done")
     await chat.send("/start")
-    assert "Welcome back" in chat.text
+    assert "You are all set up, and your progress is kept." in chat.text
     await chat.send("/progress")
     assert "1/2" in chat.text

@@ -172,7 +172,7 @@ async def test_reload_keeps_the_running_content_on_errors(
         (FIXTURE_CONTENT / "demo.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     await admin.send("/reload")
-    assert "Content reloaded: 1 tracks, 5 topics, 2 questions." in admin.text
+    assert "Content reloaded. Tracks: 1, topics: 5, questions: 2." in admin.text
     assert catalog.track("second") is None
 
 

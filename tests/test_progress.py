@@ -21,7 +21,7 @@ async def test_progress_shows_modules_bars_percent_and_hours(chat: Chat_) -> Non
     assert "Machine learning basics\n<code>░░░░░░░░░░</code> 0/2" in text
     assert "Overall: <b>25%</b> (1 of 4 topics)" in text  # a skipped topic is not counted against you
     # The skipped topic (6 h) left the plan; 4 h marked done in one minute count as a day's study at most (3 h).
-    assert "6 h a week on every day: 51 min a study day" in text
+    assert "6 h a week, every day: 51 min a day" in text
     assert "Hours studied: 3 h of 13 h in your plan" in text
     assert "(1 h more marked done than a day of study holds: the pace counts a day at most 3 h.)" in text
     assert "🏁 Planned finish: March 17, 2026" in text  # 13 h at 6/7 h a day from 2 March: 16 days

@@ -154,7 +154,7 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
     await chat.send("/progress")
     text = chat.latest("Progress:")
     assert "🔥 Streak: 2 days in a row." in text
-    assert "Quizzes on “Computer science base”: 1 of 1 answer right (100%)" in text
+    assert "Quizzes on the module “Computer science base”: 1 of 1 answer right (100%)" in text
     assert "🧠 Reviews: 1 today" in text and "(the spaced-repetition estimate)" in text
     photo = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1]
     assert photo.chat_id == chat.user.id

@@ -104,7 +104,7 @@ async def test_the_daily_reminder_comes_at_the_chosen_local_time(
     assert await coach.tick() == 1
     sent = await _reminders_to(chat)
     assert len(sent) == 1
-    assert "▶️ Start <b>Complexity: Big-O</b>" in (sent[0].text or "")
+    assert "▶️ Start the topic <b>Complexity: Big-O</b>" in (sent[0].text or "")
     assert "🔥" in (sent[0].text or "")
     assert [b.text for row in sent[0].reply_markup.inline_keyboard for b in row] == [  # type: ignore[union-attr]
         "▶️ Continue",
@@ -330,6 +330,6 @@ async def test_the_weekly_summary_comes_on_sunday_evening_with_a_chart(
     photos = [m for m in chat.session.requests if isinstance(m, SendPhoto)]
     assert len(photos) == 1
     caption = photos[0].caption or ""
-    assert "Your week" in caption and "1 study step finished this week" in caption
+    assert "Your week" in caption and "1 topic finished this week" in caption
     await coach.tick()
     assert len([m for m in chat.session.requests if isinstance(m, SendPhoto)]) == 1

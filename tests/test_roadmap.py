@@ -56,7 +56,7 @@ async def test_browse_track_module_topic_and_back(chat: Chat_) -> None:
     await chat.send("/menu")
     await chat.press("Roadmap")
     assert "<b>Demo roadmap</b>" in chat.text
-    assert "Stage 2: models — 2–4 wk" in chat.text and "Stage 3: always — ongoing" in chat.text
+    assert "Stage 2: models — 2–4 weeks" in chat.text and "Stage 3: practice — ongoing" in chat.text
     assert "Machine learning basics · 0/2" in chat.buttons()
     await chat.press("Machine learning basics")
     assert "0 of 2 topics done" in chat.text

@@ -24,7 +24,7 @@ from db.models import Learner
 QUESTIONS = 3
 
 
-def _questions(topics: list[Topic]) -> list[tuple[str, str]]:
+def questions(topics: list[Topic]) -> list[tuple[str, str]]:
     """Up to three (topic, question) pairs, one topic after another."""
     picked: list[tuple[str, str]] = []
     depth = 0
@@ -47,25 +47,27 @@ async def start(
     learner: Learner,
     track_id: str,
     topics: list[Topic],
+    whole_module: bool,
     session: AsyncSession,
     catalog: Catalog,
     clock: Clock,
     state: FSMContext,
 ) -> None:
-    queue = _questions(topics)
+    queue = questions(topics)
     if not queue:
         await bot.send_message(learner.id, views.check_unavailable())
         return
     check: dict[str, Any] = {
         "track": track_id,
         "topics": [t.id for t in topics],
+        "module": whole_module,
         "queue": queue[1:],
         "asked": len(queue),
         "right": 0,
         "wrong": [],
         "poll": None,
     }
-    await bot.send_message(learner.id, views.check_intro(len(queue)))
+    await bot.send_message(learner.id, views.check_intro(len(queue), whole_module))
     await _ask(bot, session, learner, catalog, clock, state, check, queue[0])
 
 
@@ -117,16 +119,18 @@ async def answered(
         await _ask(bot, session, learner, catalog, clock, state, check, pair)
         return True
     await state.update_data(check=None)
+    whole_module = bool(check.get("module", False))
     track = catalog.track(check["track"])
     assert track is not None
     if passed(check["right"], check["asked"]):
         marked = await progress.mark_known(session, catalog, learner.id, track.id, check["topics"], clock())
-        await bot.send_message(learner.id, views.check_passed(check["right"], check["asked"]))
+        # A check begun before "module" was kept in its state reads as a topic's.
+        await bot.send_message(learner.id, views.check_passed(check["right"], check["asked"], whole_module))
         from bot.handlers.roadmap import moments
 
         await moments(bot, marked, learner, session, catalog, clock)
         return True
     refs = [r for r in (catalog.topic(track.id, t) for t in check["wrong"]) if r is not None]
-    screen = views.check_failed(check["right"], check["asked"], refs, learner.language)
+    screen = views.check_failed(check["right"], check["asked"], refs, learner.language, whole_module)
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
     return True

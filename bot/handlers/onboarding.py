@@ -41,8 +41,12 @@ async def start(
     clock: Clock,
     i18n: I18n,
     command: CommandObject | None = None,
+    learner: Learner | None = None,
 ) -> None:
+    """`learner`: as stored before this /start (None on first contact)."""
     assert message.from_user is not None
+    # Only a learner who had blocked the bot is coming back here; one who was away is greeted on arrival.
+    returning = learner is not None and not learner.active
     language = profile.language_for(message.from_user.language_code, settings.default_locale)
     learner = await profile.start(session, message.from_user.id, language, clock())
     invite = cohorts.parse_start(command.args if command else None)
@@ -54,7 +58,13 @@ async def start(
     if learner.onboarded_at is not None and learner.current_track is not None:
         await state.clear()
         with i18n.use_locale(learner.language):
-            await show(message, main_menu(_("Welcome back! Your progress is where you left it.")))
+            # Not «welcome back» to a learner who set up ten seconds ago.
+            intro = (
+                _("Welcome back! Your progress is where you left it.")
+                if returning
+                else _("You are all set up, and your progress is kept. Here is the menu:")
+            )
+            await show(message, main_menu(intro))
         return
     await state.set_state(Ask.language)
     await state.set_data({"flow": Flow.ONBOARDING.value})
@@ -228,8 +238,9 @@ async def chose_track(
     track = catalog.track(learner.current_track)
     if track is not None:
         with i18n.use_locale(learner.language):
+            # The title after a noun and in quotes: a title may hold a colon itself («DMIA: Production ML»).
             notify(
-                callback_answer, _("Current track: {track}").format(track=track.title.get(learner.language))
+                callback_answer, _("Track chosen: “{track}”").format(track=track.title.get(learner.language))
             )
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
 

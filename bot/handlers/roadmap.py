@@ -118,7 +118,7 @@ async def unfollow(
     if chosen is not None:
         notify(
             callback_answer,
-            _("You no longer follow {track}. Your progress on it is kept.").format(
+            _("You no longer follow the track “{track}”. Your progress on it is kept.").format(
                 track=chosen.title.get(learner.language)
             ),
         )
@@ -263,7 +263,8 @@ async def known(
     topics = [topic_ref.topic] if topic_ref else list(module.topics)
     if callback_data.action == "ask":
         topic = topic_ref.topic if topic_ref else None
-        await show(query, views.known_confirm(track, module, topic, learner.language))
+        count = len(known_check.questions(topics))
+        await show(query, views.known_confirm(track, module, topic, learner.language, count))
     elif callback_data.action == "yes":
         marked = await progress.mark_known(
             session, catalog, learner.id, track.id, [t.id for t in topics], clock()
@@ -276,7 +277,9 @@ async def known(
             await show(query, views.module_screen(track, module, learner.language, states, 0))
         await moments(bot, marked, learner, session, catalog, clock)
     elif callback_data.action == "check":
-        await known_check.start(query, bot, learner, track.id, topics, session, catalog, clock, state)
+        await known_check.start(
+            query, bot, learner, track.id, topics, topic_ref is None, session, catalog, clock, state
+        )
     else:
         _stale(callback_answer)
 

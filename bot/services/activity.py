@@ -195,20 +195,22 @@ def series_of(
 
 @dataclass(frozen=True)
 class Week:
-    parts_done: int
+    topics_done: int  # topics marked done (those without passes)
+    passes_done: int  # passes over a video marked done (the parts of topics that have passes)
     answers: int
     correct: int
     minutes: float = 0.0  # topic study of the last seven days, by the ledger
 
 
 async def week_numbers(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> Week:
-    """Parts finished, minutes studied, quiz answers and right answers in the last seven days."""
+    """Topics and passes finished, minutes studied, quiz answers and right answers in the last seven days."""
     since = now - timedelta(days=7)
     rows = await study_repo.entries(session, learner.id)
     reviews = await quiz_repo.reviews_since(session, learner.id, since)
     await session.commit()
     recent = [row for row in rows if row.at >= since]
     ledger = plan.ledger_of(catalog, recent, ZoneInfo(learner.timezone or "UTC"))
-    done = sum(1 for e in ledger.entries if e.kind == StudyKind.DONE)
+    done = [e for e in ledger.entries if e.kind == StudyKind.DONE]
+    passes = sum(1 for e in done if e.step)
     minutes = sum(e.minutes or 0.0 for e in ledger.entries if e.kind in TOPIC_KINDS)
-    return Week(done, len(reviews), sum(1 for r in reviews if r.correct), minutes)
+    return Week(len(done) - passes, passes, len(reviews), sum(1 for r in reviews if r.correct), minutes)

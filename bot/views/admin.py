@@ -102,7 +102,8 @@ def broadcast_report(report: BroadcastReport) -> str:
 
 def reloaded(counts: dict[str, int]) -> Screen:
     return Screen(
-        _("Content reloaded: {tracks} tracks, {topics} topics, {questions} questions.").format(
+        # The nouns before the numbers: no plural forms to pick, in either language.
+        _("Content reloaded. Tracks: {tracks}, topics: {topics}, questions: {questions}.").format(
             tracks=counts["tracks"], topics=counts["topics"], questions=counts["questions"]
         )
     )

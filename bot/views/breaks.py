@@ -69,14 +69,20 @@ def _first_day(day: Today, locale: str, kb: Keyboard) -> list[str]:
             text=_("▶️ Continue: {topic}").format(topic=day.topic.ref.topic.title.get(locale))[:60],
             callback_data=TopicCb(track=day.topic.ref.track.id, topic=day.topic.ref.topic.id),
         )
-    if day.reviews.due_today:
+    if day.reviews.due_today == 1:
+        lines.append(
+            _("🧠 One review today, the one you most likely forgot; the rest come over the next days.")
+        )
+    elif day.reviews.due_today:
+        # Never called with 1 (above), so the Russian singular form is written for 21, 31…
         lines.append(
             ngettext(
-                "🧠 {n} review today, the one you most likely forgot; the rest come over the next days.",
+                "🧠 {n} review today, the ones you most likely forgot first; the rest come over the next days.",
                 "🧠 {n} reviews today, the ones you most likely forgot first; the rest come over the next days.",
                 day.reviews.due_today,
             ).format(n=day.reviews.due_today)
         )
+    if day.reviews.due_today:
         kb.button(text=_("🧠 Review ({n})").format(n=day.reviews.due_today), callback_data=QuizCb())
     return lines
 
@@ -104,9 +110,10 @@ def restart(again: Restart, locale: str) -> Screen:
     """Back after a week or more without a break: no backlog count, a gentle way in."""
     day = again.day
     lines = [_("👋 <b>Good to see you again!</b> No catching up needed: let's pick up where you left off.")]
-    if day.topic is not None:
+    if day.topic is not None and day.topic.started:
+        # A topic never started was not being studied: the first day below already says to start it.
         lines.append(
-            _("You were studying <b>{topic}</b> ({module}).").format(
+            _("You were studying the topic <b>{topic}</b> ({module}).").format(
                 topic=esc(day.topic.ref.topic.title.get(locale)),
                 module=esc(day.topic.ref.module.title.get(locale)),
             )

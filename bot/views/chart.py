@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.services.activity import CHART_DAYS, Activity, PlanSeries
 from bot.services.progress import TrackProgress
@@ -87,7 +88,9 @@ def _activity(ax: Axes, active: Activity) -> None:
     x = range(len(days))
     ax.bar(x, topics, color=ACCENT, label=_("topics and passes done"))
     ax.bar(x, answers, bottom=topics, color=MUTED, label=_("quiz answers"))
-    ax.set_title(_("Activity, last {n} days").format(n=CHART_DAYS))
+    ax.set_title(
+        ngettext("Activity, last {n} day", "Activity, last {n} days", CHART_DAYS).format(n=CHART_DAYS)
+    )
     ax.set_xticks([0, len(days) // 2, len(days) - 1])
     ax.set_xticklabels([d.strftime("%d.%m") for d in (days[0], days[len(days) // 2], days[-1])])
     ax.legend(loc="upper left", fontsize=13)

@@ -34,17 +34,23 @@ CAPTION_LIMIT = 1024
 
 
 def streak_line(streak: Streak) -> str:
+    # One day is not «in a row»: a streak of 1 and a record of 1 get words of their own.
     if streak.current == 0:
         if streak.best == 0:
             return _("🔥 No streak yet: study today to start one.")
+        if streak.best == 1:
+            return _("🔥 No streak right now: study today to start a new one.")
         return ngettext(
             "🔥 No streak right now: study today to start a new one. Your record is {n} day in a row.",
             "🔥 No streak right now: study today to start a new one. Your record is {n} days in a row.",
             streak.best,
         ).format(n=streak.best)
-    line = ngettext("🔥 Streak: {n} day in a row.", "🔥 Streak: {n} days in a row.", streak.current).format(
-        n=streak.current
-    )
+    if streak.current == 1:
+        line = _("🔥 A streak has begun: study on your next study day to keep it going.")
+    else:
+        line = ngettext(
+            "🔥 Streak: {n} day in a row.", "🔥 Streak: {n} days in a row.", streak.current
+        ).format(n=streak.current)
     if streak.best > streak.current:
         line += " " + ngettext("Your record: {n} day.", "Your record: {n} days.", streak.best).format(
             n=streak.best
@@ -66,10 +72,13 @@ def reminder(day: Today, streak: Streak, locale: str, offer: CatchUp | None = No
             )
         )
         lines.extend(topic_lines(day, locale))
+    elif day.reviews.due_today == 1:
+        lines.append(_("🧠 One review is due today. A minute or so, and it sticks."))
     elif day.reviews.due_today:
+        # Never called with 1 (above), so the Russian singular form is written for 21, 31…
         lines.append(
             ngettext(
-                "🧠 {n} review is due today. A minute or so, and it sticks.",
+                "🧠 {n} review is due today. A few minutes, and they stick.",
                 "🧠 {n} reviews are due today. A few minutes, and they stick.",
                 day.reviews.due_today,
             ).format(n=day.reviews.due_today)
@@ -159,14 +168,7 @@ def weekly_caption(
     locale: str,
     offer: CatchUp | None = None,
 ) -> str:
-    lines = [_("📅 <b>Your week</b>")]
-    lines.append(
-        ngettext(
-            "✅ {n} study step finished this week (a topic or one pass over a video)",
-            "✅ {n} study steps finished this week (topics or passes over a video)",
-            week.parts_done,
-        ).format(n=week.parts_done)
-    )
+    lines = [_("📅 <b>Your week</b>"), *week_done_lines(week)]
     if week.answers:
         lines.append(
             ngettext(
@@ -193,16 +195,41 @@ def weekly_caption(
         lines += catch_up_lines(offer, plan, locale)
     if plan is not None and not plan.finished:
         ahead = plan.week_ahead()
-        lines += [
-            "",
-            _("<b>Next week</b>: {hours} on {days}").format(
+        next_week = (
+            _("<b>Next week</b>: {hours}, every day").format(hours=hours(plan.weekly_hours))
+            if len(plan.schedule.weekdays) == 7
+            else _("<b>Next week</b>: {hours} on {days}").format(
                 hours=hours(plan.weekly_hours), days=weekday_names(plan.schedule.weekdays, locale)
-            ),
-        ]
+            )
+        )
+        lines += ["", next_week]
         lines.extend(f"• {esc(t.ref.topic.title.get(locale))}" for t in ahead[:6])
         if len(ahead) > 6:
             lines.append(_("…and {n} more").format(n=len(ahead) - 6))
     return "\n".join(lines)[:CAPTION_LIMIT]
+
+
+def week_done_lines(week: Week) -> list[str]:
+    """What the week finished: topics and passes over videos counted apart (a track without videos has no
+    passes to speak of), and no ✅ over nothing."""
+    if not week.topics_done and not week.passes_done:
+        return [_("▫️ Nothing finished this week. One small step next week is a good start.")]
+    lines = []
+    if week.topics_done:
+        lines.append(
+            ngettext(
+                "✅ {n} topic finished this week", "✅ {n} topics finished this week", week.topics_done
+            ).format(n=week.topics_done)
+        )
+    if week.passes_done:
+        lines.append(
+            ngettext(
+                "🎬 {n} pass over a video finished this week",
+                "🎬 {n} passes over videos finished this week",
+                week.passes_done,
+            ).format(n=week.passes_done)
+        )
+    return lines
 
 
 def quiz_stats_lines(
@@ -222,8 +249,8 @@ def quiz_stats_lines(
         title = module_titles.get(module_id, module_id)
         lines.append(
             ngettext(
-                "Quizzes on “{module}”: {right} of {n} answer right ({percent}%)",
-                "Quizzes on “{module}”: {right} of {n} answers right ({percent}%)",
+                "Quizzes on the module “{module}”: {right} of {n} answer right ({percent}%)",
+                "Quizzes on the module “{module}”: {right} of {n} answers right ({percent}%)",
                 total,
             ).format(module=esc(title), right=right, n=total, percent=round(100 * right / total))
         )

@@ -102,7 +102,11 @@ def dashboard_text(board: Dashboard, catalog: Catalog) -> str:
         for member in board.members:
             accuracy_text = f"{member.accuracy}%" if member.accuracy is not None else "—"
             done = sum(1 for p in member.stage_percent.values() if p == 100)
-            line = _("{icon} {name}: {done} of {stages} stages, quiz {accuracy}").format(
+            line = ngettext(
+                "{icon} {name}: {done} of {stages} stage, quiz {accuracy}",
+                "{icon} {name}: {done} of {stages} stages, quiz {accuracy}",
+                len(member.stage_percent),
+            ).format(
                 icon=STANDING_ICONS[member.standing],
                 name=esc(member.name),
                 done=done,
@@ -157,7 +161,9 @@ def not_found() -> str:
 
 def deadlines(cohort: Cohort, stages: list[StageDate]) -> Screen:
     lines = [
-        _("<b>Deadlines of {name}</b> ({zone})").format(name=esc(cohort.name), zone=esc(cohort.timezone)),
+        _("<b>Deadlines of the cohort {name}</b> ({zone})").format(
+            name=esc(cohort.name), zone=esc(cohort.timezone)
+        ),
         "",
     ]
     kb = Keyboard()
@@ -221,7 +227,8 @@ def ask_message(cohort: Cohort) -> Screen:
     kb.button(text=_("Cancel"), callback_data=CohortCb(action="open", cohort=cohort.id))
     return Screen(
         _(
-            "Type the message for every member of {name}. It goes out at Telegram's pace, like /broadcast."
+            "Type the message for every member of the cohort {name}. It goes out at Telegram's pace, like "
+            "/broadcast."
         ).format(name=esc(cohort.name)),
         kb.as_markup(),
     )
@@ -232,17 +239,19 @@ def confirm_message(cohort: Cohort, members: int) -> Screen:
     kb.button(text=_("📣 Send"), callback_data=CohortCb(action="send", cohort=cohort.id))
     kb.button(text=_("Cancel"), callback_data=CohortCb(action="open", cohort=cohort.id))
     text = ngettext(
-        "Above is how the message will look. Send it to {n} member of {name}?",
-        "Above is how the message will look. Send it to {n} members of {name}?",
+        "Above is how the message will look. Send it to {n} member of the cohort {name}?",
+        "Above is how the message will look. Send it to {n} members of the cohort {name}?",
         members,
     ).format(n=members, name=esc(cohort.name))
     return Screen(text, kb.as_markup())
 
 
 def message_queued(queued: Queued) -> Screen:
-    text = _("Message #{id} is on its way to {n} members. I'll report when it's done.").format(
-        id=queued.broadcast_id, n=queued.members
-    )
+    text = ngettext(
+        "Message #{id} is on its way to {n} member. I'll report when it's done.",
+        "Message #{id} is on its way to {n} members. I'll report when it's done.",
+        queued.members,
+    ).format(id=queued.broadcast_id, n=queued.members)
     if queued.held:
         text += " " + ngettext(
             "{n} of them is in their quiet hours (23:00–08:00 their time) and gets it when they end.",

@@ -103,13 +103,8 @@ def calendar_lines(week: CohortWeek, zone: str, late_join: bool = False, named: 
         return [_("📅 {name} has finished all its weeks.").format(name=name), *own]
     lines = [_("📅 {name}: week {week} of {weeks}").format(name=name, week=week.week, weeks=week.weeks)]
     if late_join and week.week > 1:
-        lines.append(
-            ngettext(
-                "Week {n} is open to you, like the week in progress.",
-                "Weeks 1–{n} are open to you, like the week in progress.",
-                week.week,
-            ).format(n=week.week)
-        )
+        # Always several weeks (week 1 to this one): not a plural form, which Russian would pick for 21 too.
+        lines.append(_("Weeks 1–{n} are open to you, like the week in progress.").format(n=week.week))
     if week.opening:
         titles = ", ".join(esc(d.stage.title.get(locale)) for d in week.opening)
         lines.append(_("Opens this week: {titles}").format(titles=titles))
@@ -183,7 +178,9 @@ def due_reminder(week: CohortWeek, stage: StageDate, zone: str, now: datetime) -
 
 
 def due_moved_notice(week: CohortWeek, stage: StageDate, zone: str) -> str:
-    return _("📅 {organiser} moved the deadline of <b>{title}</b> ({name}): it is now {due}.").format(
+    return _(
+        "📅 {organiser} moved the deadline of the stage <b>{title}</b> ({name}): it is now {due}."
+    ).format(
         organiser=esc(week.cohort.organiser_name),
         title=esc(stage.stage.title.get(reader_locale())),
         name=esc(week.cohort.name),
@@ -196,13 +193,13 @@ def due_moved_notice(week: CohortWeek, stage: StageDate, zone: str) -> str:
 
 def settings_line(cohorts: list[Cohort]) -> str:
     names = ", ".join(esc(c.name) for c in cohorts)
-    return _("Cohort: {names}").format(names=names)
+    return (_("Cohort: {names}") if len(cohorts) == 1 else _("Cohorts: {names}")).format(names=names)
 
 
 def leave_buttons(kb: Keyboard, cohorts: list[Cohort]) -> None:
     for cohort in cohorts:
         kb.button(
-            text=_("🚪 Leave {name}").format(name=short(cohort.name)),
+            text=_("🚪 Leave the cohort “{name}”").format(name=short(cohort.name)),
             callback_data=CohortLeaveCb(cohort=cohort.id),
         )
 
@@ -221,7 +218,7 @@ def leave_confirm(cohort: Cohort) -> Screen:
 
 
 def left(cohort: Cohort) -> str:
-    return _("You left {name}.").format(name=cohort.name)
+    return _("You left the cohort “{name}”.").format(name=cohort.name)
 
 
 def with_cohorts(screen: Screen, cohorts: list[Cohort]) -> Screen:

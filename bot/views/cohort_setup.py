@@ -120,9 +120,11 @@ def weeks_screen(
     kb = Keyboard()
     for item in plan:
         last = week + item.weeks - 1
-        span = str(week) if last == week else f"{week}–{last}"
+        title = esc(titles.get(item.stage_id, item.stage_id))
         lines.append(
-            _("• {title}: week {span}").format(title=esc(titles.get(item.stage_id, item.stage_id)), span=span)
+            _("• {title}: week {n}").format(title=title, n=week)
+            if last == week
+            else _("• {title}: weeks {first}–{last}").format(title=title, first=week, last=last)
         )
         week = last + 1
         if not own:
@@ -160,5 +162,6 @@ def expired_dialog() -> str:
 
 def link_caption(cohort: Cohort, link: str) -> str:
     return _(
-        "Invitation to <b>{name}</b>: {link}\n\nLearners who open it join the cohort. Show the QR code on your first slide."
+        "Invitation to the cohort <b>{name}</b>: {link}\n\nLearners who open it join the cohort. Show the QR code on "
+        "your first slide."
     ).format(name=esc(cohort.name), link=link)

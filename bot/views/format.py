@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from html import escape
 
-from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.numbers import format_decimal
@@ -88,12 +88,15 @@ def language_name(code: str) -> str:
 
 
 def weeks_range(weeks_min: float | None, weeks_max: float | None) -> str:
+    """«4.5–6 weeks», «9 недель», «1,5 недели»: the noun agrees with the last number, in the nominative."""
     if weeks_min is None or weeks_max is None:
         return _("ongoing")
     low = number(weeks_min)
     high = number(weeks_max)
     span = low if low == high else f"{low}–{high}"
-    return _("{weeks} wk").format(weeks=span)
+    # A fraction takes the form of 2 in both languages («1.5 weeks», «1,5 недели»); gettext plurals know integers only.
+    count = int(weeks_max) if float(weeks_max).is_integer() else 2
+    return ngettext("{span} week", "{span} weeks", count).format(span=span)
 
 
 def long_date(day: date, locale: str) -> str:

@@ -104,7 +104,7 @@ def track_line(track: Track, locale: str, plan: PersonalPlan | None) -> str:
         lines.append(_("Your plan: {length}").format(length=plan_length(plan, locale)))
     suggestion = _authors_length(track)
     if suggestion:
-        lines.append(_("The authors suggest {weeks}").format(weeks=suggestion))
+        lines.append(_("The authors' estimate: {weeks}").format(weeks=suggestion))
     lines.append(esc(track.summary.get(locale)))
     return "\n".join(lines)
 
@@ -227,7 +227,13 @@ def unknown_zone(text: str, suggestions: tuple[str, ...] = ()) -> str:
     ).format(zone=shown)
     if suggestions:
         names = ", ".join(esc(zone_label(z, current_locale())) for z in suggestions)
-        line += "\n" + _("Did you mean: {zones}? They are the first buttons below.").format(zones=names)
+        # One suggestion is one button; not a plural form, which Russian would also pick for 21.
+        guess = (
+            _("Did you mean {zone}? It is the first button below.")
+            if len(suggestions) == 1
+            else _("Did you mean one of these: {zones}? They are the first buttons below.")
+        )
+        line += "\n" + guess.format(zone=names, zones=names)
     return line
 
 
@@ -316,6 +322,6 @@ def onboarding_done(learner: Learner, catalog: Catalog, plan: PersonalPlan | Non
         lines.append(_("Your plan: {length}").format(length=plan_length(plan, locale)))
         suggestion = _authors_length(track) if track else ""
         if suggestion:
-            lines.append(_("The authors suggest {weeks}").format(weeks=suggestion))
+            lines.append(_("The authors' estimate: {weeks}").format(weeks=suggestion))
     lines += ["", _("Tap “Today” for what to do today. You can change any of this in /settings.")]
     return "\n".join(lines)

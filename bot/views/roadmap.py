@@ -353,23 +353,30 @@ def track_finished(track: Track, locale: str) -> Screen:
     kb.button(text=_("🧭 All tracks"), callback_data=MenuCb(screen=Nav.TRACKS))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     text = _(
-        "🎉 You have gone through every topic of <b>{track}</b>. Pick another track or review what you learned."
+        "🎉 You have gone through every topic of the track <b>{track}</b>. Pick another track or review what "
+        "you learned."
     )
     return Screen(text.format(track=esc(track.title.get(locale))), kb.as_markup())
 
 
-def known_confirm(track: Track, module: Module | None, topic: Topic | None, locale: str) -> Screen:
-    """«I already know this»: one tap to confirm, or a short check first."""
+def known_confirm(
+    track: Track, module: Module | None, topic: Topic | None, locale: str, questions: int = 3
+) -> Screen:
+    """«I already know this»: one tap to confirm, or a short check of `questions` questions first (none: no
+    check is offered). A topic and a module get sentences of their own: Russian agrees with each («она», «он»)."""
     if topic is not None:
-        what = _("the topic “{title}”").format(title=esc(topic.title.get(locale)))
+        text = _(
+            "Mark the topic “{title}” as already known? It leaves your plan (your finish date moves up) and is not "
+            "counted as hours studied; its questions come back for review in a week."
+        ).format(title=esc(topic.title.get(locale)))
     else:
         assert module is not None
-        what = _("the whole module “{title}”").format(title=esc(module.title.get(locale)))
-    text = _(
-        "Mark {what} as already known? It leaves your plan (your finish date moves up) and is not counted as "
-        "hours studied; its questions come back for review in a week.\n\n"
-        "Not sure? Take a short check: three questions, two right marks it known."
-    ).format(what=what)
+        text = _(
+            "Mark the whole module “{title}” as already known? It leaves your plan (your finish date moves up) "
+            "and is not counted as hours studied; its questions come back for review in a week."
+        ).format(title=esc(module.title.get(locale)))
+    if questions:
+        text += "\n\n" + check_offer(questions, whole_module=topic is None)
     module_id = module.id if module is not None and topic is None else ""
     topic_id = topic.id if topic is not None else ""
     kb = Keyboard()
@@ -377,10 +384,13 @@ def known_confirm(track: Track, module: Module | None, topic: Topic | None, loca
         text=_("✅ Yes, I know it"),
         callback_data=KnownCb(track=track.id, module=module_id, topic=topic_id, action="yes"),
     )
-    kb.button(
-        text=_("🧠 Check me: 3 questions"),
-        callback_data=KnownCb(track=track.id, module=module_id, topic=topic_id, action="check"),
-    )
+    if questions:
+        kb.button(
+            text=ngettext("🧠 Check me: {n} question", "🧠 Check me: {n} questions", questions).format(
+                n=questions
+            ),
+            callback_data=KnownCb(track=track.id, module=module_id, topic=topic_id, action="check"),
+        )
     if topic is not None:
         kb.button(text=_("⬅️ Back"), callback_data=TopicCb(track=track.id, topic=topic.id))
     else:
@@ -395,7 +405,7 @@ def module_finished(module: Module, next_module: Module | None, locale: str) -> 
     covered = ", ".join(esc(t.title.get(locale)) for t in module.topics)
     lines = [
         _("🏅 Module “{module}” finished!").format(module=esc(module.title.get(locale))),
-        _("Covered: {topics}.").format(topics=covered),
+        _("Covered: {titles}.").format(titles=covered),
     ]
     if next_module is not None:
         lines.append(_("Next: “{module}”.").format(module=esc(next_module.title.get(locale))))
@@ -414,13 +424,13 @@ def track_summary(
 ) -> Screen:
     """The moment a track is finished: what the learner did, and the tracks to follow next."""
     lines = [
-        _("🎓 <b>{track}</b>: finished!").format(track=esc(track.title.get(locale))),
+        _("🎓 The track <b>{track}</b> is finished!").format(track=esc(track.title.get(locale))),
         "",
         _("Topics studied: {n}").format(n=topics),
         _("Topics you already knew: {n}").format(n=known),
         _("Hours studied: {hours}").format(hours=hours(hours_studied)),
         _("Quiz answers: {n}").format(n=reviews),
-        _("Best streak: {n}").format(n=best_streak),
+        ngettext("Best streak: {n} day", "Best streak: {n} days", best_streak).format(n=best_streak),
     ]
     kb = Keyboard()
     if others:
@@ -438,21 +448,65 @@ def check_unavailable() -> str:
     return _("There are no quiz questions for this yet. Tap “Yes, I know it” if you are sure.")
 
 
-def check_intro(count: int) -> str:
-    return _("🧠 A short check: {n} questions. Two right of three, and it is marked as known.").format(
-        n=count
+def check_offer(questions: int, whole_module: bool) -> str:
+    """The confirmation's offer of a check, with the check's own numbers (a small module has fewer questions)."""
+    if whole_module:
+        text = ngettext(
+            "Not sure? Take a short check first: {n} question, {need} of {n} right marks the module known.",
+            "Not sure? Take a short check first: {n} questions, {need} of {n} right marks the module known.",
+            questions,
+        )
+    else:
+        text = ngettext(
+            "Not sure? Take a short check first: {n} question, {need} of {n} right marks the topic known.",
+            "Not sure? Take a short check first: {n} questions, {need} of {n} right marks the topic known.",
+            questions,
+        )
+    return text.format(n=questions, need=check_needs(questions))
+
+
+def check_needs(questions: int) -> int:
+    """Right answers the check asks for: two of three, all of one or two."""
+    return -(-questions * 2 // 3)
+
+
+def check_intro(count: int, whole_module: bool) -> str:
+    if whole_module:
+        text = ngettext(
+            "🧠 A short check on the module: {n} question. {need} of {n} right, and the module is marked as known.",
+            "🧠 A short check on the module: {n} questions. {need} of {n} right, and the module is marked as known.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "🧠 A short check on the topic: {n} question. {need} of {n} right, and the topic is marked as known.",
+            "🧠 A short check on the topic: {n} questions. {need} of {n} right, and the topic is marked as known.",
+            count,
+        )
+    return text.format(n=count, need=check_needs(count))
+
+
+def check_passed(right: int, asked: int, whole_module: bool) -> str:
+    text = (
+        _(
+            "✅ {right} of {asked} right: the module is marked as known. Your plan and its finish date are updated."
+        )
+        if whole_module
+        else _(
+            "✅ {right} of {asked} right: the topic is marked as known. Your plan and its finish date are updated."
+        )
     )
+    return text.format(right=right, asked=asked)
 
 
-def check_passed(right: int, asked: int) -> str:
-    return _(
-        "✅ {right} of {asked} right: marked as known. Your plan and its finish date are updated."
-    ).format(right=right, asked=asked)
-
-
-def check_failed(right: int, asked: int, wrong: list[TopicRef], locale: str) -> Screen:
+def check_failed(right: int, asked: int, wrong: list[TopicRef], locale: str, whole_module: bool) -> Screen:
     """The check did not pass: the topics whose answers were wrong are worth a look."""
-    lines = [_("{right} of {asked} right: not marked as known this time.").format(right=right, asked=asked)]
+    failed = (
+        _("{right} of {asked} right: the module is not marked as known this time.")
+        if whole_module
+        else _("{right} of {asked} right: the topic is not marked as known this time.")
+    )
+    lines = [failed.format(right=right, asked=asked)]
     kb = Keyboard()
     if wrong:
         lines.append(_("Worth a look first:"))

@@ -61,10 +61,14 @@ def at_pace_line(plan: PersonalPlan, locale: str) -> str:
 
 
 def hours_line(plan: PersonalPlan, locale: str) -> str:
+    minutes = minutes_text(round(plan.schedule.day_hours * 60))
+    if len(plan.schedule.weekdays) == 7:
+        # Not «6 h a week on every day»: with no day off every day is a study day.
+        return _("{hours} a week, every day: {minutes} a day").format(
+            hours=hours(plan.weekly_hours), minutes=minutes
+        )
     return _("{hours} a week on {days}: {minutes} a study day").format(
-        hours=hours(plan.weekly_hours),
-        days=weekday_names(plan.schedule.weekdays, locale),
-        minutes=minutes_text(round(plan.schedule.day_hours * 60)),
+        hours=hours(plan.weekly_hours), days=weekday_names(plan.schedule.weekdays, locale), minutes=minutes
     )
 
 
@@ -142,7 +146,7 @@ def topic_lines(day: Today, locale: str) -> list[str]:
     module = esc(topic.ref.module.title.get(locale))
     if topic.started:
         lines.append(
-            _("▶️ Go on with <b>{topic}</b> ({module}): {done} of {total} done.").format(
+            _("▶️ Go on with the topic <b>{topic}</b> ({module}): {done} of {total} done.").format(
                 topic=title,
                 module=module,
                 done=duration(topic.hours_done * 60),
@@ -151,7 +155,7 @@ def topic_lines(day: Today, locale: str) -> list[str]:
         )
     else:
         lines.append(
-            _("▶️ Start <b>{topic}</b> ({module}), about {total}.").format(
+            _("▶️ Start the topic <b>{topic}</b> ({module}), about {total}.").format(
                 topic=title, module=module, total=duration(topic.hours_left * 60)
             )
         )
