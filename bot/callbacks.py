@@ -63,7 +63,9 @@ class ZoneCb(CallbackData, prefix="tz"):
 class AskCb(CallbackData, prefix="ask"):
     """A settings item: open its question."""
 
-    item: str  # language | track | hours | days | time | zone | cap | pause | resume | break | nudge
+    item: (
+        str  # language | track | hours | days | time | zone | cap | pause | resume | break | nudge | daysoff
+    )
 
 
 class DaysCb(CallbackData, prefix="dy"):

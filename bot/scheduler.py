@@ -413,7 +413,10 @@ class CoachLoop:
                     offer = plan.catch_up_offer(personal, learner, now)
                     if offer is not None:
                         await plan.record_catch_up_offer(session, learner.id, now)
-        caption = coach.weekly_caption(summary, personal, reviews, week, active.streak, claim.language, offer)
+        study_day = active.week.is_study_day(active.today)
+        caption = coach.weekly_caption(
+            summary, personal, reviews, week, active.streak, claim.language, offer, study_day
+        )
         markup = coach.catch_up_markup(offer) if offer is not None else None
         if summary is not None and series is not None:
             png = await asyncio.to_thread(progress_chart, summary, active, series, claim.language)

@@ -290,7 +290,9 @@ async def test_a_whole_module_is_known_in_one_confirmed_tap(chat: Chat_) -> None
     assert "Mark the whole module “Computer science base” as already known?" in chat.text
     await chat.press("Yes, I know it")
     assert "2 of 2 topics done" in chat.text or "🎓" in " ".join(chat.buttons())
-    assert sent_to(chat, "🏅 Module “Computer science base” finished!")
+    # Before: «🏅 Module … finished!» right after «I already know this». A known module gets its own line.
+    assert not sent_to(chat, "🏅")
+    assert sent_to(chat, "🎓 The module “Computer science base” is marked as known and leaves your plan.")
     await chat.send("/progress")
     text = chat.latest("Progress:")
     # Before: 24 taps credited 55 hours. Now: no hours, the module leaves the plan.
@@ -457,7 +459,7 @@ async def test_days_step_summary_and_moments_in_russian(
     assert "6 ч в неделю, дни: пн–пт; 72 мин в учебный день" in text
     assert "Ваш план: около 4 недель при 6 ч в неделю, до 23 марта 2026" in text
     await chat.press_data(KnownCb(track="demo", module="base", action="yes").pack())
-    assert sent_to(chat, "🏅 Модуль «База computer science» пройден!")
+    assert not sent_to(chat, "🏅") and sent_to(chat, "🎓 Модуль «База computer science» отмечен как знакомый")
     clock.now = datetime(2026, 3, 8, 19, 0, tzinfo=UTC)
     await coach.tick()
     caption = [m for m in chat.session.requests if isinstance(m, SendPhoto)][-1].caption or ""

@@ -49,7 +49,7 @@ async def show_progress(
     )
     titles = {m.id: m.title.get(learner.language) for m in summary.track.modules}
     extra = [
-        streak_line(active.streak),
+        streak_line(active.streak, active.week.is_study_day(active.today)),
         *quiz_stats_lines(report.stats, report.reviews, titles, learner.language),
     ]
     if week is not None:  # in a cohort: its calendar first

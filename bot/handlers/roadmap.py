@@ -233,13 +233,17 @@ async def moments(
             locale,
         )
         await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
-    elif state.module_finished:
+    elif state.module_finished or state.module_known:
         modules = [ref.module for ref in catalog.plan(track.id)]
         order = list(dict.fromkeys(m.id for m in modules))
         by_id = {m.id: m for m in modules}
         index = order.index(state.ref.module.id)
         following = by_id[order[index + 1]] if index + 1 < len(order) else None
-        await bot.send_message(learner.id, views.module_finished(state.ref.module, following, locale))
+        if state.module_finished:
+            text = views.module_finished(state.ref.module, following, locale)
+        else:
+            text = views.module_known(state.ref.module, following, locale)
+        await bot.send_message(learner.id, text)
 
 
 async def known(

@@ -91,6 +91,14 @@ async def ask(
         followed = await profile.tracks_followed(session, learner.id)
         await show(query, views.settings_screen(updated or learner, catalog, followed))
         return
+    elif callback_data.item == "daysoff":
+        await state.clear()
+        updated = await reminders.set_reviews_on_days_off(
+            session, learner.id, not learner.reviews_on_days_off, clock()
+        )
+        followed = await profile.tracks_followed(session, learner.id)
+        await show(query, views.settings_screen(updated or learner, catalog, followed))
+        return
     elif callback_data.item == "cap":
         await state.clear()
         await show(query, views.ask_cap(learner.daily_review_cap))

@@ -24,7 +24,8 @@ class TopicState:
     ref: TopicRef
     status: Status  # of the topic as a whole
     parts: dict[str, Status]  # each part's own status ('' for a topic without passes)
-    module_finished: bool = False  # this mark finished the topic's module
+    module_finished: bool = False  # this mark finished the topic's module, with at least one topic studied
+    module_known: bool = False  # this mark finished the module, every topic of it known or skipped
     track_finished: bool = False  # this mark finished the whole track
     # Nothing of the track is left to study after this mark (`next_step` finds nothing; `next_topic` is None).
     nothing_left: bool = False
@@ -42,6 +43,17 @@ class ModuleProgress:
     def finished(self) -> bool:
         return self.done + self.skipped + self.known >= self.total
 
+    @property
+    def covered(self) -> int:
+        """Topics behind the learner: studied or already known. /progress, the chart, the summary and the map
+        all show this figure of a module, over `total`."""
+        return self.done + self.known
+
+    @property
+    def percent(self) -> int:
+        counted = self.total - self.skipped
+        return round(100 * self.covered / counted) if counted else 100
+
 
 @dataclass(frozen=True)
 class TrackProgress:
@@ -55,9 +67,17 @@ class TrackProgress:
     known: int = 0
 
     @property
+    def covered(self) -> int:
+        return self.done + self.known
+
+    @property
+    def counted(self) -> int:
+        """The topics the percent is of: skipped ones are not."""
+        return self.total - self.skipped
+
+    @property
     def percent(self) -> int:
-        counted = self.total - self.skipped
-        return round(100 * (self.done + self.known) / counted) if counted else 100
+        return round(100 * self.covered / self.counted) if self.counted else 100
 
 
 FINISHED = (Status.DONE, Status.SKIPPED, Status.KNOWN)
@@ -184,12 +204,17 @@ def _with_moments(
     def track_done(statuses: dict[PartKey, Status]) -> bool:
         return all(topic_status(r.topic, statuses) in FINISHED for r in catalog.plan(ref.track.id))
 
+    # «Finished» is for study: a module (or track) whose topics were all marked known is known, not finished.
+    studied = any(topic_status(t, after) is Status.DONE for t in ref.module.topics)
+    completed = module_done(after) and not module_done(before)
+    track_studied = any(topic_status(r.topic, after) is Status.DONE for r in catalog.plan(ref.track.id))
     return TopicState(
         ref=state.ref,
         status=state.status,
         parts=state.parts,
-        module_finished=module_done(after) and not module_done(before),
-        track_finished=track_done(after) and not track_done(before),
+        module_finished=completed and studied,
+        module_known=completed and not studied,
+        track_finished=track_done(after) and not track_done(before) and track_studied,
         nothing_left=next_step(catalog, ref.track.id, after) is None,
     )
 

@@ -87,6 +87,7 @@ class RoundOutcome:
     correct: int
     to_reread: list[TopicRef]  # the topics of the wrong answers, in the order they were answered
     outlook: ReviewOutlook
+    missed_back: date | None = None  # the local day the first of the missed questions is due again
 
     @property
     def bad(self) -> bool:
@@ -528,6 +529,8 @@ async def answer(
             [r for r in reviews if r.reviewed_at >= round_started_at],
             poll.practice,
             _outlook_of(catalog, rows, answered, zone, cap, now),
+            rows,
+            zone,
         )
     )
     return Answer(
@@ -573,24 +576,35 @@ async def round_outcome(
     wrong ones, and what is left of the learner's reviews."""
     answers = await repo.review_rows(session, learner_id, started_at)
     outlook = await review_outlook(session, catalog, learner_id, zone, cap, now)
-    return _round_outcome_of(catalog, answers, practice, outlook)
+    cards = await repo.card_rows(session, learner_id)
+    return _round_outcome_of(catalog, answers, practice, outlook, cards, zone)
 
 
 def _round_outcome_of(
-    catalog: Catalog, since_start: Reviews, practice: bool, outlook: ReviewOutlook
+    catalog: Catalog,
+    since_start: Reviews,
+    practice: bool,
+    outlook: ReviewOutlook,
+    cards: Cards = (),
+    zone: ZoneInfo | None = None,
 ) -> RoundOutcome:
-    """`round_outcome` from what was read: the learner's answers since the round began, oldest first."""
+    """`round_outcome` from what was read: the learner's answers since the round began, oldest first, and (to
+    say when the missed questions come back) the learner's cards as scheduled after them."""
     answers = [r for r in since_start if r.practice == practice]
     to_reread: dict[tuple[str, str], TopicRef] = {}
+    missed: set[tuple[str, str, str]] = set()
     for review in answers:
         ref = catalog.topic(review.track_id, review.topic_id)
         if not review.correct and ref is not None:
             to_reread.setdefault((review.track_id, review.topic_id), ref)
+            missed.add((review.track_id, review.topic_id, review.question_id))
+    due = [c.due for c in cards if (c.track_id, c.topic_id, c.question_id) in missed]
     return RoundOutcome(
         answered=len(answers),
         correct=sum(1 for r in answers if r.correct),
         to_reread=list(to_reread.values()),
         outlook=outlook,
+        missed_back=local_date(zone, min(due)) if due and zone is not None else None,
     )
 
 

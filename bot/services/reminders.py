@@ -167,6 +167,15 @@ async def skip_today(session: AsyncSession, learner_id: int, now: datetime) -> d
     return planned
 
 
+async def set_reviews_on_days_off(
+    session: AsyncSession, learner_id: int, on: bool, now: datetime
+) -> Learner | None:
+    """«Reviews on days off»: the days a reminder may come on change, so the next one is planned again."""
+    await learner_repo.update_fields(session, learner_id, now, reviews_on_days_off=on)
+    await session.commit()
+    return await replan(session, learner_id, now)
+
+
 async def set_paused(session: AsyncSession, learner_id: int, paused: bool, now: datetime) -> Learner | None:
     await learner_repo.update_fields(session, learner_id, now, reminders_paused=paused)
     await session.commit()

@@ -19,13 +19,12 @@ from db.models import Learner, Status
 
 @dataclass(frozen=True)
 class ModuleShare:
+    """A module's figures as /progress states them (`progress.ModuleProgress`: studied or known, of all)."""
+
     module_id: str
     done: int
     total: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100
+    percent: int
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,8 @@ class TrackMap:
     percent: int  # of the track, as /progress shows it
     today: str | None  # the topic of today (its id), None once the track is finished
     finish: date | None  # the day the personal plan finishes, in the learner's time zone; None if unknown
+    covered: int = 0  # topics studied or known, as /progress counts them
+    counted: int = 0  # of this many (skipped ones are not)
 
 
 async def map_of_track(
@@ -53,7 +54,7 @@ async def map_of_track(
     statuses = await progress.module_states(session, catalog, learner.id, track_id)
     next_topic = await progress.next_topic(session, catalog, learner.id, track_id)
     today = next_topic.ref.topic.id if next_topic else None
-    modules = {m.module.id: ModuleShare(m.module.id, m.done, m.total) for m in summary.modules}
+    modules = {m.module.id: ModuleShare(m.module.id, m.covered, m.total, m.percent) for m in summary.modules}
     personal = await plan.personal_plan(session, catalog, learner, track_id, now)
     finish = personal.planned_finish if personal is not None and not personal.finished else None
     return TrackMap(
@@ -61,6 +62,8 @@ async def map_of_track(
         statuses=statuses,
         modules=modules,
         percent=summary.percent,
+        covered=summary.covered,
+        counted=summary.counted,
         today=today,
         finish=finish,
     )

@@ -132,6 +132,8 @@ async def untold_freezes(
         return None
     await learner_repo.update_fields(session, learner.id, now, freezes_used=current.freezes_used)
     await session.commit()
+    if current.current == 0:
+        return None  # the freezes held it for a while, but the streak has ended since: nothing is «safe»
     return FreezeNews(current.freezes_used - told, current.freezes_left, current.current)
 
 

@@ -38,7 +38,7 @@ def progress_chart(progress: TrackProgress, active: Activity, series: PlanSeries
         progress.track.id,
         locale,
         active.today,
-        tuple((m.module.id, m.done, m.total) for m in progress.modules),
+        tuple((m.module.id, m.covered, m.total) for m in progress.modules),
         tuple((active.topics_by_day.get(d, 0), active.answers_by_day.get(d, 0)) for d in window),
         tuple(series.actual),
         tuple(series.planned),
@@ -101,12 +101,12 @@ def _modules(ax: Axes, progress: TrackProgress, locale: str) -> None:
     # Each module's name above its bar, so long names keep the whole width of the picture.
     modules = progress.modules[::-1]
     rows = range(len(modules))
-    shares = [(100 * m.done / m.total if m.total else 0) for m in modules]
+    shares = [m.percent for m in modules]
     ax.barh(rows, [100] * len(modules), height=0.45, color="#edf2f7")
     ax.barh(rows, shares, height=0.45, color=ACCENT)
     for y, module in zip(rows, modules, strict=True):
         ax.text(0, y + 0.3, _short(module.module.title.get(locale), 60), va="bottom", fontsize=13)
-        ax.text(101, y, f"{module.done}/{module.total}", va="center", fontsize=13)
+        ax.text(101, y, f"{module.covered}/{module.total}", va="center", fontsize=13)
     ax.set_yticks([])
     ax.set_ylim(-0.5, len(modules) - 0.1)
     ax.set_xlim(0, 110)

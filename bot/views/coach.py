@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -33,8 +35,18 @@ from bot.views.today import (
 CAPTION_LIMIT = 1024
 
 
-def streak_line(streak: Streak) -> str:
+def streak_line(streak: Streak, study_day: bool = True) -> str:
+    """The streak in a line. On a day off it never asks to study today: the next chance is the next study day."""
     # One day is not «in a row»: a streak of 1 and a record of 1 get words of their own.
+    if streak.current == 0 and not study_day:
+        if streak.best == 0:
+            return _("🔥 No streak yet: it can start on your next study day.")
+        line = _("🔥 No streak right now: a new one can start on your next study day.")
+        if streak.best > 1:
+            line += " " + ngettext("Your record: {n} day.", "Your record: {n} days.", streak.best).format(
+                n=streak.best
+            )
+        return line
     if streak.current == 0:
         if streak.best == 0:
             return _("🔥 No streak yet: study today to start one.")
@@ -91,7 +103,7 @@ def reminder(day: Today, streak: Streak, locale: str, offer: CatchUp | None = No
         lines += ["", *calendar_lines(day.cohort, day.zone), ""]
     if day.plan is not None and not day.plan.finished and (study or offer is not None):
         lines += [studied_line(day.plan), finish_line(day.plan, locale), pace_line(day.plan)]
-    lines.append(streak_line(streak))
+    lines.append(streak_line(streak, day.study_day))
     if offer is not None and day.plan is not None:
         lines += catch_up_lines(offer, day.plan, locale)
     kb = Keyboard()
@@ -167,6 +179,7 @@ def weekly_caption(
     streak: Streak,
     locale: str,
     offer: CatchUp | None = None,
+    study_day: bool = True,
 ) -> str:
     lines = [_("📅 <b>Your week</b>"), *week_done_lines(week)]
     if week.answers:
@@ -177,7 +190,7 @@ def weekly_caption(
                 week.answers,
             ).format(n=week.answers, right=week.correct)
         )
-    lines.append(streak_line(streak))
+    lines.append(streak_line(streak, study_day))
     if progress is not None:
         lines.append(
             _("📈 {track}: done {percent}%").format(
@@ -285,6 +298,15 @@ def cap_reached(day: ReviewDay, locale: str) -> Screen:
     )
 
 
+def missed_back_text(back: date | None, today: date, locale: str) -> str:
+    """When the missed questions really come back: the day their cards are due, as the scheduler set it."""
+    if back is None:
+        return ""
+    if back <= today + timedelta(days=1):
+        return " " + _("The questions you missed come back tomorrow.")
+    return " " + _("The questions you missed come back on {date}.").format(date=short_date(back, locale))
+
+
 REREAD_BUTTONS = 3  # at most this many topics offered for re-reading after a bad round
 BUTTON_TITLE = 48
 
@@ -302,15 +324,14 @@ def round_done(outcome: RoundOutcome, locale: str, next_text: str | None, day: R
     if outcome.bad:
         lines = [
             "📖 " + score,
-            _(
-                "That's normal while a topic is fresh. Re-read it and the next round will go better: "
-                "the questions you missed come back tomorrow."
+            (
+                _("That's normal while a topic is fresh. Re-read it and the next round will go better.")
+                if len(outcome.to_reread) <= 1
+                else _(
+                    "That's normal while topics are fresh. Re-read them and the next round will go better."
+                )
             )
-            if len(outcome.to_reread) <= 1
-            else _(
-                "That's normal while topics are fresh. Re-read them and the next round will go better: "
-                "the questions you missed come back tomorrow."
-            ),
+            + missed_back_text(outcome.missed_back, day.today, locale),
         ]
         for ref in outcome.to_reread[:REREAD_BUTTONS]:
             title = ref.topic.title.get(locale)

@@ -157,8 +157,7 @@ def roadmap_payload(
 ) -> dict[str, Any]:
     """What the page shows above and in the map, in the learner's language."""
     track = track_map.track
-    done = sum(1 for s in track_map.statuses.values() if s is Status.DONE)
-    total = len(track_map.statuses)
+    done, total = track_map.covered, track_map.counted
     today_ref = catalog.topic(track.id, track_map.today) if track_map.today else None
     if track_map.finish is not None:
         finish = _("Your plan finishes on {date}").format(

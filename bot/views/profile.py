@@ -26,6 +26,7 @@ from bot.curriculum.models import Track
 from bot.services.parsing import zone_label
 from bot.services.plan import PersonalPlan, study_weekdays
 from bot.services.profile import REVIEW_CAP_CHOICES
+from bot.services.reminders import SUMMARY_TIME
 from bot.views.format import clock, current_locale, esc, language_name, weekday_names, weeks_range
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
@@ -285,6 +286,10 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
         _("Evening nudge when a streak is at risk: on")
         if learner.streak_nudge
         else _("Evening nudge when a streak is at risk: off"),
+        _("Reviews on days off: on (a reminder with the reviews due, if any)")
+        if learner.reviews_on_days_off
+        else _("Reviews on days off: off (a day off gets nothing from me)"),
+        _("Weekly summary: Sundays at {time}, your time").format(time=clock(SUMMARY_TIME.hour * 60)),
     ]
     kb = Keyboard()
     kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
@@ -303,8 +308,14 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
         text=_("🔕 Streak nudge: turn off") if learner.streak_nudge else _("🔔 Streak nudge: turn on"),
         callback_data=AskCb(item="nudge"),
     )
+    kb.button(
+        text=_("🗓 Reviews on days off: turn off")
+        if learner.reviews_on_days_off
+        else _("🗓 Reviews on days off: turn on"),
+        callback_data=AskCb(item="daysoff"),
+    )
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
-    kb.adjust(2, 2, 2, 2, 2, 1)
+    kb.adjust(2, 2, 2, 2, 2, 1, 1)
     return Screen("\n".join(lines), kb.as_markup())
 
 

@@ -30,7 +30,7 @@ def progress_screen(
         suffix = f" ({', '.join(notes)})" if notes else ""
         lines.append(f"{esc(item.module.title.get(locale))}")
         lines.append(
-            f"<code>{bar(item.done + item.known, item.total)}</code> {item.done + item.known}/{item.total}{suffix}"
+            f"<code>{bar(item.done + item.known, item.total)}</code> {item.covered}/{item.total}{suffix}"
         )
     lines.append("")
     total = progress.total - progress.skipped

@@ -412,6 +412,16 @@ def module_finished(module: Module, next_module: Module | None, locale: str) -> 
     return "\n".join(lines)[:4000]
 
 
+def module_known(module: Module, next_module: Module | None, locale: str) -> str:
+    """A module marked known as a whole: a short line of its own (it was not studied here, so no «finished!»)."""
+    line = _("🎓 The module “{module}” is marked as known and leaves your plan.").format(
+        module=esc(module.title.get(locale))
+    )
+    if next_module is not None:
+        line += "\n" + _("Next: “{module}”.").format(module=esc(next_module.title.get(locale)))
+    return line
+
+
 def track_summary(
     track: Track,
     topics: int,
