@@ -1,5 +1,5 @@
 """The cohort calendar's sends, delivered by the scheduler's coach loop on each tick: deadline reminders a day
-before, moved-date notices, and the organiser's Monday digest. What is due is queued in the database with a unique
+before, moved-date notices, and the organiser's Monday digest (with the radar's lines and the survival picture). What is due is queued in the database with a unique
 key (bot/services/cohorts.py), so a restart or a second replica loses nothing and sends nothing twice."""
 
 from __future__ import annotations
@@ -9,10 +9,15 @@ import logging
 from typing import TYPE_CHECKING
 
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.types import BufferedInputFile
 
-from bot.services import cohorts, reminders
+from bot.services import cohorts, radar, reminders
 from bot.services.cohorts import CohortMail
+from bot.services.radar import DigestRadar
 from bot.views import cohort as views
+from bot.views import radar as radar_views
+from bot.views.screen import TEXT_LIMIT
+from bot.views.survival_chart import survival_chart
 from db.models import SendStatus
 
 if TYPE_CHECKING:
@@ -37,10 +42,18 @@ async def send_cohort_mail(loop: CoachLoop) -> int:
     return delivered
 
 
-def _text(loop: CoachLoop, item: CohortMail) -> str | None:
+def _text(loop: CoachLoop, item: CohortMail, extra: DigestRadar | None = None) -> str | None:
     with loop.i18n.context(), loop.i18n.use_locale(item.language):
         if item.digest is not None:
-            return views.digest(item.digest, loop.catalog)
+            text = views.digest(item.digest, loop.catalog)
+            if extra is None:
+                return text
+            lines = radar_views.digest_lines(extra)
+            return (
+                text
+                if len(text) + sum(len(line) + 1 for line in lines) > TEXT_LIMIT
+                else "\n".join([text, *lines])
+            )
         if item.week is None or item.stage is None:
             return None
         if item.kind == "due":
@@ -50,9 +63,34 @@ def _text(loop: CoachLoop, item: CohortMail) -> str | None:
         return views.due_moved_notice(item.week, item.stage, item.timezone)
 
 
+async def _digest_radar(loop: CoachLoop, item: CohortMail) -> DigestRadar | None:
+    if item.digest is None:
+        return None
+    async with loop.sessionmaker() as session:
+        return await radar.digest(session, loop.catalog, item.digest.cohort, loop.clock())
+
+
+async def _send_survival(loop: CoachLoop, item: CohortMail, extra: DigestRadar | None) -> None:
+    """The digest's picture, after its text: where the cohort's members stop. Optional: a refusal is logged."""
+    if item.digest is None or extra is None or extra.survival is None:
+        return
+    cohort, found = item.digest.cohort, extra.survival
+    with loop.i18n.context(), loop.i18n.use_locale(item.language):
+        png = await asyncio.to_thread(survival_chart, found, cohort.name)
+        caption = radar_views.survival_caption(cohort, found)
+    photo = BufferedInputFile(png, filename=f"cohort-{cohort.id}-survival.png")
+    try:
+        await loop.courier.deliver(
+            item.recipient_id, lambda: loop.bot.send_photo(item.recipient_id, photo, caption=caption)
+        )
+    except TelegramAPIError as exc:
+        log.warning("the digest's survival picture was not sent: %s", type(exc).__name__)
+
+
 async def _deliver(loop: CoachLoop, item: CohortMail) -> bool:
     status = SendStatus.SENT
-    text = _text(loop, item)
+    extra = await _digest_radar(loop, item)
+    text = _text(loop, item, extra)
     if text is None:
         status = SendStatus.FAILED
     else:
@@ -60,6 +98,7 @@ async def _deliver(loop: CoachLoop, item: CohortMail) -> bool:
             await loop.courier.deliver(
                 item.recipient_id, lambda: loop.bot.send_message(item.recipient_id, text)
             )
+            await _send_survival(loop, item, extra)
         except TelegramForbiddenError:
             status = SendStatus.BLOCKED
             if item.digest is None:

@@ -223,6 +223,8 @@ class CoachLoop:
         async with self.sessionmaker() as session:
             finished = await admin.finished_broadcasts(session, self.clock())
         for broadcast, counts in finished:
+            if broadcast.kind == "note":
+                continue  # a note to one learner: its state shows in the organiser's list, no report
             with self.i18n.context(), self.i18n.use_locale("en"):
                 report = admin_views.broadcast_report(broadcast.id, counts)
             with contextlib.suppress(TelegramAPIError):

@@ -20,3 +20,9 @@ class CohortAsk(StatesGroup):
     start = State()
     due = State()
     message = State()
+
+
+class RadarAsk(StatesGroup):
+    """What an organiser types on the radar: a note to a slipping learner."""
+
+    note = State()

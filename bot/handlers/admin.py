@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime
 from typing import Any
 
 from aiogram import Dispatcher, F, Router
@@ -17,9 +18,9 @@ from bot.callbacks import BroadcastCb
 from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.services import admin
+from bot.services import admin, radar
 from bot.views import admin as views
-from bot.views.screen import alert, show
+from bot.views.screen import Screen, alert, show
 
 BROADCAST_KEY = "broadcast_text"
 COMMAND_PREFIX = re.compile(r"^/broadcast(@\w+)?\s+")
@@ -36,7 +37,13 @@ async def stats(
     message: Message, session: AsyncSession, catalog: Catalog, clock: Clock, learner: Any = None
 ) -> None:
     locale = learner.language if learner is not None else "en"
-    await show(message, views.stats_screen(await admin.course_stats(session, catalog, clock(), locale)))
+    await show(message, await stats_screen(session, catalog, clock(), locale))
+
+
+async def stats_screen(session: AsyncSession, catalog: Catalog, now: datetime, locale: str) -> Screen:
+    """/stats: the course's numbers, where learners stop, and the radar's buttons."""
+    course = await admin.course_stats(session, catalog, now, locale)
+    return views.stats_screen(course, await radar.where_learners_stop(session, catalog, now))
 
 
 async def broadcast(

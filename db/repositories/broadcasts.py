@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Broadcast, BroadcastDelivery, Learner, SendStatus
@@ -37,10 +37,14 @@ async def recipients_count(session: AsyncSession) -> int:
 
 
 async def claim(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int, str]]:
-    """(broadcast id, learner id, text) for up to `limit` queued deliveries, now marked as being sent."""
+    """(broadcast id, learner id, text) for up to `limit` queued deliveries, now marked as being sent (a note
+    waiting for the learner's reminder time only once that time has come)."""
     stmt = (
         select(BroadcastDelivery.broadcast_id, BroadcastDelivery.learner_id)
-        .where(BroadcastDelivery.status == QUEUED)
+        .where(
+            BroadcastDelivery.status == QUEUED,
+            or_(BroadcastDelivery.not_before.is_(None), BroadcastDelivery.not_before <= now),
+        )
         .order_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.learner_id)
         .limit(limit)
     )
