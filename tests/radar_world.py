@@ -82,7 +82,7 @@ def sim_track() -> dict[str, Any]:
                         "bad",
                         [_question("miskeyed", 0), _question("easy", 1), _question("random", 2, 3)],
                         "плохие",
-                    ),  # fmt: skip
+                    ),
                     _topic("rare", "rare", [_question("few", 0)], "редкие"),
                 ],
             },

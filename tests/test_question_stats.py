@@ -76,7 +76,7 @@ def test_broken_questions_are_flagged_with_their_reason_and_good_ones_are_not(ca
     # twelve answers: not judged, whatever they look like (all wrong here), and 8 more needed
     assert few.answers == 12 and few.right == 0 and few.flags == () and few.needs == 8 and not few.judged
     flagged = qs.to_check(figures.values())
-    assert [f.question.id for f in flagged][0] == "miskeyed"  # worst first
+    assert flagged[0].question.id == "miskeyed"  # worst first
     assert {f.question.id for f in flagged} == {"miskeyed", "easy", "random"}
 
 
