@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import datetime
-from typing import Any
 
 from aiogram import Dispatcher, F, Router
 from aiogram.filters import Command, CommandObject, Filter
@@ -20,6 +19,7 @@ from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.services import admin, radar
 from bot.views import admin as views
+from bot.views.format import current_locale
 from bot.views.screen import Screen, alert, show
 
 BROADCAST_KEY = "broadcast_text"
@@ -33,16 +33,14 @@ class IsAdmin(Filter):
         return event_from_user is not None and event_from_user.id in settings.admin_ids
 
 
-async def stats(
-    message: Message, session: AsyncSession, catalog: Catalog, clock: Clock, learner: Any = None
-) -> None:
-    locale = learner.language if learner is not None else "en"
-    await show(message, await stats_screen(session, catalog, clock(), locale))
+async def stats(message: Message, session: AsyncSession, catalog: Catalog, clock: Clock) -> None:
+    await show(message, await stats_screen(session, catalog, clock()))
 
 
-async def stats_screen(session: AsyncSession, catalog: Catalog, now: datetime, locale: str) -> Screen:
-    """/stats: the course's numbers, where learners stop, and the radar's buttons."""
-    course = await admin.course_stats(session, catalog, now, locale)
+async def stats_screen(session: AsyncSession, catalog: Catalog, now: datetime) -> Screen:
+    """/stats: the course's numbers, where learners stop, and the radar's buttons; in the reader's language
+    (track titles too: an organiser need not be a learner)."""
+    course = await admin.course_stats(session, catalog, now, current_locale())
     return views.stats_screen(course, await radar.where_learners_stop(session, catalog, now))
 
 

@@ -63,8 +63,7 @@ async def radar_view(
         elif view == "k" and cohort_id:
             await _survival(query, bot, session, catalog, clock, cohort_id)
         elif view == "b":
-            locale = learner.language if learner is not None else "en"
-            await show(query, await stats_screen(session, catalog, clock(), locale))
+            await show(query, await stats_screen(session, catalog, clock()))
         else:
             alert(callback_answer, cohort_views.not_found())
     except cohorts.NotYours:

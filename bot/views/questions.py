@@ -30,7 +30,7 @@ def flag_text(flag: Flag) -> str:
 
 def figures_line(item: QuestionFigures) -> str:
     """The right share with its interval, the answers, the discrimination."""
-    line = _("right {share} (95% interval {low}–{high}) of {n} first answers").format(
+    line = _("right {share} of {n} first answers (interval {low}–{high} at 95%)").format(
         share=percent(item.facility), low=percent(item.facility_low), high=percent(item.facility_high),
         n=item.answers,
     )  # fmt: skip
