@@ -171,6 +171,11 @@ async def test_the_screens_in_russian(
     await admin.send("/cohort")
     await admin.press("Sim group")
     seen: list[str] = []  # the dashboard itself names the zone (Europe/Berlin): not the radar's
+    await admin.press("Где останавливаются")
+    photo = [m for m in admin.session.requests if isinstance(m, SendPhoto)][-1]
+    assert (photo.caption or "").startswith("<b>Sim group</b>: сколько участников ещё учатся, по неделям")
+    assert "неделя 1: 100%" in (photo.caption or "")
+    seen.append((photo.caption or "").replace("<b>Sim group</b>", ""))
     await admin.press("Вопросы для проверки")
     seen.append(admin.text)
     assert "Отмечено вопросов: 3 из 12." in admin.text

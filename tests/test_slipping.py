@@ -13,6 +13,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.callbacks import ForgetCb
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
@@ -161,7 +162,7 @@ async def test_the_organiser_sends_a_note_that_arrives_at_the_learners_reminder_
     await admin.press("Sim group")
     await admin.press("Who is slipping")
     text = admin.text
-    assert "5 of 9 members need a word." in text
+    assert "Members who need a word: 5 of 9." in text
     for name in ("Slipped", "Never", "Two", "Behind", "Pile"):
         assert f"⚠️ <b>{name}</b>" in text
     for name in ("Steady", "Mon-Wed-Fri", "On break", "Late"):
@@ -210,6 +211,12 @@ async def test_the_organiser_sends_a_note_that_arrives_at_the_learners_reminder_
     await admin.press("Dashboard")
     await admin.press("Who is slipping")
     assert "✉️ Your note was delivered." in admin.text
+    # the learner forgets themselves: the note about them goes too
+    gone = make_chat(learner, language="ru")
+    await gone.send("/forget")
+    await gone.press_data(ForgetCb(action="confirm").pack())
+    async with sessionmaker() as session:
+        assert list(await session.scalars(select(Broadcast))) == []
 
 
 async def test_a_note_dialog_refuses_what_it_cannot_use(

@@ -167,11 +167,11 @@ async def typed_note(
         await state.clear()
         await message.answer(slipping_views.note_refused())
         return
-    with i18n.use_locale(to.language):
-        framed = slipping_views.note_for_learner(display_name(message.from_user), to.cohort, text)
     if not text:
         await show(message, slipping_views.ask_note(to, int(draft["cohort"]), int(draft.get("page", 0))))
         return
+    with i18n.use_locale(to.language):  # the note as the learner will read it, in their language
+        framed = slipping_views.note_for_learner(display_name(message.from_user), to.cohort, text)
     if len(message.text or "") > notes.NOTE_MAX or len(framed) > TEXT_LIMIT:
         await message.answer(slipping_views.note_too_long(len(message.text or "")))
         return

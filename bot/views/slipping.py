@@ -83,11 +83,7 @@ def slipping_screen(
         _("<b>Who is slipping</b> · {title}").format(title=esc(cohort.name) if cohort else _("all learners"))
     ]
     if members is not None:
-        lines.append(
-            ngettext(
-                "{n} of {members} member needs a word.", "{n} of {members} members need a word.", members
-            ).format(n=len(entries), members=members)
-        )
+        lines.append(_("Members who need a word: {n} of {members}.").format(n=len(entries), members=members))
     else:
         lines.append(
             ngettext("{n} learner needs a word.", "{n} learners need a word.", len(entries)).format(
@@ -165,7 +161,7 @@ def note_queued(to: Recipient, cohort_id: int) -> Screen:
 
 
 def note_refused() -> str:
-    return _("This learner has blocked the bot: a note cannot reach them.")
+    return _("This learner has blocked the bot or is gone: a note cannot reach them.")
 
 
 def note_expired() -> str:
