@@ -140,7 +140,7 @@ async def test_the_list_of_a_six_week_cohort_names_exactly_who_slipped(
     assert entry["Two"].missed == 5 and [d.stage.id for d in entry["Two"].behind] == ["s1"]
     assert entry["Pile"].reviews_waiting == 6 and entry["Pile"].missed == 0
     assert entry["Behind"].last_studied == date(2026, 3, 25)
-    assert [e.slipping.name for e in found.entries][0] == "Two"  # two reasons first
+    assert found.entries[0].slipping.name == "Two"  # two reasons first
     # the admin's list has the cohort's members too, with the cohort's name
     async with sessionmaker() as session:
         everyone = await radar.bot_slipping(session, catalog, ADMIN, NOW)

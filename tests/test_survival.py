@@ -185,11 +185,11 @@ async def test_stats_names_the_topics_after_which_learners_go_silent(
         rows: list[Any] = []
         rows += done(8100, "good", long_ago) + done(8101, "good", long_ago)  # silent after «good»
         rows += done(8102, "bad", long_ago, Status.IN_PROGRESS)  # silent while on «bad»
-        rows += done(8103, "good", long_ago) + [
-            review(8103, "good", "g0", True, 0, recently)
-        ]  # still studying
-        rows += done(8104, "good", long_ago) + [
-            LearnerBreak(learner_id=8104, started_at=long_ago, until=None)
+        still = review(8103, "good", "g0", True, 0, recently)
+        rows += [*done(8103, "good", long_ago), still]  # still studying
+        rows += [
+            *done(8104, "good", long_ago),
+            LearnerBreak(learner_id=8104, started_at=long_ago, until=None),
         ]
         rows += done(8105, "t3", long_ago)  # finished the track's last topic: done, not stopped
         # 8106 never marked a topic: stopped before the first one
