@@ -64,10 +64,15 @@ def _text(loop: CoachLoop, item: CohortMail, extra: DigestRadar | None = None) -
 
 
 async def _digest_radar(loop: CoachLoop, item: CohortMail) -> DigestRadar | None:
+    """The radar's part of a digest; the digest goes without it if it cannot be had."""
     if item.digest is None:
         return None
-    async with loop.sessionmaker() as session:
-        return await radar.digest(session, loop.catalog, item.digest.cohort, loop.clock())
+    try:
+        async with loop.sessionmaker() as session:
+            return await radar.digest(session, loop.catalog, item.digest.cohort, loop.clock())
+    except Exception as exc:  # the add-on must not cost the organiser their digest
+        log.warning("the digest's radar was left out: %s", type(exc).__name__)
+        return None
 
 
 async def _send_survival(loop: CoachLoop, item: CohortMail, extra: DigestRadar | None) -> None:

@@ -237,3 +237,32 @@ async def test_a_note_dialog_refuses_what_it_cannot_use(
     await admin.send("hello")  # the dialog is over: no note is queued
     async with sessionmaker() as session:
         assert list(await session.scalars(select(Broadcast))) == []
+
+
+async def test_cancel_leaves_no_note_and_the_admin_writes_from_stats(
+    make_chat: Callable[..., Chat_],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: Catalog,
+    clock: FakeClock,
+) -> None:
+    await plant_six_weeks(sessionmaker, catalog)
+    clock.now = NOW
+    admin = make_chat(ADMIN)
+    await admin.send("/stats")
+    await admin.press("Who is slipping")
+    assert "<b>Who is slipping</b> · all learners" in admin.text
+    assert "⚠️ <b>Pile</b> · Sim group · last studied" in admin.text
+    await admin.press("Note to Pile")
+    await admin.press("Cancel")
+    await admin.send("not a note")
+    async with sessionmaker() as session:
+        assert list(await session.scalars(select(Broadcast))) == []
+    await admin.press("Note to Pile")
+    await admin.send("See you on Thursday")
+    assert "Your note to Pile is queued: it arrives Fri, March 27, 9:00 AM their time." in admin.text
+    async with sessionmaker() as session:
+        note = (await session.scalars(select(Broadcast))).one()
+        delivery = (await session.scalars(select(BroadcastDelivery))).one()
+    assert note.kind == "note" and note.admin_id == ADMIN
+    assert note.text == "✉️ <b>A note from Learner9000</b>, of the course team:\n\nSee you on Thursday"
+    assert delivery.learner_id == ids["Pile"] and delivery.not_before == datetime(2026, 3, 27, 8, tzinfo=UTC)

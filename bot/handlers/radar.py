@@ -47,13 +47,14 @@ async def radar_view(
     learner: Learner | None = None,
 ) -> None:
     view, cohort_id, page = callback_data.view, callback_data.cohort, callback_data.page
+    if view != "n":
+        await state.clear()  # leaving a note unwritten: what is typed next is not a note
     try:
         if view == "q":
             await _questions(query, session, catalog, cohort_id, page)
         elif view == "t":
             await _topic(query, callback_answer, callback_data, session, catalog)
         elif view == "s":
-            await state.clear()
             await _slipping(query, session, catalog, clock, cohort_id, page, learner)
         elif view == "n":
             to = await notes.recipient(session, cohort_id, query.from_user.id, callback_data.learner, clock())
