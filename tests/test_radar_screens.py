@@ -105,7 +105,10 @@ async def test_the_organiser_finds_the_broken_questions_from_the_dashboard(
 
 
 async def test_another_organiser_sees_only_their_own_cohort(
-    make_chat: Callable[..., Chat_], sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog
+    make_chat: Callable[..., Chat_],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalog: Catalog,
+    clock: FakeClock,
 ) -> None:
     ours, theirs = await plant(sessionmaker, catalog)
     other = make_chat(OTHER)
@@ -117,6 +120,10 @@ async def test_another_organiser_sees_only_their_own_cohort(
     assert "12 questions have fewer than 20 first answers" in text
     await other.press_data(RadarCb(view="t", cohort=theirs.id, track="sim", topic="bad").pack())
     assert "not judged yet: needs 17 more first answers" in other.text  # 3 answers: ours are not counted
+    clock.now = datetime(2026, 3, 20, 12, tzinfo=UTC)  # everyone silent for two weeks
+    await other.press_data(RadarCb(view="s", cohort=theirs.id).pack())
+    assert "Members who need a word: 3 of 3." in other.text
+    assert "<b>Theirs 0</b>" in other.text and "Sim " not in other.text
     forged = [
         RadarCb(view="q", cohort=ours.id),
         RadarCb(view="t", cohort=ours.id, track="sim", topic="bad"),
