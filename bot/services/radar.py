@@ -177,7 +177,7 @@ async def bot_slipping(session: AsyncSession, catalog: Catalog, admin_id: int, n
     await session.commit()
     for learner in others:
         zone = ZoneInfo(learner.timezone or "UTC")
-        started = max(learner.onboarded_at or since, since)
+        started = max(learner.onboarded_at or since, since + timedelta(days=1))  # whole days the read covers
         watched.append(
             _watched(catalog, learner.id, "", learner, zone, local_date(zone, started), since, read, now)
         )
