@@ -141,11 +141,24 @@ async def test_the_list_of_a_six_week_cohort_names_exactly_who_slipped(
     assert entry["Pile"].reviews_waiting == 6 and entry["Pile"].missed == 0
     assert entry["Behind"].last_studied == date(2026, 3, 25)
     assert found.entries[0].slipping.name == "Two"  # two reasons first
-    # the admin's list has the cohort's members too, with the cohort's name
+    # the admin's list: the cohort's members with the cohort's name, and learners outside cohorts seen lately
+    async with sessionmaker() as session:
+        solo, gone = learner_row(7100, at(date(2026, 3, 1))), learner_row(7101, NOW - timedelta(days=40))
+        session.add_all([solo, gone])
+        await session.flush()
+        session.add_all(answered(7100, days(date(2026, 3, 1), date(2026, 3, 20))))
+        session.add_all(answered(7101, days(date(2026, 2, 1), date(2026, 2, 14))))
+        await session.commit()
     async with sessionmaker() as session:
         everyone = await radar.bot_slipping(session, catalog, ADMIN, NOW)
-    assert {e.slipping.name for e in everyone} == {"Slipped", "Never", "Two", "Behind", "Pile"}
-    assert {e.slipping.cohort for e in everyone} == {"Sim group"}
+    listed = {(e.slipping.name, e.slipping.cohort, e.slipping.reasons) for e in everyone}
+    assert {(name, cohort) for name, cohort, _ in listed} == {
+        *((name, "Sim group") for name in ("Slipped", "Never", "Two", "Behind", "Pile")),
+        ("", None),
+    }
+    alone = next(e.slipping for e in everyone if e.slipping.cohort is None)
+    assert alone.learner_id == 7100 and alone.reasons == (Reason.MISSED,) and alone.missed == 5
+    assert alone.last_studied == date(2026, 3, 20)
 
 
 async def test_the_organiser_sends_a_note_that_arrives_at_the_learners_reminder_time(
