@@ -206,3 +206,16 @@ class StudiedCb(CallbackData, prefix="sd"):
 
 ASK_MINUTES = 0
 TYPE_MINUTES = -1
+
+
+class RadarCb(CallbackData, prefix="rd"):
+    """The organiser's radar: questions to check, an organiser's topic card, who is slipping, a note to one of
+    them, the survival picture. `cohort` 0 is the whole bot (admins only); any other is checked against the
+    organiser."""
+
+    view: str  # q questions | t topic card | s slipping | n note | k survival picture | b back to /stats
+    cohort: int = 0
+    track: str = ""
+    topic: str = ""
+    learner: int = 0
+    page: int = 0

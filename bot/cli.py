@@ -1,4 +1,4 @@
-"""`coach`: run the bot, the console demo, or check the content."""
+"""`coach`: run the bot, the console demo, check the content, or report how its quiz questions do."""
 
 from __future__ import annotations
 
@@ -28,12 +28,26 @@ def main(argv: list[str] | None = None) -> int:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate content/ and print every problem")
     check.add_argument("directory", nargs="?", type=Path, help="content folder (default: CONTENT_DIR)")
+    report = content_commands.add_parser(
+        "report",
+        help="each quiz question's figures from a bot's database; print the flagged ones, write a CSV",
+    )
+    report.add_argument("--database", metavar="URL", help="the bot's database (default: DATABASE_URL)")
+    report.add_argument("--track", metavar="T", help="only this track")
+    report.add_argument("--csv", type=Path, default=Path("questions.csv"), help="where to write the CSV")
+    report.add_argument("--content", type=Path, help="content folder (default: CONTENT_DIR)")
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="upgrade the database to the newest schema")
     args = parser.parse_args(argv)
 
     settings = Settings()
+    if args.command == "content" and args.content_command == "report":
+        from bot.content_report import report as content_report  # numpy and scipy: only for this command
+
+        return content_report(
+            args.database or settings.database_url, args.content or settings.content_dir, args.track, args.csv
+        )
     if args.command == "content":
         return content_check(args.directory or settings.content_dir)
     if args.command == "db":

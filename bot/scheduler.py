@@ -226,6 +226,8 @@ class CoachLoop:
         async with self.sessionmaker() as session:
             finished = await admin.finished_broadcasts(session, self.clock())
         for report in finished:
+            if report.kind == "note":
+                continue  # a note to one learner: its state shows in the organiser's list, no report
             with self.i18n.context(), self.i18n.use_locale(report.language):
                 text = admin_views.broadcast_report(report)
             with contextlib.suppress(TelegramAPIError):

@@ -26,3 +26,9 @@ class StudyAsk(StatesGroup):
     """Minutes studied, typed («40», «1.5 h», «полчаса»), for the topic kept in the dialog's data."""
 
     minutes = State()
+
+
+class RadarAsk(StatesGroup):
+    """What an organiser types on the radar: a note to a slipping learner."""
+
+    note = State()

@@ -273,6 +273,9 @@ class QuizReview(Base):
         Boolean
     )  # practising a topic on request; not counted in the daily cap
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The option chosen, as the question's own index (the shown order mapped back): what the question statistics
+    # count picks by. NULL for answers recorded before it was kept.
+    chosen_option: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_quiz_reviews_learner_at", "learner_id", "reviewed_at"),)
 
@@ -299,7 +302,8 @@ class QuizPoll(Base):
 
 
 class Broadcast(Base):
-    """A message from the organisers to every learner; deliveries are rows, so a restart resumes it."""
+    """A message from the organisers to every learner (or a cohort's members, or one learner: a note); deliveries
+    are rows, so a restart resumes it."""
 
     __tablename__ = "broadcasts"
 
@@ -307,6 +311,8 @@ class Broadcast(Base):
     admin_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(String(4096))
     status: Mapped[str] = mapped_column(String(16))  # sending | done
+    # broadcast (to everyone or a cohort) | note (to one learner, at their reminder time; no report when done)
+    kind: Mapped[str] = mapped_column(String(16), server_default="broadcast")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The sender's language when it was sent, for the report (an organiser need not be a learner); NULL before 0013

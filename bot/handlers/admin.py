@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
+from datetime import datetime
 
 from aiogram import Dispatcher, F, Router
 from aiogram.filters import Command, CommandObject, Filter
@@ -18,9 +18,10 @@ from bot.callbacks import BroadcastCb
 from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.services import admin
+from bot.services import admin, radar
 from bot.views import admin as views
-from bot.views.screen import alert, show
+from bot.views.format import current_locale
+from bot.views.screen import Screen, alert, show
 
 BROADCAST_KEY = "broadcast_text"
 COMMAND_PREFIX = re.compile(r"^/broadcast(@\w+)?\s+")
@@ -33,11 +34,15 @@ class IsAdmin(Filter):
         return event_from_user is not None and event_from_user.id in settings.admin_ids
 
 
-async def stats(
-    message: Message, session: AsyncSession, catalog: Catalog, clock: Clock, learner: Any = None
-) -> None:
-    locale = learner.language if learner is not None else "en"
-    await show(message, views.stats_screen(await admin.course_stats(session, catalog, clock(), locale)))
+async def stats(message: Message, session: AsyncSession, catalog: Catalog, clock: Clock) -> None:
+    await show(message, await stats_screen(session, catalog, clock()))
+
+
+async def stats_screen(session: AsyncSession, catalog: Catalog, now: datetime) -> Screen:
+    """/stats: the course's numbers, where learners stop, and the radar's buttons; in the reader's language
+    (track titles too: an organiser need not be a learner)."""
+    course = await admin.course_stats(session, catalog, now, current_locale())
+    return views.stats_screen(course, await radar.where_learners_stop(session, catalog, now))
 
 
 async def broadcast(

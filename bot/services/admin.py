@@ -106,6 +106,7 @@ class BroadcastReport:
     counts: dict[str, int]
     language: str
     cohort_name: str | None  # a message to one cohort; None for a /broadcast to everyone
+    kind: str = "broadcast"  # or «note»: a note to one learner, whose state shows in the organiser's list
 
 
 async def reader_language(session: AsyncSession, user_id: int, recorded: str | None) -> str:
@@ -123,7 +124,12 @@ async def finished_broadcasts(session: AsyncSession, now: datetime) -> list[Broa
         language = await reader_language(session, broadcast.admin_id, broadcast.language)
         reports.append(
             BroadcastReport(
-                broadcast.id, broadcast.admin_id, counts, language, cohort.name if cohort else None
+                broadcast.id,
+                broadcast.admin_id,
+                counts,
+                language,
+                cohort.name if cohort else None,
+                broadcast.kind,
             )
         )
     await session.commit()

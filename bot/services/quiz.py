@@ -470,7 +470,8 @@ async def answer(
     if not option_ids or not await repo.mark_answered(session, poll_id, now):
         await session.commit()
         return None
-    correct = own_options(poll.option_order, option_ids) == [poll.correct_option]
+    chosen = own_options(poll.option_order, option_ids)
+    correct = chosen == [poll.correct_option]
     seconds = (now - poll.sent_at).total_seconds()
     rating = rate(correct, seconds)
     key = (poll.track_id, poll.topic_id, poll.question_id)
@@ -507,7 +508,8 @@ async def answer(
     else:
         await repo.schedule(session, learner_id, row)
     review = repo.ReviewRow(*key, correct, poll.practice, now)
-    await repo.add_review(session, learner_id, review, int(rating), seconds)
+    picked = chosen[0] if len(chosen) == 1 and chosen[0] >= 0 else None
+    await repo.add_review(session, learner_id, review, int(rating), seconds, picked)
     await study_repo.add(
         session, learner_id, poll.track_id, poll.topic_id, StudyKind.REVIEW, review_minutes(seconds), now
     )

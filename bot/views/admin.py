@@ -8,12 +8,14 @@ from aiogram.utils.i18n import ngettext
 from bot.callbacks import BroadcastCb
 from bot.curriculum.loader import ContentProblem
 from bot.services.admin import BroadcastReport, CourseStats
+from bot.services.survival import StopPoint
+from bot.views import radar
 from bot.views.format import esc
 from bot.views.keyboard import Keyboard
 from bot.views.screen import TEXT_LIMIT, Screen
 
 
-def stats_screen(stats: CourseStats) -> Screen:
+def stats_screen(stats: CourseStats, stops: list[StopPoint] | None = None) -> Screen:
     lines = [
         _("<b>Course statistics</b>"),
         _("Learners: {n} ({onboarded} finished onboarding, {blocked} blocked the bot)").format(
@@ -44,7 +46,11 @@ def stats_screen(stats: CourseStats) -> Screen:
         )
     else:
         lines.append(_("Quiz answers: none yet"))
-    return Screen("\n".join(lines))
+    lines += ["", *radar.stop_lines(stops or [])]
+    kb = Keyboard()
+    radar.stats_buttons(kb)
+    kb.adjust(1)
+    return Screen(radar.fit(lines), kb.as_markup())
 
 
 def broadcast_usage() -> Screen:

@@ -18,6 +18,7 @@ from bot.services.cohorts import (
 from bot.views.cohort_dates import back_button, reader_locale, short, weeks_label, when
 from bot.views.format import esc
 from bot.views.keyboard import Keyboard
+from bot.views.radar import dashboard_buttons
 from bot.views.screen import TEXT_LIMIT, Screen
 from db.models import Cohort, CohortStatus, LateWeeks
 
@@ -145,13 +146,14 @@ def dashboard(board: Dashboard, catalog: Catalog) -> Screen:
     kb.button(text=_("📅 Deadlines"), callback_data=CohortCb(action="dates", cohort=cohort.id))
     kb.button(text=_("🖼 Table"), callback_data=CohortCb(action="table", cohort=cohort.id))
     kb.button(text=_("📄 CSV"), callback_data=CohortCb(action="csv", cohort=cohort.id))
+    dashboard_buttons(kb, cohort.id)
     kb.button(text=_("✉️ Message the cohort"), callback_data=CohortCb(action="msg", cohort=cohort.id))
     if cohort.status == CohortStatus.OPEN:
         kb.button(text=_("🔒 Close the link"), callback_data=CohortCb(action="close", cohort=cohort.id))
     else:
         kb.button(text=_("🔓 Open the link"), callback_data=CohortCb(action="reopen", cohort=cohort.id))
     kb.button(text=_("⬅️ Cohorts"), callback_data=CohortCb(action="list"))
-    kb.adjust(2, 2, 1, 1, 1)
+    kb.adjust(2, 2, 2, 1, 1, 1, 1)
     return Screen(dashboard_text(board, catalog), kb.as_markup())
 
 

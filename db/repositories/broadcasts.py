@@ -39,7 +39,8 @@ async def recipients_count(session: AsyncSession) -> int:
 
 
 async def claim(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int, str]]:
-    """(broadcast id, learner id, text) for up to `limit` queued deliveries, now marked as being sent."""
+    """(broadcast id, learner id, text) for up to `limit` queued deliveries, now marked as being sent (a note
+    waiting for the learner's reminder time only once that time has come)."""
     stmt = (
         select(BroadcastDelivery.broadcast_id, BroadcastDelivery.learner_id)
         .where(

@@ -8,6 +8,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base
+from db.models import Broadcast, BroadcastDelivery
 
 
 def learner_tables() -> list[tuple[Table, str]]:
@@ -30,6 +31,10 @@ async def rows_of(session: AsyncSession, learner_id: int) -> dict[str, list[dict
 
 
 async def delete_learner(session: AsyncSession, learner_id: int) -> None:
+    # An organiser's note to the learner is about them: it goes with them (its delivery row names them; the note's
+    # text sits in `broadcasts`, which has no learner column).
+    to_them = select(BroadcastDelivery.broadcast_id).where(BroadcastDelivery.learner_id == learner_id)
+    await session.execute(delete(Broadcast).where(Broadcast.kind == "note", Broadcast.id.in_(to_them)))
     # Children first, whatever the database does about cascades.
     for table, column in reversed(learner_tables()):
         await session.execute(delete(table).where(table.c[column] == learner_id))

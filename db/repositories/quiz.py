@@ -91,7 +91,7 @@ _REVIEW = insert(cast(Table, QuizReview.__table__)).values(
         name: bindparam(name)
         for name in (
             "learner_id", "track_id", "topic_id", "question_id", "correct", "rating", "seconds", "practice",
-            "reviewed_at",
+            "reviewed_at", "chosen_option",
         )
     }
 )  # fmt: skip
@@ -176,11 +176,23 @@ async def schedule(session: AsyncSession, learner_id: int, card: CardRow) -> Non
 
 
 async def add_review(
-    session: AsyncSession, learner_id: int, review: ReviewRow, rating: int, seconds: float
+    session: AsyncSession,
+    learner_id: int,
+    review: ReviewRow,
+    rating: int,
+    seconds: float,
+    chosen_option: int | None = None,
 ) -> None:
+    """An answer; `chosen_option` is the question's own index of the option chosen (None when unknown)."""
     await session.execute(
         _REVIEW,
-        {**review._asdict(), "learner_id": learner_id, "rating": rating, "seconds": seconds},
+        {
+            **review._asdict(),
+            "learner_id": learner_id,
+            "rating": rating,
+            "seconds": seconds,
+            "chosen_option": chosen_option,
+        },
     )
 
 
