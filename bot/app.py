@@ -33,6 +33,7 @@ from bot.middlewares.pacing import PacedRequests
 from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
+from bot.services.search import SearchIndex
 from bot.startup import DatabaseUnreachable
 from bot.views.menu import COMMANDS, map_button
 from db.engine import create_engine, create_sessionmaker
@@ -54,6 +55,7 @@ def build_dispatcher(
     clock: Clock = utc_now,
     storage: BaseStorage | None = None,
     metrics: Metrics | None = None,
+    search_index: SearchIndex | None = None,
 ) -> Dispatcher:
     i18n = create_i18n(settings.default_locale)
     storage = storage or MemoryStorage()
@@ -68,6 +70,8 @@ def build_dispatcher(
         disable_fsm=True,  # registered below, after the flood throttle, so a flood is counted before it queues
         settings=settings,
         catalog=catalog,
+        # The course search, built here from the loaded content, again on /reload (`admin.reload_content`).
+        search_index=search_index or SearchIndex(catalog),
         clock=clock,
         sessionmaker=sessionmaker,
         metrics=metrics,

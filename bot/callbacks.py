@@ -156,6 +156,16 @@ class QuizCb(CallbackData, prefix="qz"):
     topic: str = ""
 
 
+class SearchCb(CallbackData, prefix="sq"):
+    """Search the course for these words: the offer made after plain text, a suggested word. The words ride in
+    the button (at most `SEARCH_WORDS_BYTES`), so an old offer still searches what it said it would."""
+
+    words: str
+
+
+SEARCH_WORDS_BYTES = 64 - len("sq:")
+
+
 class BroadcastCb(CallbackData, prefix="bc"):
     action: str  # send | cancel
 

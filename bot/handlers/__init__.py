@@ -20,6 +20,7 @@ from bot.handlers import (
     quiz,
     reminders,
     roadmap,
+    search,
     settings,
     today,
 )
@@ -39,5 +40,6 @@ def get_routers() -> list[Router]:
         quiz.create_router(),
         reminders.create_router(),
         privacy.create_router(),
+        search.create_router(),  # plain text: after every dialog that waits for some
         fallback.create_router(),
     ]
