@@ -36,7 +36,7 @@ VARIANT_WEIGHT = 0.7
 VARIANT_MIN = 4  # letters a stem has before its endings may differ
 FUZZY_EDITS = ((5, 0), (8, 1), (12, 2))  # spelling keys shorter than 5 letters: no edit; 5–7: one; 8–11: two
 FUZZY_EDITS_MAX = 3
-GUESS_MIN_LENGTH = 3  # letters of a spelling key below which a word is not guessed at
+GUESS_MIN_LENGTH = 3  # letters of a word below which it is not guessed at
 GUESS_MIN_TOPICS = 3  # a typo is guessed among title words and words of at least this many topics
 SUGGEST_CUTOFF = 60.0
 FOLLOWED_BOOST = 1.1
@@ -105,6 +105,11 @@ class _Index:
             self.title.vocab_dict
         )
         self.guessable = [key for key, stems in self.by_key.items() if stems & common]
+        # What «did you mean» offers: words of the topics' titles, the words a topic is known by.
+        self.suggestable = sorted(
+            {spelling_key(w) for ref in refs for text in _title_texts(ref.topic) for w, _a, _b in words(text)}
+            - {spelling_key(w) for w in STOPWORDS}
+        )
         self.track_rows: dict[str, np.ndarray] = {}
         for row, document in enumerate(self.documents):
             self.track_rows.setdefault(document.ref.track.id, np.zeros(len(refs), dtype=bool))[row] = True
@@ -195,13 +200,16 @@ class SearchIndex:
         """Words of the course closest to the query's words, for «nothing found, did you mean…»."""
         index = self._index
         found: list[str] = []
+        seen: set[str] = set()  # stems: «project» or «projects», not both
         for word in asked_words(query):
             key = spelling_key(word)
             for match, _score, _position in process.extract(
-                key, index.guessable, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=count
+                key, index.suggestable, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=count
             ):
                 surface = index.shortest[match]
-                if surface not in found:
+                stem = index.stem_of[surface]
+                if len(surface) >= GUESS_MIN_LENGTH and stem not in seen:
+                    seen.add(stem)
                     found.append(surface)
         return found[:count]
 
@@ -247,9 +255,9 @@ def _variants(index: _Index, stem: str) -> list[str]:
 def _closest(index: _Index, word: str) -> list[tuple[str, float]]:
     """The stems of the words whose spelling key is nearest the word's, within the edits its length allows, with
     their similarity (1 for the same key)."""
-    key = spelling_key(word)
-    if len(key) < GUESS_MIN_LENGTH:
+    if len(word) < GUESS_MIN_LENGTH:
         return []  # «да» is not DA, nor «ок» OK: two letters sound like too much
+    key = spelling_key(word)
     if key in index.by_key:
         return [(stem, 1.0) for stem in index.by_key[key]]
     edits = next((e for length, e in FUZZY_EDITS if len(key) < length), FUZZY_EDITS_MAX)
