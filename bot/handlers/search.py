@@ -3,8 +3,11 @@ typed in any chat)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import I18n
@@ -21,9 +24,10 @@ from bot.views.screen import show
 from db.models import Learner
 
 INLINE_RESULTS = 10  # Telegram takes up to 50; a phone shows about five
-INLINE_CACHE_SECONDS = (
-    300  # results follow the learner's tracks and language: cached per learner (is_personal)
-)
+# Results follow the learner's tracks and language: Telegram caches them per learner (is_personal).
+INLINE_CACHE_SECONDS = 300
+OFFERS = "search_offers"
+OFFERS_KEPT = 5
 
 
 async def ask(
@@ -56,13 +60,16 @@ async def answer(
     await show(event, views.results(words, found, statuses, learner.language))
 
 
-async def offer(message: Message, learner: Learner) -> None:
+async def offer(message: Message, learner: Learner, state: FSMContext) -> None:
     """A plain message that answers no question: offer to search the course for it."""
-    text = message.text or ""
+    text = " ".join((message.text or "").split())[:QUERY_MAX]
     if not any(words_of(text)):  # emoji, punctuation: nothing to search for
         await fallback.anything_else(message, learner)
         return
-    await show(message, views.offer(views.button_words(text)))
+    offers = _offers(state)
+    kept = list((await offers.get_data()).get(OFFERS, {}).items())[1 - OFFERS_KEPT :]
+    await offers.set_data({OFFERS: {**dict(kept), str(message.message_id): text}})
+    await show(message, views.offer(text, message.message_id))
 
 
 async def search_button(
@@ -71,8 +78,18 @@ async def search_button(
     learner: Learner,
     session: AsyncSession,
     search_index: SearchIndex,
+    state: FSMContext,
 ) -> None:
-    await answer(query, callback_data.words, learner, session, search_index)
+    words = callback_data.words
+    if callback_data.asked:
+        words = (await _offers(state).get_data()).get(OFFERS, {}).get(str(callback_data.asked), words)
+    await answer(query, words, learner, session, search_index)
+
+
+def _offers(state: FSMContext) -> FSMContext:
+    """The texts of the last few offers, by the id of the message offered, beside the conversation's state (whose
+    dialogs clear it as they go). A button's own words stand in for a text no longer kept."""
+    return FSMContext(storage=state.storage, key=replace(state.key, destiny=OFFERS))
 
 
 async def inline(

@@ -255,9 +255,9 @@ def _variants(index: _Index, stem: str) -> list[str]:
 def _closest(index: _Index, word: str) -> list[tuple[str, float]]:
     """The stems of the words whose spelling key is nearest the word's, within the edits its length allows, with
     their similarity (1 for the same key)."""
-    if len(word) < GUESS_MIN_LENGTH:
-        return []  # «да» is not DA, nor «ок» OK: two letters sound like too much
     key = spelling_key(word)
+    if len(word) < GUESS_MIN_LENGTH or len(key) < GUESS_MIN_LENGTH - 1:
+        return []  # «да» is not DA, nor «ок» OK, nor «qqqq» K: too little to go by
     if key in index.by_key:
         return [(stem, 1.0) for stem in index.by_key[key]]
     edits = next((e for length, e in FUZZY_EDITS if len(key) < length), FUZZY_EDITS_MAX)

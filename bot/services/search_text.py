@@ -26,11 +26,13 @@ STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(STOPWORDS_RUSSIAN)
 _ASKING = """
     what which where how why should would could can do does did i me my we you your want need needs tell show
     find explain explains read reading learn learning study studying about anything something some any topic topics
-    course lesson lessons material materials there here please is are good best get know
+    course lesson lessons material materials there here please is are good best get know covered cover covers
+    explained talk talks really very
     где тут про как что какой какая какие каком почитать прочитать читать узнать изучить изучать изучается хочу
     хотел хотела нужно надо расскажи расскажите покажи покажите найди найти тема темы тему теме теми курс курсе
     курса есть ли мне научиться учить выучить материал материалы материалов посоветуй посоветуйте можно там
-    почему зачем об о
+    почему зачем об о подскажи подскажите рассказывают рассказывается объясняют объясняется очень вообще
+    пожалуйста спасибо
 """
 ASKING = frozenset(_ASKING.split())
 

@@ -17,6 +17,7 @@ from bot.views.screen import NO_PREVIEW, Screen
 from db.models import Status
 
 BUTTON_TITLE_MAX = 48
+QUOTED_MAX = 100  # characters of the learner's words repeated back
 INLINE_DESCRIPTION_MAX = 160
 
 TopicKey = tuple[str, str]
@@ -36,12 +37,13 @@ def button_words(text: str) -> str:
     return kept
 
 
-def offer(words: str) -> Screen:
+def offer(text: str, asked: int) -> Screen:
+    """«Search the course for …?» after a plain message (`asked`: its id)."""
     kb = Keyboard()
-    kb.button(text=_("🔎 Search"), callback_data=SearchCb(words=words))
+    kb.button(text=_("🔎 Search"), callback_data=SearchCb(words=button_words(text), asked=asked))
     kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
     kb.adjust(2)
-    return Screen(_("Search the course for “{words}”?").format(words=esc(words)), kb.as_markup())
+    return Screen(_("Search the course for “{words}”?").format(words=_quoted(text)), kb.as_markup())
 
 
 def usage() -> Screen:
@@ -57,7 +59,7 @@ def usage() -> Screen:
 
 def results(words: str, answer: Answer, statuses: dict[TopicKey, Status], locale: str) -> Screen:
     """The best topics for `words`: each with where it is, the sentence that matched and the learner's status."""
-    lines = [_("🔎 What the course has on “{words}”:").format(words=esc(words))]
+    lines = [_("🔎 What the course has on “{words}”:").format(words=_quoted(words))]
     kb = Keyboard()
     for number, hit in enumerate(answer.hits, start=1):
         ref = hit.ref
@@ -77,7 +79,7 @@ def results(words: str, answer: Answer, statuses: dict[TopicKey, Status], locale
 
 
 def nothing_found(words: str, suggestions: list[str]) -> Screen:
-    lines = [_("Nothing in the course matches “{words}”.").format(words=esc(words))]
+    lines = [_("Nothing in the course matches “{words}”.").format(words=_quoted(words))]
     kb = Keyboard()
     if suggestions:
         lines.append(
@@ -179,6 +181,10 @@ def link_first_setup(ref: TopicRef, locale: str) -> str:
 
 def link_stale() -> str:
     return _("The topic of that link is no longer in the course. Ask for it in your own words: /ask")
+
+
+def _quoted(words: str) -> str:
+    return esc(_short(words, QUOTED_MAX))
 
 
 def _short(text: str, limit: int) -> str:
