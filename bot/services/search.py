@@ -19,16 +19,17 @@ A question
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import LOCALES, Topic
+from bot.services.bm25 import bm25s
 from bot.services.search_text import STOPWORDS, Stems, asked_words, clip, sentences, spelling_key, words
 
 TITLE_WEIGHT = 2.5
@@ -68,51 +69,45 @@ class Answer:
         return None
 
 
-@dataclass(frozen=True)
-class _Document:
-    ref: TopicRef
-    sentences: dict[str, tuple[str, ...]]  # by locale: the texts a hit is quoted from, the summary's first
-
-
 class _Index:
+    """What a search reads, built once per content: two BM25 fields, every word's stem, the spelling keys."""
+
     def __init__(self, catalog: Catalog, stems: Stems) -> None:
-        refs = [ref for track in catalog.tracks for ref in catalog.plan(track.id)]
-        self.documents = [_Document(ref, _quotable(ref.topic)) for ref in refs]
-        titles: list[list[str]] = []
-        bodies: list[list[str]] = []
+        self.refs = [ref for track in catalog.tracks for ref in catalog.plan(track.id)]
         self.stem_of: dict[str, str] = {}  # every word of the course → its stem
-        for ref in refs:
-            titles.append(self._stems(stems, _title_texts(ref.topic)))
-            bodies.append(self._stems(stems, _body_texts(ref.topic)))
+        titles = [self._stems(stems, _title_texts(ref.topic)) for ref in self.refs]
+        bodies = [self._stems(stems, _body_texts(ref.topic)) for ref in self.refs]
         self.title = _bm25(titles)
         self.body = _bm25(bodies)
         self.known = frozenset(self.title.vocab_dict) | frozenset(self.body.vocab_dict)
-        self.by_prefix: dict[str, list[str]] = defaultdict(list)
+        by_prefix: dict[str, list[str]] = defaultdict(list)
         for stem in self.known:
             if len(stem) >= VARIANT_MIN:
-                self.by_prefix[stem[:VARIANT_MIN]].append(stem)
-        self.by_key: dict[str, set[str]] = defaultdict(set)  # spelling key → the stems of its words
-        self.shortest: dict[str, str] = {}  # spelling key → its shortest word (what a suggestion shows)
+                by_prefix[stem[:VARIANT_MIN]].append(stem)
+        self.by_prefix = {prefix: tuple(known) for prefix, known in by_prefix.items()}
+        by_key: dict[str, set[str]] = defaultdict(set)  # spelling key → the stems of its words
         for word, stem in self.stem_of.items():
-            key = spelling_key(word)
-            self.by_key[key].add(stem)
-            if len(word) < len(self.shortest.get(key, word + " ")):
-                self.shortest[key] = word
-        self.keys = list(self.by_key)
-        # Typos are guessed among the words of the titles and of several topics: a rarer word is
-        # more likely a near miss («привет» is not «придёт») than what the learner meant.
-        common = {s for s in self.body.vocab_dict if _frequency(self.body, s) >= GUESS_MIN_TOPICS} | set(
-            self.title.vocab_dict
-        )
-        self.guessable = [key for key, stems in self.by_key.items() if stems & common]
-        # What «did you mean» offers: words of the topics' titles, the words a topic is known by.
-        self.suggestable = sorted(
-            {spelling_key(w) for ref in refs for text in _title_texts(ref.topic) for w, _a, _b in words(text)}
-            - {spelling_key(w) for w in STOPWORDS}
-        )
+            by_key[spelling_key(word)].add(stem)
+        self.by_key = {key: tuple(sorted(found)) for key, found in by_key.items()}  # tuples: a third of sets
+        # Typos are guessed among the words of the titles and of several topics: a rarer word is more likely a near
+        # miss («привет» is not «придёт») than what the learner meant.
+        common = {s for s in self.body.vocab_dict if _frequency(self.body, s) >= GUESS_MIN_TOPICS}
+        common |= set(self.title.vocab_dict)
+        self.guessable = [key for key, found in self.by_key.items() if common.intersection(found)]
+        # What «did you mean» offers: the words of the topics' titles (what a topic is known by), under their keys.
+        self.suggestable: dict[str, str] = {}
+        for word in sorted(
+            {w for ref in self.refs for t in _title_texts(ref.topic) for w, _a, _b in words(t)}
+        ):
+            if word not in STOPWORDS and len(word) >= GUESS_MIN_LENGTH:
+                key = spelling_key(word)
+                if len(word) < len(self.suggestable.get(key, word + " ")):
+                    self.suggestable[key] = word
+        self.suggestable_keys = list(self.suggestable)
         self.track_rows: dict[str, np.ndarray] = {}
-        for row, document in enumerate(self.documents):
-            self.track_rows.setdefault(document.ref.track.id, np.zeros(len(refs), dtype=bool))[row] = True
+        for row, ref in enumerate(self.refs):
+            self.track_rows.setdefault(ref.track.id, np.zeros(len(self.refs), dtype=bool))[row] = True
+        self.without_quiz = np.array([not ref.topic.quiz for ref in self.refs], dtype=bool)
 
     def _stems(self, stems: Stems, texts: Iterable[str]) -> list[str]:
         found = []
@@ -127,7 +122,7 @@ class _Index:
         return found
 
     def scores(self, weighted: dict[str, float]) -> np.ndarray:
-        total = np.zeros(len(self.documents), dtype=np.float32)
+        total = np.zeros(len(self.refs), dtype=np.float32)
         for stem, weight in weighted.items():
             for field_index, field_weight in ((self.title, TITLE_WEIGHT), (self.body, 1.0)):
                 token = field_index.vocab_dict.get(stem)
@@ -161,18 +156,18 @@ class SearchIndex:
         """The best `limit` topics for `query`, quoted in `locale`; `with_quiz`: only topics with questions."""
         index = self._index
         weighted = self.understood(query[:QUERY_MAX])
-        scores = index.scores(weighted) if weighted else np.zeros(len(index.documents), dtype=np.float32)
+        scores = index.scores(weighted) if weighted else np.zeros(len(index.refs), dtype=np.float32)
         for track_id in followed:
             rows = index.track_rows.get(track_id)
             if rows is not None:
                 scores[rows] *= FOLLOWED_BOOST
         if with_quiz:
-            scores[[not d.ref.topic.quiz for d in index.documents]] = 0
+            scores[index.without_quiz] = 0
         best = [int(row) for row in np.argsort(-scores, kind="stable")[:limit] if scores[row] > 0]
         if not best:
             return Answer([], self.suggestions(query[:QUERY_MAX]))
         matched = set(weighted)
-        return Answer([self._hit(index.documents[row], float(scores[row]), matched, locale) for row in best])
+        return Answer([self._hit(index.refs[row], float(scores[row]), matched, locale) for row in best])
 
     def understood(self, query: str) -> dict[str, float]:
         """The query's stems the index knows, each with its weight (1 for a word as typed, less for a guess)."""
@@ -204,36 +199,36 @@ class SearchIndex:
         for word in asked_words(query):
             key = spelling_key(word)
             for match, _score, _position in process.extract(
-                key, index.suggestable, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=count
+                key, index.suggestable_keys, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=count
             ):
-                surface = index.shortest[match]
-                stem = index.stem_of[surface]
-                if len(surface) >= GUESS_MIN_LENGTH and stem not in seen:
+                surface = index.suggestable[match]
+                stem = self._stem(surface)
+                if stem not in seen:
                     seen.add(stem)
                     found.append(surface)
         return found[:count]
 
-    def _hit(self, document: _Document, score: float, matched: set[str], locale: str) -> Hit:
+    def _hit(self, ref: TopicRef, score: float, matched: set[str], locale: str) -> Hit:
+        """The hit, quoting the sentence of the topic (in the learner's language) with most of the query's words;
+        the summary's first when none has any."""
         best: tuple[int, str, list[tuple[int, int]]] = (0, "", [])
-        for texts in (document.sentences[locale], *(document.sentences[o] for o in LOCALES if o != locale)):
-            for sentence in texts:
-                spans = [(a, b) for word, a, b in words(sentence) if self._stem(word) in matched]
-                distinct = len({self._stem(sentence[a:b].lower()) for a, b in spans})
-                if distinct > best[0]:
-                    best = (distinct, sentence, spans)
-            if best[0]:
-                break
+        for sentence in _quotable(ref.topic, locale):
+            found = [(self._stem(word), a, b) for word, a, b in words(sentence)]
+            spans = [(a, b) for stem, a, b in found if stem in matched]
+            distinct = len({stem for stem, _a, _b in found if stem in matched})
+            if distinct > best[0]:
+                best = (distinct, sentence, spans)
         if not best[0]:
-            best = (0, document.sentences[locale][0], [])
+            best = (0, sentences(ref.topic.summary.get(locale))[0], [])
         sentence, spans = clip(best[1], best[2], SNIPPET_MAX)
-        return Hit(document.ref, score, sentence, tuple(spans))
+        return Hit(ref, score, sentence, tuple(spans))
 
     def _stem(self, word: str) -> str:
-        word = word.replace("ё", "е")
+        """`word` folded (`search_text.words`)."""
         return self._index.stem_of.get(word) or self._stems.stem(word)
 
 
-def _bm25(documents: list[list[str]]) -> bm25s.BM25:
+def _bm25(documents: list[list[str]]) -> Any:  # a bm25s.BM25
     model = bm25s.BM25()
     model.index(documents, show_progress=False)
     return model
@@ -270,7 +265,7 @@ def _closest(index: _Index, word: str) -> list[tuple[str, float]]:
     return [(stem, 1 - distance / max(len(key), len(match))) for stem in index.by_key[match]]
 
 
-def _frequency(model: bm25s.BM25, stem: str) -> int:
+def _frequency(model: Any, stem: str) -> int:
     """In how many documents the stem occurs (the length of its column in the score matrix)."""
     token = model.vocab_dict[stem]
     indptr = model.scores["indptr"]
@@ -293,19 +288,15 @@ def _body_texts(topic: Topic) -> list[str]:
     return texts
 
 
-def _quotable(topic: Topic) -> dict[str, tuple[str, ...]]:
-    """The sentences a hit may quote, in each language: the summary's first, then the rest of the body's."""
-    return {
-        locale: tuple(
-            sentence
-            for text in [
-                topic.summary.get(locale),
-                *(r.title.get(locale) for r in topic.resources),
-                *([topic.practice.get(locale)] if topic.practice else []),
-                *(item.get(locale) for item in topic.checklist),
-                *(q.explanation.get(locale) for q in topic.quiz),
-            ]
-            for sentence in sentences(text)
-        )
-        for locale in LOCALES
-    }
+def _quotable(topic: Topic, locale: str) -> Iterator[str]:
+    """The sentences a hit may quote, in order: the summary's, the resources' titles, the practice, the checklist,
+    the explanations (split when quoted: three hits a question, not 142 topics' worth held in memory)."""
+    texts = [
+        topic.summary.get(locale),
+        *(r.title.get(locale) for r in topic.resources),
+        *([topic.practice.get(locale)] if topic.practice else []),
+        *(item.get(locale) for item in topic.checklist),
+        *(q.explanation.get(locale) for q in topic.quiz),
+    ]
+    for text in texts:
+        yield from sentences(text)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
+
+from bot.services.bm25 import STOPWORDS_EN, STOPWORDS_RUSSIAN
 
 WORD = re.compile(r"[aAаА]/[bBбБ](?![0-9a-zA-Zа-яА-ЯёЁ])|[0-9a-zA-Zа-яА-ЯёЁ]+")  # A/B (testing) is one word
 CYRILLIC = re.compile(r"[а-яё]")
@@ -63,11 +63,13 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 
 class Stems:
-    """Snowball stems by script; each stemmer keeps a cache of the words it has seen."""
+    """Snowball stems by script."""
 
-    def __init__(self) -> None:
-        self._russian = Stemmer.Stemmer("russian")
-        self._english = Stemmer.Stemmer("english")
+    def __init__(self, cache: int = 1000) -> None:
+        # The index keeps every word of the course with its stem; the stemmers' own caches (10,000 words by
+        # default, ~2 MB) need hold only what questions bring.
+        self._russian = Stemmer.Stemmer("russian", cache)
+        self._english = Stemmer.Stemmer("english", cache)
 
     def stem(self, word: str) -> str:
         """`word` in lower case."""
@@ -89,7 +91,6 @@ def fold(word: str) -> str:
     return "ab" if word in ("a/b", "а/б") else word
 
 
-@lru_cache(maxsize=8192)
 def spelling_key(word: str) -> str:
     """A lossy key under which words that sound alike meet, whatever the script: «докер» and docker are both
     «doker», «млфлоу» and mlflow «mlflov»."""
