@@ -27,6 +27,7 @@ def _load() -> ModuleType:
 
 
 bm25s = _load()
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on itself: «Building index» on every build
+# bm25s sets DEBUG on its logger, which would log «Building index» on every build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 STOPWORDS_EN: tuple[str, ...] = importlib.import_module("bm25s.stopwords").STOPWORDS_EN
 STOPWORDS_RUSSIAN: tuple[str, ...] = importlib.import_module("bm25s.stopwords").STOPWORDS_RUSSIAN
