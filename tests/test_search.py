@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from aiogram import Bot
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -180,3 +181,13 @@ async def test_every_answer_to_ask_is_one_message(course: MakeChat) -> None:
     chat = await onboarded(course, "ru")
     calls = await chat.send("/ask мониторинг моделей в проде")
     assert [type(c) for c in calls if isinstance(c, SendMessage | EditMessageText)] == [SendMessage]
+
+
+async def test_forget_deletes_the_texts_kept_for_offers(course: MakeChat) -> None:
+    chat = await onboarded(course)
+    await chat.send("where do I learn about drift in production")
+    offers = StorageKey(chat.bot.id, chat.user.id, chat.user.id, destiny="search_offers")
+    assert await chat.dp.fsm.storage.get_data(offers) != {}
+    await chat.send("/forget")
+    await chat.press("Yes, delete everything")
+    assert await chat.dp.fsm.storage.get_data(offers) == {}

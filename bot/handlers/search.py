@@ -86,6 +86,11 @@ async def search_button(
     await answer(query, words, learner, session, search_index)
 
 
+async def forget(state: FSMContext) -> None:
+    """/forget: the texts kept for offers go with everything else."""
+    await _offers(state).clear()
+
+
 def _offers(state: FSMContext) -> FSMContext:
     """The texts of the last few offers, by the id of the message offered, beside the conversation's state (whose
     dialogs clear it as they go). A button's own words stand in for a text no longer kept."""

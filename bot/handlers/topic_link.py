@@ -57,6 +57,11 @@ async def take(state: FSMContext, catalog: Catalog) -> TopicRef | None:
     return catalog.topic(track_id, topic_id)
 
 
+async def forget(state: FSMContext) -> None:
+    """/forget: a topic waiting for onboarding to end goes with everything else."""
+    await _pending(state).clear()
+
+
 async def open_topic(
     event: Message | CallbackQuery, learner: Learner, ref: TopicRef, session: AsyncSession, catalog: Catalog
 ) -> None:
