@@ -198,6 +198,8 @@ class SearchIndex:
         seen: set[str] = set()  # stems: «project» or «projects», not both
         for word in asked_words(query):
             key = spelling_key(word)
+            if len(word) < GUESS_MIN_LENGTH or len(key) < GUESS_MIN_LENGTH - 1:
+                continue  # as for guesses: too little to go by
             for match, _score, _position in process.extract(
                 key, index.suggestable_keys, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=count
             ):
