@@ -11,15 +11,15 @@ A question
     Its words less stop words and asking words («где тут про», "what should I read about"). A word whose stem the
     index knows counts as it is; a stem that differs from a known one only by an ending («депло» / «депл») counts
     at `VARIANT_WEIGHT`; a word the index does not know at all is compared by its spelling key (`spelling_key`:
-    «докер» ~ docker, «mlflou» ~ mlflow) with the index's words by `rapidfuzz`, and the closest (`FUZZY_CUTOFF`
-    or better) counts at its similarity. Topics of the tracks the learner follows win near-ties: their score is
+    «докер» ~ docker, «mlflou» ~ mlflow) with the index's words by `rapidfuzz`, and the closest (within
+    `FUZZY_EDITS`) counts at its similarity. Topics of the tracks the learner follows win near-ties: their score is
     multiplied by `FOLLOWED_BOOST`. Nothing matched: the closest words of the index are offered instead.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +28,19 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.curriculum.models import LOCALES, Topic
 from bot.services.bm25 import bm25s
-from bot.services.search_text import STOPWORDS, Stems, asked_words, clip, sentences, spelling_key, words
+from bot.services.search_text import (
+    STOPWORDS,
+    Stems,
+    asked_words,
+    body_texts,
+    clip,
+    quotable,
+    sentences,
+    spelling_key,
+    title_texts,
+    words,
+)
 
 TITLE_WEIGHT = 2.5
 VARIANT_WEIGHT = 0.7
@@ -75,8 +85,8 @@ class _Index:
     def __init__(self, catalog: Catalog, stems: Stems) -> None:
         self.refs = [ref for track in catalog.tracks for ref in catalog.plan(track.id)]
         self.stem_of: dict[str, str] = {}  # every word of the course → its stem
-        titles = [self._stems(stems, _title_texts(ref.topic)) for ref in self.refs]
-        bodies = [self._stems(stems, _body_texts(ref.topic)) for ref in self.refs]
+        titles = [self._stems(stems, title_texts(ref.topic)) for ref in self.refs]
+        bodies = [self._stems(stems, body_texts(ref.topic)) for ref in self.refs]
         self.title = _bm25(titles)
         self.body = _bm25(bodies)
         self.known = frozenset(self.title.vocab_dict) | frozenset(self.body.vocab_dict)
@@ -97,7 +107,7 @@ class _Index:
         # What «did you mean» offers: the words of the topics' titles (what a topic is known by), under their keys.
         self.suggestable: dict[str, str] = {}
         for word in sorted(
-            {w for ref in self.refs for t in _title_texts(ref.topic) for w, _a, _b in words(t)}
+            {w for ref in self.refs for t in title_texts(ref.topic) for w, _a, _b in words(t)}
         ):
             if word not in STOPWORDS and len(word) >= GUESS_MIN_LENGTH:
                 key = spelling_key(word)
@@ -214,7 +224,7 @@ class SearchIndex:
         """The hit, quoting the sentence of the topic (in the learner's language) with most of the query's words;
         the summary's first when none has any."""
         best: tuple[int, str, list[tuple[int, int]]] = (0, "", [])
-        for sentence in _quotable(ref.topic, locale):
+        for sentence in quotable(ref.topic, locale):
             found = [(self._stem(word), a, b) for word, a, b in words(sentence)]
             spans = [(a, b) for stem, a, b in found if stem in matched]
             distinct = len({stem for stem, _a, _b in found if stem in matched})
@@ -272,33 +282,3 @@ def _frequency(model: Any, stem: str) -> int:
     token = model.vocab_dict[stem]
     indptr = model.scores["indptr"]
     return int(indptr[token + 1] - indptr[token]) if token + 1 < len(indptr) else 0  # "" has no column
-
-
-def _title_texts(topic: Topic) -> list[str]:
-    return [topic.title.get(locale) for locale in LOCALES]
-
-
-def _body_texts(topic: Topic) -> list[str]:
-    texts: list[str] = []
-    for locale in LOCALES:
-        texts.append(topic.summary.get(locale))
-        texts.extend(r.title.get(locale) for r in topic.resources)
-        if topic.practice:
-            texts.append(topic.practice.get(locale))
-        texts.extend(item.get(locale) for item in topic.checklist)
-        texts.extend(q.explanation.get(locale) for q in topic.quiz)
-    return texts
-
-
-def _quotable(topic: Topic, locale: str) -> Iterator[str]:
-    """The sentences a hit may quote, in order: the summary's, the resources' titles, the practice, the checklist,
-    the explanations (split when quoted: three hits a question, not 142 topics' worth held in memory)."""
-    texts = [
-        topic.summary.get(locale),
-        *(r.title.get(locale) for r in topic.resources),
-        *([topic.practice.get(locale)] if topic.practice else []),
-        *(item.get(locale) for item in topic.checklist),
-        *(q.explanation.get(locale) for q in topic.quiz),
-    ]
-    for text in texts:
-        yield from sentences(text)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import Stemmer
 
+from bot.curriculum.models import LOCALES, Topic
 from bot.services.bm25 import STOPWORDS_EN, STOPWORDS_RUSSIAN
 
 WORD = re.compile(r"[aAаА]/[bBбБ](?![0-9a-zA-Zа-яА-ЯёЁ])|[0-9a-zA-Zа-яА-ЯёЁ]+")  # A/B (testing) is one word
@@ -130,3 +131,33 @@ def clip(sentence: str, spans: list[tuple[int, int]], limit: int) -> tuple[str, 
     shift = len(prefix) - start
     kept = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
     return prefix + sentence[start:end] + suffix, kept
+
+
+# The texts of a topic the search reads
+
+
+def title_texts(topic: Topic) -> list[str]:
+    return [topic.title.get(locale) for locale in LOCALES]
+
+
+def body_texts(topic: Topic) -> list[str]:
+    """What a topic's body field is made of, in both languages."""
+    return [text for locale in LOCALES for text in _body(topic, locale)]
+
+
+def quotable(topic: Topic, locale: str) -> Iterator[str]:
+    """The sentences a hit may quote, the summary's first (split when quoted: three hits a question, not 142
+    topics' worth held in memory)."""
+    for text in _body(topic, locale):
+        yield from sentences(text)
+
+
+def _body(topic: Topic, locale: str) -> list[str]:
+    """The summary, the resources' titles, the practice task, the checklist, the quiz questions' explanations."""
+    return [
+        topic.summary.get(locale),
+        *(r.title.get(locale) for r in topic.resources),
+        *([topic.practice.get(locale)] if topic.practice else []),
+        *(item.get(locale) for item in topic.checklist),
+        *(q.explanation.get(locale) for q in topic.quiz),
+    ]
