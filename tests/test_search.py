@@ -191,3 +191,9 @@ async def test_forget_deletes_the_texts_kept_for_offers(course: MakeChat) -> Non
     await chat.send("/forget")
     await chat.press("Yes, delete everything")
     assert await chat.dp.fsm.storage.get_data(offers) == {}
+
+
+async def test_a_forged_or_emptied_search_button_shows_how_to_ask(course: MakeChat) -> None:
+    chat = await onboarded(course)
+    await chat.press_data(SearchCb(words="", asked=424242).pack())
+    assert chat.text.startswith("Ask the course in your own words")

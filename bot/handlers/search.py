@@ -51,6 +51,9 @@ async def answer(
     session: AsyncSession,
     search_index: SearchIndex,
 ) -> None:
+    if not words.strip():  # a forged button
+        await show(event, views.usage())
+        return
     followed = await profile.tracks_followed(session, learner.id)
     found = search_index.search(words, learner.language, followed)
     if not found.hits:
