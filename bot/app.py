@@ -35,6 +35,7 @@ from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
 from bot.services.search import SearchIndex
 from bot.startup import DatabaseUnreachable
+from bot.storage_keys import ConversationKeys
 from bot.views.menu import COMMANDS, map_button
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
@@ -182,7 +183,7 @@ async def prepare(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage  # redis is ~6 MB resident: only when configured
 
-        storage = RedisStorage.from_url(settings.redis_url)
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=ConversationKeys())
     metrics = Metrics()
     dispatcher = build_dispatcher(
         settings, catalog, create_sessionmaker(engine), clock=clock, storage=storage, metrics=metrics

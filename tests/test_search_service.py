@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.utils.deep_linking import create_deep_link
 
 from bot.callbacks import SearchCb
@@ -13,6 +15,7 @@ from bot.curriculum.loader import load_catalog
 from bot.services import admin, topic_links
 from bot.services.search import Hit, SearchIndex
 from bot.services.search_text import asked_words, spelling_key
+from bot.storage_keys import ConversationKeys
 from bot.views.search import button_words, highlighted
 from tests.conftest import FIXTURE_CONTENT
 from tests.search_chats import CATALOG, INDEX
@@ -108,3 +111,15 @@ def test_a_search_button_carries_what_fits_in_64_bytes() -> None:
     assert ":" not in words and words.startswith("подскажите где")
     assert len(SearchCb(words=words, asked=999_999_999_999).pack().encode()) <= 64
     assert len(SearchCb(words=button_words("ы" * 200), asked=1).pack().encode()) <= 64
+
+
+def test_conversation_keys_keep_the_default_keys_and_set_other_destinies_apart() -> None:
+    default = StorageKey(bot_id=1, chat_id=5, user_id=5)
+    assert (
+        ConversationKeys().build(default, "data")
+        == DefaultKeyBuilder().build(default, "data")
+        == "fsm:5:5:data"
+    )
+    offers = ConversationKeys().build(replace(default, destiny="search_offers"), "data")
+    link = ConversationKeys().build(replace(default, destiny="topic_link"), "data")
+    assert len({offers, link, "fsm:5:5:data", "fsm:5:5:state"}) == 4
