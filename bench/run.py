@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, inbound, planning, process, rush
+from bench import fanout, inbound, planning, process, rush, search
 from bench.common import machine, median
 from bot.config import PROJECT_ROOT
 from bot.scheduler import BATCH
@@ -23,7 +23,7 @@ from bot.scheduler import BATCH
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
-SECTIONS = ("inbound", "planning", "fanout", "rush", "process")
+SECTIONS = ("inbound", "planning", "fanout", "rush", "process", "search")
 LATENCY_TARGETS_MS = {"navigation": 1, "mark": 2, "quiz answer": 3, "/progress text": 4}
 TICK_TARGET_MS = 100
 MEMORY_TARGET_MB = 40
@@ -57,6 +57,8 @@ async def measure(
             await _rush(out, tmp, quick, rush_sizes)
         if "process" in sections:
             await _process(out, tmp, runs, quick)
+        if "search" in sections:
+            _search(out, quick)
     return lines
 
 
@@ -206,6 +208,20 @@ async def _process(out: Out, tmp: Path, runs: int, quick: bool) -> None:
         f"| process start to first answered update, s | {median([b.first_answer_seconds for b in bots]):.2f} | "
         f"{', '.join(f'{b.first_answer_seconds:.2f}' for b in bots)} | |"
     )
+
+
+def _search(out: Out, quick: bool) -> None:
+    out("## 7. The course search (/ask, inline queries): one question at a time, in-process")
+    out("")
+    for line in search.table(search.measure(rounds=2 if quick else 5)):
+        out(line)
+    out("")
+    out(
+        "Questions: tests/fixtures/search_questions.yaml and every topic's title as typed, each asked by a learner "
+        "following the track; the collector set as the running bot sets it. Memory: what the index holds "
+        "(tracemalloc) and the libraries' resident memory in a fresh interpreter (`python -m bench.search` alone)."
+    )
+    out("")
 
 
 def main() -> int:

@@ -33,7 +33,9 @@ from bot.middlewares.pacing import PacedRequests
 from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.throttle import Throttle
 from bot.scheduler import CoachLoop, create_scheduler
+from bot.services.search import SearchIndex
 from bot.startup import DatabaseUnreachable
+from bot.storage_keys import ConversationKeys
 from bot.views.menu import COMMANDS, map_button
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
@@ -54,6 +56,7 @@ def build_dispatcher(
     clock: Clock = utc_now,
     storage: BaseStorage | None = None,
     metrics: Metrics | None = None,
+    search_index: SearchIndex | None = None,
 ) -> Dispatcher:
     i18n = create_i18n(settings.default_locale)
     storage = storage or MemoryStorage()
@@ -68,6 +71,8 @@ def build_dispatcher(
         disable_fsm=True,  # registered below, after the flood throttle, so a flood is counted before it queues
         settings=settings,
         catalog=catalog,
+        # The course search, built here from the loaded content, again on /reload (`admin.reload_content`).
+        search_index=search_index or SearchIndex(catalog),
         clock=clock,
         sessionmaker=sessionmaker,
         metrics=metrics,
@@ -178,7 +183,7 @@ async def prepare(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage  # redis is ~6 MB resident: only when configured
 
-        storage = RedisStorage.from_url(settings.redis_url)
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=ConversationKeys())
     metrics = Metrics()
     dispatcher = build_dispatcher(
         settings, catalog, create_sessionmaker(engine), clock=clock, storage=storage, metrics=metrics

@@ -158,6 +158,18 @@ class QuizCb(CallbackData, prefix="qz"):
     topic: str = ""
 
 
+class SearchCb(CallbackData, prefix="sq"):
+    """Search the course: the offer made after a plain message (`asked`: that message's id, under which its whole
+    text is kept), or a suggested word. The first words ride in the button too (at most `SEARCH_WORDS_BYTES`), so
+    an offer whose text is no longer kept still searches what it can."""
+
+    words: str
+    asked: int = 0
+
+
+SEARCH_WORDS_BYTES = 64 - len("sq::") - 12  # a message id has at most 12 digits here
+
+
 class BroadcastCb(CallbackData, prefix="bc"):
     action: str  # send | cancel
 

@@ -9,12 +9,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPoll, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    AnswerInlineQuery,
+    EditMessageText,
+    SendMessage,
+    SendPoll,
+    TelegramMethod,
+)
 from aiogram.types import (
     CallbackQuery,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQuery,
     Message,
     PollAnswer,
     Update,
@@ -87,6 +95,14 @@ class Chat_:
             id=f"q{next(_update_ids)}", from_user=self.user, chat_instance="ci", message=message, data=data
         )
         return await self.feed(Update(update_id=next(_update_ids), callback_query=query))
+
+    async def inline(self, query: str) -> list[TelegramMethod[Any]]:
+        """Type `@bot query` in some chat (an inline query; the learner need not have a chat with the bot)."""
+        inline_query = InlineQuery(id=f"iq{next(_update_ids)}", from_user=self.user, query=query, offset="")
+        return await self.feed(Update(update_id=next(_update_ids), inline_query=inline_query))
+
+    def inline_answers(self) -> list[AnswerInlineQuery]:
+        return [m for m in self.session.requests if isinstance(m, AnswerInlineQuery)]
 
     async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
         before = len(self.session.requests)

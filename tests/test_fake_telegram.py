@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPoll
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage, SendPoll
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
 
 from bot.demo.limits import LimitError, check
 from bot.demo.telegram import FakeApiError, FakeTelegram
+from tests.fakes.bot_api_server import FakeBotApiServer
 
 
 def _markup(data: str, text: str = "b") -> InlineKeyboardMarkup:
@@ -74,3 +86,48 @@ def test_edits_and_answers_like_telegram() -> None:
     with pytest.raises(FakeApiError, match="blocked") as blocked:
         telegram.respond(SendMessage(chat_id=5, text="hi"))
     assert blocked.value.code == 403
+
+
+def _article(
+    id_: str, text: str = "<b>Docker</b>", url: str = "https://t.me/mle_coach_bot?start=t-mle_x"
+) -> Any:
+    return InlineQueryResultArticle(
+        id=id_,
+        title="Docker",
+        input_message_content=InputTextMessageContent(message_text=text, parse_mode="HTML"),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Study", url=url)]]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("results", "error"),
+    [
+        ([_article(f"r{i}") for i in range(51)], "RESULTS_TOO_MUCH"),
+        ([_article("x" * 65)], "RESULT_ID_INVALID"),
+        ([_article("й" * 33)], "RESULT_ID_INVALID"),  # 66 bytes
+        ([_article("")], "RESULT_ID_INVALID"),
+        ([_article("a"), _article("a")], "RESULT_ID_DUPLICATE"),
+        ([_article("a", text="a < b")], "can't parse entities"),
+        ([_article("a", text="x" * 4097)], "MESSAGE_TOO_LONG"),
+        ([_article("a", url="t.me/bot")], "BUTTON_URL_INVALID"),
+    ],
+)
+def test_inline_answers_refused_like_telegram(results: list[Any], error: str) -> None:
+    with pytest.raises(LimitError, match=error):
+        check(AnswerInlineQuery(inline_query_id="q", results=results))
+
+
+async def test_an_inline_query_is_answered_once_over_http_too() -> None:
+    server = FakeBotApiServer()
+    await server.start()
+    bot = Bot("1:t", session=AiohttpSession(api=TelegramAPIServer.from_base(server.url)))
+    try:
+        results = [_article(f"mle:t{i}") for i in range(50)]
+        assert await bot.answer_inline_query("iq1", results, cache_time=300, is_personal=True) is True
+        with pytest.raises(TelegramBadRequest, match="query is too old"):
+            await bot.answer_inline_query("iq1", results[:1])
+        call = server.accepted("answerInlineQuery")[0]
+        assert call.params["is_personal"] in (True, "true") and len(call.params["results"]) == 50
+    finally:
+        await bot.session.close()
+        await server.stop()

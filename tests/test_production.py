@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.methods import SendMessage, SetWebhook
 from aiogram.types import Chat, Message, Update
@@ -24,6 +23,7 @@ from bot.delivery import Courier
 from bot.demo.session import FakeBotSession
 from bot.metrics import Metrics
 from bot.scheduler import CoachLoop
+from bot.storage_keys import ConversationKeys
 from bot.web import create_web_app
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
@@ -162,7 +162,7 @@ async def test_fsm_state_in_redis_lets_any_replica_answer(
     prefix = f"coach-test-{uuid.uuid4().hex}"
     replicas = []
     for _ in range(2):
-        storage = RedisStorage.from_url(url, key_builder=DefaultKeyBuilder(prefix=prefix))
+        storage = RedisStorage.from_url(url, key_builder=ConversationKeys(prefix=prefix))  # as `prepare` does
         replicas.append(
             build_dispatcher(settings, catalog, create_sessionmaker(engine), clock=clock, storage=storage)
         )

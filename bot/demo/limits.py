@@ -12,6 +12,7 @@ from typing import Any
 
 from aiogram.methods import (
     AnswerCallbackQuery,
+    AnswerInlineQuery,
     EditMessageCaption,
     EditMessageReplyMarkup,
     EditMessageText,
@@ -21,7 +22,7 @@ from aiogram.methods import (
     SendPoll,
     TelegramMethod,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, InputTextMessageContent
 
 TEXT_MAX = 4096
 CAPTION_MAX = 1024
@@ -31,6 +32,8 @@ POLL_QUESTION_MAX = 300
 POLL_OPTION_MAX = 100
 POLL_OPTIONS_MAX = 12
 EXPLANATION_MAX = 200
+INLINE_RESULTS_MAX = 50
+INLINE_RESULT_ID_MAX_BYTES = 64
 
 ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji", "code",
@@ -99,6 +102,8 @@ def _markup(markup: Any) -> None:
                 raise LimitError("Bad Request: BUTTON_TEXT_EMPTY")
             if button.web_app is not None and not button.web_app.url.startswith("https://"):
                 raise LimitError("Bad Request: BUTTON_URL_INVALID")  # Mini Apps open over HTTPS only
+            if button.url is not None and not button.url.startswith(("https://", "http://", "tg://")):
+                raise LimitError("Bad Request: BUTTON_URL_INVALID")
             if button.callback_data is not None:
                 size = len(button.callback_data.encode())
                 if not 1 <= size <= CALLBACK_DATA_MAX_BYTES:
@@ -123,6 +128,8 @@ def check(method: TelegramMethod[Any], parse_mode: str | None = "HTML") -> None:
         raise LimitError("Bad Request: MESSAGE_TOO_LONG")
     if isinstance(method, SendPoll):
         _poll(method)
+    if isinstance(method, AnswerInlineQuery):
+        _inline_results(method, parse_mode)
     if isinstance(method, SendMessage | EditMessageText | EditMessageReplyMarkup | SendPhoto | SendPoll):
         _markup(method.reply_markup)
 
@@ -143,3 +150,31 @@ def _poll(method: SendPoll) -> None:
     explanation = method.explanation
     if isinstance(explanation, str) and (len(explanation) > EXPLANATION_MAX or explanation.count("\n") > 2):
         raise LimitError("Bad Request: explanation is too long")
+
+
+def _inline_results(method: AnswerInlineQuery, parse_mode: str | None) -> None:
+    """What Telegram checks of an inline query's answer: the number of results, their ids (unique, 1 to 64
+    bytes), and each result's message and buttons as if they were sent."""
+    if len(method.results) > INLINE_RESULTS_MAX:
+        raise LimitError("Bad Request: RESULTS_TOO_MUCH")
+    ids = [result.id for result in method.results]
+    if any(not 1 <= len(i.encode()) <= INLINE_RESULT_ID_MAX_BYTES for i in ids):
+        raise LimitError("Bad Request: RESULT_ID_INVALID")
+    if len(set(ids)) != len(ids):
+        raise LimitError("Bad Request: RESULT_ID_DUPLICATE")
+    if isinstance(method.cache_time, int) and method.cache_time < 0:
+        raise LimitError("Bad Request: cache_time must be non-negative")
+    for result in method.results:
+        if not getattr(result, "title", "x"):
+            raise LimitError("Bad Request: RESULT_TITLE_EMPTY")
+        content = getattr(result, "input_message_content", None)
+        if isinstance(content, InputTextMessageContent):
+            mode = content.parse_mode if isinstance(content.parse_mode, str) else parse_mode
+            _text(
+                content.message_text,
+                mode,
+                TEXT_MAX,
+                "Bad Request: MESSAGE_EMPTY",
+                "Bad Request: MESSAGE_TOO_LONG",
+            )
+        _markup(getattr(result, "reply_markup", None))

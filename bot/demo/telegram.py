@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram.methods import (
     AnswerCallbackQuery,
+    AnswerInlineQuery,
     DeleteMessage,
     DeleteWebhook,
     EditMessageReplyMarkup,
@@ -68,6 +69,7 @@ class FakeTelegram:
     messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)
     last_message: dict[int, int] = field(default_factory=dict)  # chat -> the id of the newest message in it
     answered_queries: set[str] = field(default_factory=set)
+    answered_inline_queries: set[str] = field(default_factory=set)
     blocked_chats: set[int] = field(default_factory=set)
     sent_polls: list[tuple[int, str]] = field(default_factory=list)  # (chat id, poll id)
     # Poll ids are unique on Telegram forever; the console demo gives each run its own prefix, so the polls
@@ -99,6 +101,13 @@ class FakeTelegram:
                     400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
                 )
             self.answered_queries.add(method.callback_query_id)
+            return True
+        if isinstance(method, AnswerInlineQuery):
+            if method.inline_query_id in self.answered_inline_queries:  # an inline query is answered once
+                raise FakeApiError(
+                    400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+                )
+            self.answered_inline_queries.add(method.inline_query_id)
             return True
         if isinstance(method, SendPhoto):
             photo = PhotoSize(file_id=f"photo{next(self._ids)}", file_unique_id="p", width=1200, height=800)

@@ -21,6 +21,7 @@ from bot.handlers import (
     radar,
     reminders,
     roadmap,
+    search,
     settings,
     study,
     today,
@@ -43,5 +44,6 @@ def get_routers() -> list[Router]:
         quiz.create_router(),
         reminders.create_router(),
         privacy.create_router(),
+        search.create_router(),  # plain text: after every dialog that waits for some
         fallback.create_router(),
     ]

@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.services import admin, radar
+from bot.services.search import SearchIndex
 from bot.views import admin as views
 from bot.views.format import current_locale
 from bot.views.screen import Screen, alert, show
@@ -87,8 +88,8 @@ async def broadcast_answer(
         task.add_done_callback(dispatcher.workflow_data["background"].discard)
 
 
-async def reload(message: Message, catalog: Catalog, settings: Settings) -> None:
-    problems = admin.reload_content(catalog, settings.content_dir)
+async def reload(message: Message, catalog: Catalog, search_index: SearchIndex, settings: Settings) -> None:
+    problems = admin.reload_content(catalog, search_index, settings.content_dir)
     if problems:
         await show(message, views.reload_failed(problems))
         return

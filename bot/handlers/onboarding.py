@@ -18,9 +18,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
+from bot.handlers import topic_link
 from bot.handlers.cohort import display_name
 from bot.middlewares.prompt import LeavePromptOnCommand
-from bot.services import cohorts, parsing, plan, profile
+from bot.services import cohorts, parsing, plan, profile, topic_links
 from bot.services.plan import study_weekdays
 from bot.states import Ask
 from bot.views import cohort as cohort_views
@@ -49,7 +50,10 @@ async def start(
     returning = learner is not None and not learner.active
     language = profile.language_for(message.from_user.language_code, settings.default_locale)
     learner = await profile.start(session, message.from_user.id, language, clock())
-    invite = cohorts.parse_start(command.args if command else None)
+    args = command.args if command else None
+    with i18n.use_locale(learner.language):
+        linked = await topic_link.linked_topic(message, args, catalog)
+    invite = None if topic_links.is_topic_link(args) else cohorts.parse_start(args)
     if invite is not None:
         # An invitation link: join its cohort (the track question is then answered), or say why not. The payload
         # is plain (no deep_link_encoded, whose decoding raises on a malformed payload) and read by our own parser.
@@ -58,6 +62,9 @@ async def start(
     if learner.onboarded_at is not None and learner.current_track is not None:
         await state.clear()
         with i18n.use_locale(learner.language):
+            if linked is not None:
+                await topic_link.open_topic(message, learner, linked, session, catalog)
+                return
             # Not «welcome back» to a learner who set up ten seconds ago.
             intro = (
                 _("Welcome back! Your progress is where you left it.")
@@ -69,6 +76,8 @@ async def start(
     await state.set_state(Ask.language)
     await state.set_data({"flow": Flow.ONBOARDING.value})
     with i18n.use_locale(learner.language):
+        if linked is not None:
+            await topic_link.hold(message, state, linked, learner.language)
         await show(message, views.ask_language(learner.language, Flow.ONBOARDING))
 
 
@@ -143,6 +152,9 @@ async def ask_next(
             if restated is not None and learner.timezone is not None:
                 text += "\n\n" + cohort_views.in_your_zone(restated, learner.timezone)
             await show(event, main_menu(text))
+            linked = await topic_link.take(state, catalog)
+            if linked is not None:  # onboarding began with a link to a topic: now it opens
+                await topic_link.open_topic(event, learner, linked, session, catalog)
 
 
 ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb

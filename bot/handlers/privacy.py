@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import ForgetCb
 from bot.clock import Clock
 from bot.filters import KnownLearner
+from bot.handlers import search, topic_link
 from bot.services import privacy
 from bot.views import privacy as views
 from bot.views.screen import show
@@ -38,6 +39,8 @@ async def forget_answer(
         return
     await privacy.forget(session, learner.id)
     await state.clear()
+    await search.forget(state)
+    await topic_link.forget(state)
     await show(query, views.forgotten())
 
 

@@ -19,9 +19,11 @@ from bot.curriculum.catalog import Catalog, TopicRef
 from bot.filters import HasTrack, KnownLearner
 from bot.handlers import known_check
 from bot.metrics import Metrics
-from bot.services import quiz
+from bot.services import profile, quiz
 from bot.services.plan import study_weekdays
+from bot.services.search import QUERY_MAX, Answer, SearchIndex
 from bot.views import coach
+from bot.views import search as search_views
 from bot.views.format import short_date
 from bot.views.menu import roadmap_or_menu
 from bot.views.screen import Screen, alert, show
@@ -59,15 +61,9 @@ async def send_question(
 
 
 def find_topic(catalog: Catalog, track_id: str, text: str) -> TopicRef | None:
-    """A topic of the track by its id or by (a part of) its title in either language."""
+    """A topic of the track by its id (`/quiz big-o`)."""
     wanted = text.strip().lower()
-    refs = catalog.plan(track_id)
-    exact = next((r for r in refs if r.topic.id == wanted), None)
-    if exact:
-        return exact
-    return next(
-        (r for r in refs if wanted in r.topic.title.en.lower() or wanted in r.topic.title.ru.lower()), None
-    )
+    return next((r for r in catalog.plan(track_id) if r.topic.id == wanted), None)
 
 
 async def quiz_command(
@@ -78,16 +74,35 @@ async def quiz_command(
     track_id: str,
     session: AsyncSession,
     catalog: Catalog,
+    search_index: SearchIndex,
     clock: Clock,
 ) -> None:
     if command.args:
-        ref = find_topic(catalog, track_id, command.args[:200])
+        words = " ".join(command.args.split())[:QUERY_MAX]
+        ref = find_topic(catalog, track_id, words)
         if ref is None:
-            await show(message, Screen(coach.unknown_topic(command.args), roadmap_or_menu()))
-            return
+            # In the learner's words, as /ask finds them: the one topic that stands out, or a choice of three.
+            followed = await profile.tracks_followed(session, learner.id)
+            found = search_index.search(words, learner.language, followed)
+            if found.clear is None:
+                found = search_index.search(words, learner.language, followed, with_quiz=True)
+            if found.clear is None:
+                await _choose(message, words, found, learner)
+                return
+            ref = found.clear.ref
         await _practise(message, bot, learner, ref.track.id, ref.topic.id, session, catalog, clock)
         return
     await _reviews(message, bot, learner, session, catalog, clock)
+
+
+async def _choose(message: Message, words: str, found: Answer, learner: Learner) -> None:
+    if found.hits:
+        await show(message, search_views.quiz_choice(found, learner.language))
+        return
+    text = coach.unknown_topic(words)
+    if found.suggestions:
+        text += "\n" + search_views.closest_words(found.suggestions)
+    await show(message, Screen(text, roadmap_or_menu()))
 
 
 async def quiz_button(

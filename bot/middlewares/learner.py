@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +27,9 @@ class LearnerMiddleware(BaseMiddleware):
         session: AsyncSession = data["session"]
         learner = await profile.get_learner(session, user.id) if user else None
         data["learner"] = learner
-        if learner is not None and learner.onboarded_at:
+        # An inline query (@bot words, typed in another chat) is not the learner writing to the coach.
+        inline = isinstance(event, Update) and event.inline_query is not None
+        if learner is not None and learner.onboarded_at and not inline:
             # A break ends when the learner writes; the welcome comes first, before whatever they asked for.
             arrival = await breaks.arrive(session, data["catalog"], learner, data["clock"]())
             if arrival.learner_changed:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import ContentProblem, check_content
+from bot.services.search import SearchIndex
 from db.models import Cohort, SendStatus
 from db.repositories import breaks as break_repo
 from db.repositories import broadcasts as broadcast_repo
@@ -136,9 +137,11 @@ async def finished_broadcasts(session: AsyncSession, now: datetime) -> list[Broa
     return reports
 
 
-def reload_content(catalog: Catalog, content_dir: Path) -> list[ContentProblem]:
-    """Re-read the content; on any problem keep the running content and return the problems."""
+def reload_content(catalog: Catalog, search_index: SearchIndex, content_dir: Path) -> list[ContentProblem]:
+    """Re-read the content; on any problem keep the running content and return the problems. The course search
+    is rebuilt from the new content at once, so it never answers with topics that are gone."""
     tracks, problems = check_content(content_dir)
     if not problems:
         catalog.replace(tracks)
+        search_index.rebuild(catalog)
     return problems

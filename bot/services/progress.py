@@ -230,6 +230,18 @@ async def topic_state(
     return _state(ref, statuses)
 
 
+async def topic_statuses(
+    session: AsyncSession, learner_id: int, refs: list[TopicRef]
+) -> dict[tuple[str, str], Status]:
+    """The learner's status of each of these topics, of any tracks (a search's answers), by (track, topic)."""
+    by_track: dict[str, dict[PartKey, Status]] = {}
+    for ref in refs:
+        if ref.track.id not in by_track:
+            by_track[ref.track.id] = await progress.statuses(session, learner_id, ref.track.id)
+    await session.commit()
+    return {(ref.track.id, ref.topic.id): topic_status(ref.topic, by_track[ref.track.id]) for ref in refs}
+
+
 async def next_topic(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str
 ) -> TopicState | None:

@@ -19,6 +19,7 @@ COMMANDS: list[tuple[str, LazyProxy]] = [
     ("menu", __("Main menu")),
     ("progress", __("Your progress and pace")),
     ("quiz", __("Review what you learned; /quiz topic practises one topic")),
+    ("ask", __("Find a topic in your own words: /ask docker compose")),
     ("tracks", __("All tracks")),
     ("pause", __("Take a break or pause reminders")),
     ("resume", __("Turn reminders back on")),
