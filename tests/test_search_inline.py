@@ -143,7 +143,7 @@ async def test_a_link_to_a_topic_that_is_gone_says_so(course: MakeChat) -> None:
     assert learner.screens()[-2].text == (
         "Темы из этой ссылки больше нет в курсе. Спросите о ней своими словами: /ask"
     )
-    assert "С возвращением" in learner.text  # and then as a plain /start
+    assert "Всё уже настроено" in learner.text  # and then as a plain /start
     newcomer = course(7016)
     await newcomer.send("/start t-broken")
     assert (newcomer.screens()[0].text or "").startswith("The topic of that link is no longer in the course")
