@@ -19,6 +19,17 @@ class UnknownTopic(LookupError):
     """The topic (or pass) is not in the content: a stale or forged button."""
 
 
+class EarlierPassOpen(Exception):
+    """A pass marked done while a pass before it is not: the learner is asked whether those are done too (a
+    video's second pass needs the first). `earlier`: the open passes' numbers, from 1."""
+
+    def __init__(self, ref: TopicRef, part: str, earlier: list[int]) -> None:
+        super().__init__(f"{ref.track.id}/{ref.topic.id}/{part}")
+        self.ref = ref
+        self.part = part
+        self.earlier = earlier
+
+
 @dataclass(frozen=True)
 class TopicState:
     ref: TopicRef
@@ -89,6 +100,18 @@ def topic_after(
     return None
 
 
+def open_passes_before(topic: Topic, part: str, statuses: dict[PartKey, Status]) -> list[int]:
+    """The numbers (from 1) of the passes before `part` that are neither done, known nor skipped."""
+    ids = [p.id for p in topic.passes]
+    if part not in ids:
+        return []
+    return [
+        number
+        for number, pass_id in enumerate(ids[: ids.index(part)], start=1)
+        if statuses.get((topic.id, pass_id)) not in FINISHED
+    ]
+
+
 def hours_done(track_refs: list[TopicRef], statuses: dict[PartKey, Status]) -> float:
     return sum(
         ref.topic.part_hours(part)
@@ -107,8 +130,13 @@ async def mark(
     part: str,
     status: Status,
     now: datetime,
+    *,
+    with_earlier: bool = False,
 ) -> TopicState:
-    """Record the learner's mark and return the topic's new state; a repeated mark changes nothing."""
+    """Record the learner's mark and return the topic's new state; a repeated mark changes nothing.
+
+    A pass marked done while a pass before it is not raises EarlierPassOpen (nothing is written), unless
+    `with_earlier`: then the passes before it are marked done with it."""
     ref = catalog.topic(track_id, topic_id)
     if ref is None or part not in ref.topic.parts:
         raise UnknownTopic(f"{track_id}/{topic_id}/{part}")
@@ -116,13 +144,20 @@ async def mark(
     # write lock, so the statuses read next (quickly: this transaction wrote none yet) are the ones it changes.
     await learners.enroll(session, learner_id, track_id, now)
     before = await progress.committed_statuses(session, learner_id, track_id)
-    await progress.set_status(session, learner_id, track_id, topic_id, part, status, now)
-    # The statuses after the mark are those before with this one changed: no second read.
+    earlier = open_passes_before(ref.topic, part, before) if status is Status.DONE else []
+    if earlier and not with_earlier:
+        await session.rollback()
+        raise EarlierPassOpen(ref, part, earlier)
+    marks = [(ref.topic.passes[number - 1].id, status) for number in earlier] + [(part, status)]
+    for marked, new in marks:
+        await progress.set_status(session, learner_id, track_id, topic_id, marked, new, now)
+    # The statuses after the mark are those before with these changed: no second read.
     statuses = dict(before)
-    if status is Status.NOT_STARTED:
-        statuses.pop((topic_id, part), None)
-    else:
-        statuses[(topic_id, part)] = status
+    for marked, new in marks:
+        if new is Status.NOT_STARTED:
+            statuses.pop((topic_id, marked), None)
+        else:
+            statuses[(topic_id, marked)] = new
     state = _state(ref, statuses)
     if state.status in (Status.DONE, Status.KNOWN):
         # The topic's questions join the learner's spaced reviews (in the same transaction as the mark).
