@@ -144,6 +144,25 @@ async def test_a_video_with_passes_has_the_chats_actions_per_pass(
     assert card["status"] == "in_progress" and card["parts"][0]["status"] == "done"
 
 
+async def test_pass_2_on_the_map_asks_about_pass_1_as_the_chat_does(
+    client: Client, chat: Chat_, bot: Bot, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    status, card = await get(client, "/app/api/topic?track=demo&topic=intro-video", tma(bot, clock))
+    assert status == 200
+    done_2 = next(a for a in card["parts"][1]["actions"] if a["status"] == "done")
+    assert done_2["confirm"] == "Pass 2 comes after pass 1, which is not marked done. Mark pass 1 done too?"
+    assert all("confirm" not in a for a in card["parts"][0]["actions"])
+    body = {"track": "demo", "topic": "intro-video", "part": "active", "status": "done"}
+    response = await client.post("/app/api/status", json=body, headers=tma(bot, clock))
+    assert response.status == 409 and await response.json() == {"error": "earlier_pass"}
+    response = await client.post(
+        "/app/api/status", json={**body, "with_earlier": True}, headers=tma(bot, clock)
+    )
+    card = await response.json()
+    assert card["status"] == "done" and [p["status"] for p in card["parts"]] == ["done", "done"]
+
+
 async def test_i_already_know_this_on_the_map_is_the_chats_known(
     client: Client, chat: Chat_, bot: Bot, clock: FakeClock
 ) -> None:

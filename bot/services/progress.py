@@ -140,14 +140,20 @@ async def mark(
     ref = catalog.topic(track_id, topic_id)
     if ref is None or part not in ref.topic.parts:
         raise UnknownTopic(f"{track_id}/{topic_id}/{part}")
+    later_pass = status is Status.DONE and ref.topic.passes and part != ref.topic.passes[0].id
+    if (
+        later_pass and not with_earlier
+    ):  # asked before anything is written (a rollback would expire the learner)
+        earlier = open_passes_before(
+            ref.topic, part, await progress.committed_statuses(session, learner_id, track_id)
+        )
+        if earlier:
+            raise EarlierPassOpen(ref, part, earlier)
     # Marking a topic of a track the learner does not follow yet starts following it. That first write takes the
     # write lock, so the statuses read next (quickly: this transaction wrote none yet) are the ones it changes.
     await learners.enroll(session, learner_id, track_id, now)
     before = await progress.committed_statuses(session, learner_id, track_id)
-    earlier = open_passes_before(ref.topic, part, before) if status is Status.DONE else []
-    if earlier and not with_earlier:
-        await session.rollback()
-        raise EarlierPassOpen(ref, part, earlier)
+    earlier = open_passes_before(ref.topic, part, before) if later_pass and with_earlier else []
     marks = [(ref.topic.passes[number - 1].id, status) for number in earlier] + [(part, status)]
     for marked, new in marks:
         await progress.set_status(session, learner_id, track_id, topic_id, marked, new, now)

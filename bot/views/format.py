@@ -113,7 +113,7 @@ def short_date(day: date, locale: str) -> str:
 def weekday_names(weekdays: frozenset[int] | set[int], locale: str) -> str:
     """Study days as the locale abbreviates them (Babel's names): «every day», «Mon–Thu», «Sat, Sun»,
     «Mon, Wed–Fri», «Fri–Mon»; Russian «каждый день», «пн–чт», «сб, вс». Three days or more in a row make a
-    range, and a run may go over the week's end (Friday to Monday)."""
+    range; a weekend run goes on into Monday («Fri–Mon»), a weekday run does not take Sunday in («Mon–Fri, Sun»)."""
     days = sorted(d for d in set(weekdays) if 0 <= d < 7)
     if len(days) == 7:
         return _("every day")
@@ -124,8 +124,9 @@ def weekday_names(weekdays: frozenset[int] | set[int], locale: str) -> str:
             runs[-1].append(day)
         else:
             runs.append([day])
-    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6 and len(runs[0]) + len(runs[-1]) > 2:
-        runs = [*runs[1:-1], runs[-1] + runs[0]]  # Sunday runs on into Monday: «Fri–Mon»
+    weekend_into_monday = len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6
+    if weekend_into_monday and len(runs[-1]) >= len(runs[0]) and len(runs[0]) + len(runs[-1]) > 2:
+        runs = [*runs[1:-1], runs[-1] + runs[0]]  # «Fri–Mon»; but «Mon–Fri, Sun», not «Sun–Fri»
     parts: list[str] = []
     for run in runs:
         if len(run) > 2:
