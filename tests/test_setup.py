@@ -1,6 +1,7 @@
-"""The set-up (onboarding) as a learner lives it: it resumes from the database at the first question not answered,
-after a restart too; nothing of the plan before it is done; a bare hour is asked about; short city names; commands
-in any case; the summary names the study days. Through the real dispatcher, in both languages."""
+"""The set-up (onboarding) resumes from the database at the first question not answered, after a restart too, and
+nothing of the plan is shown before it is done. Through the real dispatcher, in both languages; the answers
+themselves (a bare hour, short city names, the study days named, commands in any case) are in
+tests/test_setup_answers.py."""
 
 from __future__ import annotations
 
@@ -9,18 +10,15 @@ from datetime import UTC, datetime
 
 import pytest
 from aiogram import Bot
-from aiogram.filters import Command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_dispatcher, create_i18n
-from bot.callbacks import DAYS_DONE, DaysCb, Flow, MenuCb, Screen, TimeCb
+from bot.app import build_dispatcher
+from bot.callbacks import MenuCb, Screen
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.demo.session import FakeBotSession
-from bot.handlers import get_routers
 from bot.services.setup import Question, first_unanswered
-from bot.views.format import weekday_names
 from db.migrate import upgrade_to_head
 from db.models import Learner
 from tests.harness import Chat_, FakeClock
@@ -128,7 +126,7 @@ async def test_start_after_a_restart_resumes_at_the_first_question_not_answered(
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-async def test_a_sticker_or_stale_tap_mid_setup_is_told_the_setup_is_unfinished(
+async def test_free_text_or_a_stale_tap_mid_setup_is_told_the_setup_is_unfinished(
     make_chat: Callable[..., Chat_], restart: Restart, language: str
 ) -> None:
     chat = make_chat(language=language)
@@ -173,179 +171,6 @@ async def test_menu_buttons_before_the_setup_is_done_lead_back_to_it(
     await _to_hours(chat, language)
     await chat.press_data(MenuCb(screen=screen).pack())
     assert chat.text.startswith(RESUMED[language]) and HOURS[language] in chat.text
-
-
-# A bare hour at the time question ------------------------------------------------------------------------
-
-
-async def _to_time(chat: Chat_, language: str) -> None:
-    await _to_hours(chat, language)
-    await chat.send("6")
-    await chat.press("✅")
-    assert TIME[language] in chat.text
-
-
-@pytest.mark.parametrize(
-    ("language", "typed", "question", "pick", "minute"),
-    [
-        ("en", "3", "3 AM or 3 PM?", "3 PM", 15 * 60),
-        ("en", "9", "9 AM or 9 PM?", "9 AM", 9 * 60),  # a 12-hour locale asks about every bare hour
-        ("ru", "3", "03:00 или 15:00?", "15:00", 15 * 60),  # inside quiet hours as written
-        ("ru", "в 7", "07:00 или 19:00?", "07:00", 7 * 60),
-    ],
-)
-async def test_a_bare_hour_is_asked_about(
-    make_chat: Callable[..., Chat_],
-    sessionmaker: async_sessionmaker[AsyncSession],
-    language: str,
-    typed: str,
-    question: str,
-    pick: str,
-    minute: int,
-) -> None:
-    chat = make_chat(language=language)
-    await _to_time(chat, language)
-    await chat.send(typed)
-    assert chat.text == question
-    assert len(chat.buttons()) == 2
-    assert (await _learner(sessionmaker, chat.user.id)).reminder_minute is None  # nothing saved yet
-    await chat.press(pick)
-    assert ZONE[language] in chat.text
-    assert (await _learner(sessionmaker, chat.user.id)).reminder_minute == minute
-
-
-@pytest.mark.parametrize(
-    ("language", "typed", "minute"), [("ru", "9", 9 * 60), ("ru", "21", 21 * 60), ("en", "3pm", 15 * 60)]
-)
-async def test_an_hour_that_says_which_is_taken_at_once(
-    make_chat: Callable[..., Chat_],
-    sessionmaker: async_sessionmaker[AsyncSession],
-    language: str,
-    typed: str,
-    minute: int,
-) -> None:
-    chat = make_chat(language=language)
-    await _to_time(chat, language)
-    await chat.send(typed)
-    assert ZONE[language] in chat.text
-    assert (await _learner(sessionmaker, chat.user.id)).reminder_minute == minute
-
-
-async def test_the_question_stays_open_for_a_typed_answer_and_in_settings_too(chat: Chat_) -> None:
-    await _to_time(chat, "en")
-    await chat.send("3")
-    await chat.send("3pm")  # typed instead of tapped
-    assert ZONE["en"] in chat.text
-    await chat.send("Berlin")
-    await chat.send("/settings")
-    await chat.press("Reminder time")
-    await chat.send("7")
-    assert chat.text == "7 AM or 7 PM?" and "⬅️ Back" in chat.buttons()
-    await chat.press("7 PM")
-    assert "Reminder: every day at 7:00 PM" in chat.text
-
-
-# Zones by short names --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("language", "typed", "city"),
-    [
-        ("en", "LA", "(Los Angeles)"),
-        ("en", "NYC", "(New York)"),
-        ("ru", "СПб", "(Москва)"),
-        ("ru", "Екб", "(Екатеринбург)"),
-    ],
-)
-async def test_a_city_by_its_short_name_is_a_zone(
-    make_chat: Callable[..., Chat_], language: str, typed: str, city: str
-) -> None:
-    chat = make_chat(language=language)
-    await _to_time(chat, language)
-    await chat.send("20:00")
-    await chat.send(typed)
-    assert ALL_SET[language] in chat.text and city in chat.text
-
-
-# Commands in any case -------------------------------------------------------------------------------------
-
-
-def test_every_command_filter_ignores_case() -> None:
-    filters = [
-        f.callback
-        for router in get_routers()
-        for handler in router.message.handlers
-        for f in handler.filters or []
-        if isinstance(f.callback, Command)
-    ]
-    assert len(filters) >= 15
-    assert all(f.ignore_case for f in filters)
-
-
-@pytest.mark.parametrize("language", ["en", "ru"])
-async def test_commands_work_in_any_case(make_chat: Callable[..., Chat_], language: str) -> None:
-    chat = make_chat(language=language)
-    await chat.onboard(track_title=TRACK[language], language=LANGUAGE[language])
-    await chat.send("/Today")
-    today = chat.text
-    assert "I don't know that command" not in today and "Не знаю такой команды" not in today
-    await chat.send("/TODAY")
-    assert chat.text == today
-    await chat.send("/Progress")
-    assert ("Progress: Demo roadmap" if language == "en" else "Прогресс: Демо-роадмап") in chat.text
-    await chat.send("/START")
-    assert ("Welcome back!" if language == "en" else "С возвращением!") in chat.text
-
-
-# The study days named -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("language", "off", "summary", "setting"),
-    [
-        ("en", ("Fri", "Sat", "Sun"), "a reminder on Mon–Thu at 8:00 PM", "Reminder: on Mon–Thu at 8:00 PM"),
-        ("ru", ("пт", "сб", "вс"), "напоминание пн–чт в 20:00", "Напоминание: пн–чт в 20:00"),
-        (
-            "en",
-            ("Mon", "Tue", "Wed", "Thu", "Fri"),
-            "a reminder on Sat, Sun at 8:00 PM",
-            "Reminder: on Sat, Sun",
-        ),
-        ("ru", ("пн", "вт", "ср", "чт", "пт"), "напоминание сб, вс в 20:00", "Напоминание: сб, вс в 20:00"),
-    ],
-)
-async def test_the_summary_and_settings_name_the_study_days(
-    make_chat: Callable[..., Chat_], language: str, off: tuple[str, ...], summary: str, setting: str
-) -> None:
-    chat = make_chat(language=language)
-    await _to_hours(chat, language)
-    await chat.send("6")
-    for day in off:
-        await chat.press("✓ " + day)
-    await chat.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
-    await chat.press_data(TimeCb(minute=20 * 60, flow=Flow.ONBOARDING).pack())
-    await chat.send("Berlin")
-    assert summary in chat.text
-    assert "every day" not in chat.text and "каждый день" not in chat.text
-    await chat.send("/settings")
-    assert setting in chat.text
-
-
-@pytest.mark.parametrize(
-    ("days", "en", "ru"),
-    [
-        ({0, 1, 2, 3, 4, 5, 6}, "every day", "каждый день"), ({0, 1, 2, 3}, "Mon–Thu", "пн–чт"),
-        ({5, 6}, "Sat, Sun", "сб, вс"), ({0, 1, 2, 3, 4}, "Mon–Fri", "пн–пт"), ({0, 2, 4}, "Mon, Wed, Fri", "пн, ср, пт"),
-        ({0, 2, 3, 4}, "Mon, Wed–Fri", "пн, ср–пт"), ({4, 5, 6, 0}, "Fri–Mon", "пт–пн"), ({5, 6, 0}, "Sat–Mon", "сб–пн"),
-        ({0, 1, 2, 3, 4, 6}, "Mon–Fri, Sun", "пн–пт, вс"), ({0, 6}, "Mon, Sun", "пн, вс"), ({2}, "Wed", "ср"),
-    ],
-)  # fmt: skip
-def test_study_days_named_for_the_locale(days: set[int], en: str, ru: str) -> None:
-    i18n = create_i18n()
-    with i18n.context():
-        for locale, expected in (("en", en), ("ru", ru)):
-            with i18n.use_locale(locale):
-                assert weekday_names(days, locale) == expected
 
 
 async def test_the_migration_keeps_finished_set_ups_and_asks_unknown_study_days_again(

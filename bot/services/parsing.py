@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel.core import get_global
 from babel.dates import get_timezone_location
 
+from bot.services.reminders import QUIET_END, QUIET_START
+
 WEEKLY_HOURS_MIN, WEEKLY_HOURS_MAX = 1, 100
 LOCALES = ("en", "ru")
 
@@ -92,8 +94,9 @@ def parse_time(text: str) -> int:
     return hour * 60 + minute
 
 
-# A bare hour whose morning reading falls in these hours (the bot's quiet hours, 23:00–08:00) is asked about.
-QUIET_FROM, QUIET_UNTIL = 23 * 60, 8 * 60
+# A bare hour that falls in the bot's quiet hours (23:00–08:00) as written is asked about.
+QUIET_FROM = QUIET_START.hour * 60 + QUIET_START.minute
+QUIET_UNTIL = QUIET_END.hour * 60 + QUIET_END.minute
 # Words after an hour that say nothing about morning or evening («в 3 часа»).
 _NEUTRAL_SUFFIXES = {"", "часов", "часа", "час", "ч"}
 
