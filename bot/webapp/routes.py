@@ -67,7 +67,7 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
                 return json_error(401, "unauthorized")
             async with sessionmaker() as session:
                 learner = await profile.get_learner(session, user.id)
-                if learner is None:
+                if learner is None or learner.onboarded_at is None:  # no plan before the set-up is done
                     return json_error(404, "not_started")
                 with i18n.context(), i18n.use_locale(learner.language):
                     response = await handler(request, learner, session)
