@@ -243,7 +243,10 @@ async def test_unknown_ids_and_strangers(client: Client, chat: Chat_, bot: Bot, 
     await chat.press("English")
     await chat.press("Demo roadmap")
     status, body = await get(client, "/app/api/roadmap", tma(bot, clock))
-    assert (status, body) == (404, {"error": "not_started"})  # the set-up is not done: no plan on the map either
+    assert (status, body) == (
+        404,
+        {"error": "not_started"},
+    )  # the set-up is not done: no plan on the map either
     for answer in ("6 h", "✅ Done", "9:00 AM", "Berlin"):
         await chat.press(answer)
     assert "All set!" in chat.text
