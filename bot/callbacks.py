@@ -109,6 +109,14 @@ class MarkCb(CallbackData, prefix="mk"):
     status: str  # a db.models.Status value
 
 
+class PassesCb(CallbackData, prefix="ps"):
+    """A pass marked done together with the passes before it that were not (the learner confirmed it)."""
+
+    track: str
+    topic: str
+    part: str
+
+
 class NextCb(CallbackData, prefix="nx"):
     """«Next step» on a topic card: the next unfinished topic after this one."""
 

@@ -56,6 +56,7 @@ class Status(StrEnum):
 
 STATUS_CHECK = "status IN ('not_started', 'in_progress', 'done', 'skipped', 'known')"
 EVERY_DAY = 0b1111111  # study days: bit 0 is Monday, bit 6 Sunday
+SETUP_LANGUAGE, SETUP_STUDY_DAYS = 1, 2  # bits of `Learner.setup_answered`
 
 
 class Learner(Base):
@@ -68,6 +69,9 @@ class Learner(Base):
     weekly_hours: Mapped[int | None] = mapped_column(Integer)
     current_track: Mapped[str | None] = mapped_column(String(32))
     onboarded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The set-up questions answered whose column cannot tell an answer from its default (`SETUP_LANGUAGE`,
+    # `SETUP_STUDY_DAYS`): the set-up resumes at the first one not answered, after a restart too.
+    setup_answered: Mapped[int] = mapped_column(Integer, server_default="0")
     # False once Telegram said the learner blocked the bot; /start makes it True again.
     active: Mapped[bool] = mapped_column(Boolean, server_default=true())
     reminders_paused: Mapped[bool] = mapped_column(Boolean, server_default=false())

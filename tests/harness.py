@@ -29,7 +29,7 @@ from aiogram.types import (
     User,
 )
 
-from bot.callbacks import Flow, HoursCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.demo.session import FakeBotSession
 from bot.demo.telegram import BOT_USER
 
@@ -177,6 +177,7 @@ class Chat_:
         await self.press(language)
         await self.press(track_title)
         await self.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
+        await self.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())  # every day
         await self.press_data(TimeCb(minute=minute, flow=Flow.ONBOARDING).pack())
         await self.press_data(ZoneCb(zone=zone, flow=Flow.ONBOARDING).pack())
 

@@ -15,7 +15,7 @@ import pytest
 from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import Flow, HoursCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
@@ -59,6 +59,7 @@ async def join(chat: Chat_, payload: str, zone: str) -> None:
     await chat.send(f"/start {payload}")
     await chat.press("English")
     await chat.press_data(HoursCb(hours=8, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
     await chat.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
     await chat.press_data(ZoneCb(zone=zone, flow=Flow.ONBOARDING).pack())
 

@@ -17,7 +17,7 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import CohortCb, CohortNewCb, Flow, HoursCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, CohortCb, CohortNewCb, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.scheduler import CoachLoop
@@ -140,6 +140,7 @@ async def test_joining_by_link_skips_the_track_question(make_chat: Callable[...,
     await learner.press("English")
     assert "How many hours a week" in learner.text  # no track question
     await learner.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
+    await learner.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
     await learner.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
     await learner.press_data(ZoneCb(zone="Europe/Berlin", flow=Flow.ONBOARDING).pack())
     assert "Demo roadmap" in learner.text
@@ -553,6 +554,7 @@ async def test_a_russian_learner_reads_the_cohort_in_russian(
     await learner.press("Русский")
     assert "Сколько часов в неделю" in learner.text
     await learner.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
+    await learner.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
     await learner.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
     await learner.press_data(ZoneCb(zone="Europe/Moscow", flow=Flow.ONBOARDING).pack())
     clock.now = datetime(2026, 3, 7, 21, 0, tzinfo=UTC)  # 00:00 in Moscow: quiet hours

@@ -34,7 +34,7 @@ def test_run_without_a_token_is_the_console_demo(tmp_path: Path) -> None:
             "1",  # the first track: the MLE roadmap
             "6",  # typed at the hours question: 6 hours, not the sixth button
             "8",  # the study days: the eighth button, «Done», keeps every day
-            "9",  # typed at the time question: 9 AM
+            "9am",  # typed at the time question (a bare «9» would ask: 9 AM or 9 PM?)
             "8",  # the eighth zone button: Moscow
             "2",  # Continue: the first topic card
             "2",  # ✅ Done

@@ -144,6 +144,25 @@ async def test_a_video_with_passes_has_the_chats_actions_per_pass(
     assert card["status"] == "in_progress" and card["parts"][0]["status"] == "done"
 
 
+async def test_pass_2_on_the_map_asks_about_pass_1_as_the_chat_does(
+    client: Client, chat: Chat_, bot: Bot, clock: FakeClock
+) -> None:
+    await chat.onboard()
+    status, card = await get(client, "/app/api/topic?track=demo&topic=intro-video", tma(bot, clock))
+    assert status == 200
+    done_2 = next(a for a in card["parts"][1]["actions"] if a["status"] == "done")
+    assert done_2["confirm"] == "Pass 2 comes after pass 1, which is not marked done. Mark pass 1 done too?"
+    assert all("confirm" not in a for a in card["parts"][0]["actions"])
+    body = {"track": "demo", "topic": "intro-video", "part": "active", "status": "done"}
+    response = await client.post("/app/api/status", json=body, headers=tma(bot, clock))
+    assert response.status == 409 and await response.json() == {"error": "earlier_pass"}
+    response = await client.post(
+        "/app/api/status", json={**body, "with_earlier": True}, headers=tma(bot, clock)
+    )
+    card = await response.json()
+    assert card["status"] == "done" and [p["status"] for p in card["parts"]] == ["done", "done"]
+
+
 async def test_i_already_know_this_on_the_map_is_the_chats_known(
     client: Client, chat: Chat_, bot: Bot, clock: FakeClock
 ) -> None:
@@ -220,7 +239,17 @@ async def test_init_data_with_a_signature_field_and_a_day_old_date_is_accepted(
 async def test_unknown_ids_and_strangers(client: Client, chat: Chat_, bot: Bot, clock: FakeClock) -> None:
     status, body = await get(client, "/app/api/roadmap", tma(bot, clock, 3003))
     assert (status, body) == (404, {"error": "not_started"})  # signed, but never talked to the bot
-    await chat.onboard()
+    await chat.send("/start")
+    await chat.press("English")
+    await chat.press("Demo roadmap")
+    status, body = await get(client, "/app/api/roadmap", tma(bot, clock))
+    assert (status, body) == (
+        404,
+        {"error": "not_started"},
+    )  # the set-up is not done: no plan on the map either
+    for answer in ("6 h", "✅ Done", "9:00 AM", "Berlin"):
+        await chat.press(answer)
+    assert "All set!" in chat.text
     assert (await get(client, "/app/api/roadmap?track=nope", tma(bot, clock)))[0] == 404
     assert (await get(client, "/app/api/topic?track=demo&topic=nope", tma(bot, clock)))[0] == 404
     assert (await get(client, "/app/api/topic?track=second&topic=big-o", tma(bot, clock)))[0] == 404
@@ -240,7 +269,8 @@ async def test_the_console_demo_prints_a_working_map_url(tmp_path: Path) -> None
     chat = ConsoleChat(runtime, out=out)
     runner, url = await serve_map(chat)
     try:
-        for line in ("/start", "2", "1", "3", "3", "1"):  # English, the MLE roadmap, hours, time, zone
+        # English, the MLE roadmap, 3 hours, every day, the first time button, the first zone: set up
+        for line in ("/start", "2", "1", "3", "8", "#1", "1"):
             await chat.send_line(line)
         init_data = unquote(urlsplit(url).fragment.removeprefix("tgWebAppData="))
         async with aiohttp.ClientSession() as http:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.parsing import ParseError, clock_label, parse_hours, parse_time, parse_timezone, zone_label
+from bot.services.parsing import (
+    ParseError,
+    clock_label,
+    parse_hours,
+    parse_time,
+    parse_timezone,
+    short_clock_label,
+    time_readings,
+    zone_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,6 +57,37 @@ def test_times_people_type(text: str, minute: int) -> None:
 def test_times_refused(text: str) -> None:
     with pytest.raises(ParseError):
         parse_time(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "twelve_hour", "readings"),
+    [
+        # a bare hour in a 12-hour locale: morning or evening
+        ("3", True, (180, 900)), ("9", True, (540, 1260)), ("12", True, (0, 720)), ("at 7", True, (420, 1140)),
+        # a bare hour in a 24-hour locale: asked only inside quiet hours (23:00–08:00) as written
+        ("3", False, (180, 900)), ("в 7", False, (420, 1140)), ("в 3 часа", False, (180, 900)),
+        ("9", False, (540,)), ("12", False, (720,)), ("8", False, (480,)),
+        # written with care: one reading
+        ("03", False, (180,)), ("03", True, (180,)), ("15", True, (900,)), ("23", False, (1380,)),
+        ("3:30", True, (210,)), ("7:30", False, (450,)), ("3pm", True, (900,)), ("7 утра", False, (420,)),
+        ("8 вечера", False, (1200,)), ("0730", True, (450,)), ("0", True, (0,)),
+    ],
+)  # fmt: skip
+def test_time_readings_of_a_bare_hour(text: str, twelve_hour: bool, readings: tuple[int, ...]) -> None:
+    assert time_readings(text, twelve_hour) == readings
+
+
+@pytest.mark.parametrize("text", ["25", "noon", "", "3:60"])
+def test_time_readings_refuse_what_is_not_a_time(text: str) -> None:
+    with pytest.raises(ParseError):
+        time_readings(text, True)
+
+
+@pytest.mark.parametrize(
+    ("minute", "en", "ru"), [(180, "3 AM", "03:00"), (900, "3 PM", "15:00"), (0, "12 AM", "00:00"), (570, "9:30 AM", "09:30")]
+)  # fmt: skip
+def test_short_time_labels(minute: int, en: str, ru: str) -> None:
+    assert short_clock_label(minute, "en") == en and short_clock_label(minute, "ru") == ru
 
 
 @pytest.mark.parametrize(
@@ -97,6 +137,12 @@ def test_hours_refused_with_the_reason(text: str, reason: str) -> None:
         ("MSK", "Europe/Moscow"), ("мск", "Europe/Moscow"), ("МСК", "Europe/Moscow"), ("PST", "America/Los_Angeles"),
         ("pdt", "America/Los_Angeles"), ("Pacific", "America/Los_Angeles"), ("CET", "Europe/Berlin"),
         ("EST", "America/New_York"), ("GMT", "UTC"),
+        # cities by their usual short names
+        ("LA", "America/Los_Angeles"), ("la", "America/Los_Angeles"), ("NYC", "America/New_York"),
+        ("NY", "America/New_York"), ("SF", "America/Los_Angeles"), ("DC", "America/New_York"),
+        ("СПб", "Europe/Moscow"), ("спб", "Europe/Moscow"), ("SPb", "Europe/Moscow"), ("Питер", "Europe/Moscow"),
+        ("Санкт-Петербург", "Europe/Moscow"), ("St. Petersburg", "Europe/Moscow"), ("Мск", "Europe/Moscow"),
+        ("Екб", "Asia/Yekaterinburg"), ("EKB", "Asia/Yekaterinburg"), ("HK", "Asia/Hong_Kong"),
         # offsets
         ("GMT+3", "Etc/GMT-3"), ("gmt +3", "Etc/GMT-3"), ("UTC−8", "Etc/GMT+8"), ("UTC-8", "Etc/GMT+8"),
         ("+3", "Etc/GMT-3"), ("UTC+0", "UTC"), ("utc+05:00", "Etc/GMT-5"),

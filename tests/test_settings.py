@@ -13,11 +13,11 @@ async def test_settings_change_each_answer_and_come_back(
 ) -> None:
     await chat.onboard()
     await chat.send("/settings")
-    assert "Daily reminder: 9:00 AM" in chat.text and "Time zone: Berlin" in chat.text
+    assert "Reminder: every day at 9:00 AM" in chat.text and "Time zone: Berlin" in chat.text
     await chat.press("Reminder time")
     assert "✓ 9:00 AM" in chat.buttons()
     await chat.send("6:45 pm")
-    assert "<b>Settings</b>" in chat.text and "Daily reminder: 6:45 PM" in chat.text
+    assert "<b>Settings</b>" in chat.text and "Reminder: every day at 6:45 PM" in chat.text
     await chat.press("Hours a week")
     await chat.press("15 h")
     assert "Study time: 15 h a week" in chat.text

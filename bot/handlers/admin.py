@@ -100,8 +100,8 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private", IsAdmin())
     router.callback_query.filter(IsAdmin())
-    router.message.register(stats, Command("stats"))
-    router.message.register(broadcast, Command("broadcast"))
-    router.message.register(reload, Command("reload"))
+    router.message.register(stats, Command("stats", ignore_case=True))
+    router.message.register(broadcast, Command("broadcast", ignore_case=True))
+    router.message.register(reload, Command("reload", ignore_case=True))
     router.callback_query.register(broadcast_answer, BroadcastCb.filter())
     return router

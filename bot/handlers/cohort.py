@@ -445,7 +445,7 @@ async def leave(
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(cohort_list, Command("cohort"), IsAdmin())
+    router.message.register(cohort_list, Command("cohort", ignore_case=True), IsAdmin())
     typed = F.text & ~F.text.startswith("/")  # a command typed mid-dialog is a command
     router.message.register(typed_name, CohortAsk.name, typed, IsAdmin())
     router.message.register(typed_zone, CohortAsk.zone, typed, IsAdmin())

@@ -1,14 +1,22 @@
-"""What no other handler took: learners not set up yet, stray text, stale or forged buttons, groups."""
+"""What no other handler took: learners not set up yet (their set-up goes on), stray text, stale or forged
+buttons, groups."""
 
 from __future__ import annotations
 
 import difflib
 
 from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
+from bot.curriculum.catalog import Catalog
+from bot.handlers.onboarding import resume
+from bot.services import setup
 from bot.views.menu import COMMANDS, main_menu
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
@@ -20,7 +28,19 @@ async def not_private(message: Message) -> None:
         await message.answer(_("I work in private chats only: open a chat with me to study."))
 
 
-async def anything_else(message: Message, learner: Learner | None = None) -> None:
+async def anything_else(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+    learner: Learner | None = None,
+) -> None:
+    if learner is not None and not setup.is_set_up(learner):
+        # A set-up left unfinished (a restart lost the question, or a screen that needs it done): it goes on.
+        await resume(message, learner, state, session, catalog, clock, i18n)
+        return
     if learner is None or learner.current_track is None:
         await show(message, Screen(_("Let's get you set up first: send /start.")))
         return
@@ -36,8 +56,18 @@ async def anything_else(message: Message, learner: Learner | None = None) -> Non
 
 
 async def stale_button(
-    query: CallbackQuery, callback_answer: CallbackAnswer, learner: Learner | None = None
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+    learner: Learner | None = None,
 ) -> None:
+    if learner is not None and not setup.is_set_up(learner):
+        await resume(query, learner, state, session, catalog, clock, i18n)
+        return
     if learner is None or learner.current_track is None:
         alert(callback_answer, _("Let's get you set up first: send /start."))
         return

@@ -20,9 +20,11 @@ from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers import topic_link
 from bot.handlers.cohort import display_name
+from bot.handlers.questions import STATES, ask_next
 from bot.middlewares.prompt import LeavePromptOnCommand
-from bot.services import cohorts, parsing, plan, profile, topic_links
+from bot.services import cohorts, parsing, plan, profile, setup, topic_links
 from bot.services.plan import study_weekdays
+from bot.services.setup import Question
 from bot.states import Ask
 from bot.views import cohort as cohort_views
 from bot.views import profile as views
@@ -73,12 +75,12 @@ async def start(
             )
             await show(message, main_menu(intro))
         return
-    await state.set_state(Ask.language)
-    await state.set_data({"flow": Flow.ONBOARDING.value})
-    with i18n.use_locale(learner.language):
-        if linked is not None:
+    if linked is not None:
+        with i18n.use_locale(learner.language):
             await topic_link.hold(message, state, linked, learner.language)
-        await show(message, views.ask_language(learner.language, Flow.ONBOARDING))
+    # The set-up goes on at the first question not answered (the language, for someone new: with a greeting).
+    resumed = setup.first_unanswered(learner, catalog) is not Question.LANGUAGE
+    await ask_next(message, learner, Flow.ONBOARDING, state, session, catalog, clock, i18n, resumed=resumed)
 
 
 async def _invited(
@@ -110,53 +112,6 @@ async def _invited(
     return await profile.get_learner(session, learner.id) or learner
 
 
-async def ask_next(
-    event: Event,
-    learner: Learner,
-    flow: Flow,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    """After an answer: the next missing question in onboarding, the settings screen in settings."""
-    with i18n.use_locale(learner.language):
-        if flow is Flow.SETTINGS:
-            await state.clear()
-            followed = await profile.tracks_followed(session, learner.id)
-            await show(event, views.settings_screen(learner, catalog, followed))
-            return
-        if learner.current_track is None or catalog.track(learner.current_track) is None:
-            await state.set_state(Ask.track)
-            plans = await plan.track_plans(session, catalog, learner, clock())
-            await show(event, views.ask_track(catalog, learner.language, None, set(), flow, plans))
-        elif learner.weekly_hours is None:
-            await state.set_state(Ask.hours)
-            await show(event, views.ask_hours(None, flow))
-        elif learner.reminder_minute is None:
-            await state.set_state(Ask.time)
-            await show(event, views.ask_time(None, flow))
-        elif learner.timezone is None:
-            await state.set_state(Ask.zone)
-            await show(event, views.ask_zone(None, flow))
-        else:
-            await state.clear()
-            learner = await profile.finish_onboarding(session, learner.id, clock())
-            personal = await plan.personal_plan(
-                session, catalog, learner, learner.current_track or "", clock()
-            )
-            text = views.onboarding_done(learner, catalog, personal)
-            # A cohort's dates were given in its zone when the learner joined before saying theirs: now in theirs.
-            restated = await cohorts.week_in_own_zone(session, catalog, learner, clock())
-            if restated is not None and learner.timezone is not None:
-                text += "\n\n" + cohort_views.in_your_zone(restated, learner.timezone)
-            await show(event, main_menu(text))
-            linked = await topic_link.take(state, catalog)
-            if linked is not None:  # onboarding began with a link to a topic: now it opens
-                await topic_link.open_topic(event, learner, linked, session, catalog)
-
-
 ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb
 
 
@@ -180,16 +135,7 @@ async def chose(
     except profile.ProfileError:
         alert(callback_answer, _("This button is out of date."))
         return
-    if isinstance(callback_data, HoursCb) and callback_data.flow is Flow.ONBOARDING:
-        await _ask_days(query, learner, state)
-        return
     await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
-
-
-async def _ask_days(event: Event, learner: Learner, state: FSMContext) -> None:
-    """In onboarding, after the hours (tapped or typed): the days they are spread over."""
-    await state.set_state(Ask.days)
-    await show(event, views.ask_days(study_weekdays(learner.study_days), Flow.ONBOARDING, learner.language))
 
 
 async def chose_days(
@@ -205,6 +151,8 @@ async def chose_days(
 ) -> None:
     """A study day switched on or off (stored at once; the last one stays on), or «Done»."""
     if callback_data.day == DAYS_DONE:
+        if callback_data.flow is Flow.ONBOARDING:
+            learner = await profile.confirm_study_days(session, learner.id, clock())
         await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
         return
     if not 0 <= callback_data.day < DAYS_DONE:
@@ -250,7 +198,6 @@ async def chose_track(
     track = catalog.track(learner.current_track)
     if track is not None:
         with i18n.use_locale(learner.language):
-            # The title after a noun and in quotes: a title may hold a colon itself («DMIA: Production ML»).
             notify(
                 callback_answer, _("Track chosen: “{track}”").format(track=track.title.get(learner.language))
             )
@@ -287,9 +234,6 @@ async def typed_hours(
         refusal = views.bad_hours(exc.reason, text)
         await show(message, Screen(refusal, views.ask_hours(learner.weekly_hours, flow).markup))
         return
-    if flow is Flow.ONBOARDING:
-        await _ask_days(message, learner, state)
-        return
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
 
@@ -304,11 +248,14 @@ async def typed_time(
 ) -> None:
     flow = await _flow(state)
     try:
-        minute = parsing.parse_time(message.text or "")
+        readings = parsing.time_readings(message.text or "", parsing.twelve_hour_clock(learner.language))
     except parsing.ParseError:
         await show(message, Screen(views.bad_time(), views.ask_time(learner.reminder_minute, flow).markup))
         return
-    learner = await profile.set_reminder_minute(session, learner.id, minute, clock())
+    if len(readings) > 1:  # a bare «3»: 3 AM or 3 PM? The question stays open for a typed «3pm» too.
+        await show(message, views.ask_morning_or_evening(readings, flow))
+        return
+    learner = await profile.set_reminder_minute(session, learner.id, readings[0], clock())
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 
 
@@ -363,11 +310,55 @@ async def not_text(message: Message, state: FSMContext) -> None:
     await message.answer(_("Please type your answer as text, or tap a button above."))
 
 
+async def resume(
+    event: Event,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    """Anything from a learner whose set-up is unfinished that no question was waiting for (after a restart the
+    dialog's state is gone; or a screen that needs the set-up done): a typed answer to the first question not
+    answered is taken as one («9:15» at the time question), anything else hears that the set-up is unfinished
+    and gets that question."""
+    question = setup.first_unanswered(learner, catalog)
+    text = (event.text or "").strip() if isinstance(event, Message) else ""
+    typed = _TYPED.get(question) if question is not None else None
+    if isinstance(event, Message) and typed is not None and question is not None and _answers(question, text):
+        await state.set_state(STATES[question])
+        await state.update_data(flow=Flow.ONBOARDING.value)
+        await typed(event, learner, state, session, catalog, clock, i18n)
+        return
+    await ask_next(event, learner, Flow.ONBOARDING, state, session, catalog, clock, i18n, resumed=True)
+
+
+def _answers(question: Question, text: str) -> bool:
+    """Whether typed text is meant as an answer to the question: it is one, or one the question explains
+    (hours out of range or not whole, a time zone with a typo)."""
+    if not text or text.startswith("/"):
+        return False
+    try:
+        if question is Question.HOURS:
+            parsing.parse_hours(text)
+        elif question is Question.TIME:
+            parsing.parse_time(text)
+        else:
+            parsing.parse_timezone(text)
+    except parsing.ParseError as exc:
+        return exc.reason in ("fraction", "range") or bool(exc.suggestions)
+    return True
+
+
+_TYPED = {Question.HOURS: typed_hours, Question.TIME: typed_time, Question.ZONE: typed_zone}
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.outer_middleware(LeavePromptOnCommand())
-    router.message.register(start, CommandStart())
+    router.message.register(start, CommandStart(ignore_case=True))
     router.callback_query.register(chose_track, ChooseTrackCb.filter(), KnownLearner())
     for answer in (LanguageCb, HoursCb, TimeCb, ZoneCb):
         router.callback_query.register(chose, answer.filter(), KnownLearner())

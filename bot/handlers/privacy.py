@@ -47,7 +47,7 @@ async def forget_answer(
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(export, Command("export"), KnownLearner())
-    router.message.register(forget, Command("forget"), KnownLearner())
+    router.message.register(export, Command("export", ignore_case=True), KnownLearner())
+    router.message.register(forget, Command("forget", ignore_case=True), KnownLearner())
     router.callback_query.register(forget_answer, ForgetCb.filter(), KnownLearner())
     return router

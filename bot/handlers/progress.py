@@ -68,6 +68,6 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.filter(HasTrack())
     router.callback_query.filter(HasTrack())
-    router.message.register(show_progress, Command("progress"))
+    router.message.register(show_progress, Command("progress", ignore_case=True))
     router.callback_query.register(show_progress, MenuCb.filter(F.screen == Nav.PROGRESS))
     return router

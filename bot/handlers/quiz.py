@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import QuizCb
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.filters import HasTrack, KnownLearner
+from bot.filters import HasTrack, KnownLearner, SetUp
 from bot.handlers import known_check
 from bot.metrics import Metrics
 from bot.services import profile, quiz
@@ -211,7 +211,7 @@ async def poll_answer(
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(quiz_command, Command("quiz"), HasTrack())
-    router.callback_query.register(quiz_button, QuizCb.filter(), KnownLearner())
+    router.message.register(quiz_command, Command("quiz", ignore_case=True), HasTrack())
+    router.callback_query.register(quiz_button, QuizCb.filter(), SetUp())
     router.poll_answer.register(poll_answer, KnownLearner())
     return router

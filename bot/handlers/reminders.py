@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import BreakCb, ReminderCb
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
-from bot.filters import KnownLearner
+from bot.filters import SetUp
 from bot.services import breaks, reminders
 from bot.views import breaks as break_views
 from bot.views import coach
@@ -84,9 +84,9 @@ async def resume(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private", KnownLearner())
-    router.callback_query.register(reminder_button, ReminderCb.filter(), KnownLearner())
-    router.callback_query.register(take_break, BreakCb.filter(), KnownLearner())
-    router.message.register(pause, Command("pause"))
-    router.message.register(resume, Command("resume"))
+    router.message.filter(F.chat.type == "private", SetUp())  # no reminders before the set-up is done
+    router.callback_query.register(reminder_button, ReminderCb.filter(), SetUp())
+    router.callback_query.register(take_break, BreakCb.filter(), SetUp())
+    router.message.register(pause, Command("pause", ignore_case=True))
+    router.message.register(resume, Command("resume", ignore_case=True))
     return router

@@ -12,7 +12,18 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import KnownCb, MarkCb, MenuCb, ModuleCb, NextCb, PageCb, TopicCb, TrackCb, UnfollowCb
+from bot.callbacks import (
+    KnownCb,
+    MarkCb,
+    MenuCb,
+    ModuleCb,
+    NextCb,
+    PageCb,
+    PassesCb,
+    TopicCb,
+    TrackCb,
+    UnfollowCb,
+)
 from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.config import Settings
@@ -190,6 +201,56 @@ async def mark(
     except (ValueError, progress.UnknownTopic):
         _stale(callback_answer)
         return
+    except progress.EarlierPassOpen as open_pass:  # pass 2 before pass 1: ask whether pass 1 is done too
+        await show(
+            query,
+            views.earlier_passes_confirm(open_pass.ref, open_pass.part, open_pass.earlier, learner.language),
+        )
+        return
+    await _marked(query, callback_answer, state, status, bot, learner, session, catalog, clock)
+
+
+async def mark_with_earlier(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: PassesCb,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    """«Both done»: the pass and the passes before it that were not."""
+    try:
+        state = await progress.mark(
+            session,
+            catalog,
+            learner.id,
+            callback_data.track,
+            callback_data.topic,
+            callback_data.part,
+            Status.DONE,
+            clock(),
+            with_earlier=True,
+        )
+    except progress.UnknownTopic:
+        _stale(callback_answer)
+        return
+    await _marked(query, callback_answer, state, Status.DONE, bot, learner, session, catalog, clock)
+
+
+async def _marked(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: progress.TopicState,
+    status: Status,
+    bot: Bot,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+) -> None:
+    """After a mark: say so, a module's or track's moment if it finished one, the card again."""
     notify(callback_answer, _("Marked: {status}").format(status=status_name(status)))
     note = None
     if state.status is Status.DONE:
@@ -308,9 +369,9 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.filter(HasTrack())
-    router.message.register(next_step, Command("next"))
-    router.message.register(roadmap, Command("roadmap"))
-    router.message.register(tracks, Command("tracks"))
+    router.message.register(next_step, Command("next", ignore_case=True))
+    router.message.register(roadmap, Command("roadmap", ignore_case=True))
+    router.message.register(tracks, Command("tracks", ignore_case=True))
     return router
 
 
@@ -325,6 +386,7 @@ def create_button_router() -> Router:
     router.callback_query.register(module, ModuleCb.filter())
     router.callback_query.register(topic, TopicCb.filter())
     router.callback_query.register(mark, MarkCb.filter())
+    router.callback_query.register(mark_with_earlier, PassesCb.filter())
     router.callback_query.register(next_after, NextCb.filter())
     router.callback_query.register(known, KnownCb.filter())
     router.callback_query.register(page, PageCb.filter())

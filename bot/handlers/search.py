@@ -14,9 +14,11 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SearchCb
+from bot.clock import Clock
+from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.handlers import fallback
-from bot.services import profile, progress, topic_links
+from bot.services import profile, progress, setup, topic_links
 from bot.services.search import QUERY_MAX, Answer, SearchIndex
 from bot.services.search_text import words as words_of
 from bot.views import search as views
@@ -63,11 +65,20 @@ async def answer(
     await show(event, views.results(words, found, statuses, learner.language))
 
 
-async def offer(message: Message, learner: Learner, state: FSMContext) -> None:
-    """A plain message that answers no question: offer to search the course for it."""
+async def offer(
+    message: Message,
+    learner: Learner,
+    state: FSMContext,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    """A plain message that answers no question: offer to search the course for it (a set-up left unfinished goes
+    on instead, and emoji or punctuation get the fallback's answer)."""
     text = " ".join((message.text or "").split())[:QUERY_MAX]
-    if not any(words_of(text)):  # emoji, punctuation: nothing to search for
-        await fallback.anything_else(message, learner)
+    if not setup.is_set_up(learner) or not any(words_of(text)):
+        await fallback.anything_else(message, state, session, catalog, clock, i18n, learner)
         return
     offers = _offers(state)
     kept = list((await offers.get_data()).get(OFFERS, {}).items())[1 - OFFERS_KEPT :]

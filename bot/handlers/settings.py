@@ -14,7 +14,7 @@ from bot.callbacks import AskCb, CapCb, Flow, MenuCb
 from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
-from bot.filters import KnownLearner
+from bot.filters import SetUp
 from bot.services import breaks, cohorts, plan, profile, reminders, streaks
 from bot.services.plan import study_weekdays
 from bot.states import Ask
@@ -132,9 +132,11 @@ async def chose_cap(
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.filter(KnownLearner())
-    router.callback_query.filter(KnownLearner())
-    router.message.register(settings_screen, Command("settings"))
+    router.message.filter(
+        SetUp()
+    )  # the set-up's answers are changed here once it is done; before, it goes on
+    router.callback_query.filter(SetUp())
+    router.message.register(settings_screen, Command("settings", ignore_case=True))
     router.callback_query.register(settings_screen, MenuCb.filter(F.screen == Nav.SETTINGS))
     router.callback_query.register(ask, AskCb.filter())
     router.callback_query.register(chose_cap, CapCb.filter())

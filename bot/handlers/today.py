@@ -69,7 +69,7 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.filter(HasTrack())
     router.callback_query.filter(HasTrack())
-    router.message.register(show_today, Command("today"))
+    router.message.register(show_today, Command("today", ignore_case=True))
     router.callback_query.register(show_today, MenuCb.filter(F.screen == Nav.TODAY))
     router.callback_query.register(catch_up, CatchUpCb.filter())
     return router

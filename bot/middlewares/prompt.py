@@ -1,7 +1,11 @@
 """A command sent while a question waits for typed input does what it says: the question is left.
 
 Without this, "/progress" typed at the hours question was read as an answer ("Please send a whole number").
-Set on the onboarding router, whose typed-answer handlers would otherwise take the command."""
+Set on the onboarding router, whose typed-answer handlers would otherwise take the command.
+
+In the middle of the set-up, a command that works before it is done (/help, /export, /forget) gets a note that the
+set-up waits; the others lead back to the set-up's question themselves (`bot.handlers.onboarding.resume`). The set-up
+is not lost either way: it resumes at the first question not answered with the next message."""
 
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ from bot.callbacks import Flow
 from bot.states import Ask, StudyAsk
 
 _PROMPTS = frozenset({*Ask.__all_states_names__, *StudyAsk.__all_states_names__})
-# Commands that answer the question of where the learner is themselves: no note after them.
-_SELF_EXPLAINING = {"start", "menu", "settings"}
+# Commands answered before the set-up is done: the note says it waits. The others (/start, /today, /menu …)
+# ask the set-up's question again themselves.
+_ANSWERED_BEFORE_SETUP = {"help", "export", "forget"}
 
 
 class LeavePromptOnCommand(BaseMiddleware):
@@ -38,7 +43,7 @@ class LeavePromptOnCommand(BaseMiddleware):
         result = await handler(event, data)
         learner = data.get("learner")
         onboarding = flow == Flow.ONBOARDING.value and learner is not None and learner.onboarded_at is None
-        if onboarding and command not in _SELF_EXPLAINING and isinstance(event, Message):
+        if onboarding and command in _ANSWERED_BEFORE_SETUP and isinstance(event, Message):
             await event.answer(_("I stopped waiting for your answer. Send /start to finish setting up."))
         return result
 

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel.core import get_global
 from babel.dates import get_timezone_location
 
+from bot.services.reminders import QUIET_END, QUIET_START
+
 WEEKLY_HOURS_MIN, WEEKLY_HOURS_MAX = 1, 100
 LOCALES = ("en", "ru")
 
@@ -92,10 +94,52 @@ def parse_time(text: str) -> int:
     return hour * 60 + minute
 
 
+# A bare hour that falls in the bot's quiet hours (23:00–08:00) as written is asked about.
+QUIET_FROM = QUIET_START.hour * 60 + QUIET_START.minute
+QUIET_UNTIL = QUIET_END.hour * 60 + QUIET_END.minute
+# Words after an hour that say nothing about morning or evening («в 3 часа»).
+_NEUTRAL_SUFFIXES = {"", "часов", "часа", "час", "ч"}
+
+
+def time_readings(text: str, twelve_hour: bool) -> tuple[int, ...]:
+    """What a typed reminder time may mean, in minutes after midnight: one reading, or two (the morning one
+    first) when a bare hour from 1 to 12 (no minutes, no «am/pm» or «утра/вечера», no leading zero) leaves
+    morning or evening open and it matters: a 12-hour locale reads it either way («3»: 3 AM or 3 PM), and in any
+    locale it would fall in quiet hours as written («3» is 03:00; «12» is noon, «03» and «3:30» are meant as
+    written). ParseError as `parse_time` for anything else."""
+    minute = parse_time(text)
+    cleaned = _squash(text)
+    match = None if _COMPACT.match(cleaned) else _TIME.match(cleaned)
+    if match is None or match["hour"].startswith("0"):
+        return (minute,)
+    suffix = (match["suffix"] or "").replace(".", "").replace(" ", "")
+    hour = int(match["hour"])
+    if suffix not in _NEUTRAL_SUFFIXES or not 1 <= hour <= 12:
+        return (minute,)
+    if match["minute"] is not None or match["minute2"] is not None:
+        return (minute,)  # «7:30» is written with care: 7:30 AM as typed
+    quiet = minute >= QUIET_FROM or minute < QUIET_UNTIL  # as read: «12» is noon, «3» three at night
+    if twelve_hour or quiet:
+        morning = minute % (12 * 60)
+        return (morning, morning + 12 * 60)
+    return (minute,)
+
+
+def short_clock_label(minute: int, locale: str) -> str:
+    """A time as short as the locale writes it: «3 AM», «3:30 PM» in English, «03:00» in Russian."""
+    label = clock_label(minute, locale)
+    return label.replace(":00 ", " ") if locale == "en" else label
+
+
+def twelve_hour_clock(locale: str) -> bool:
+    """Whether the locale writes times with AM and PM (English) rather than 0–23 (Russian)."""
+    return locale == "en"
+
+
 def clock_label(minute: int, locale: str) -> str:
     """A time as the learner's locale writes it: 07:30 in Russian, 7:30 AM in English."""
     hour, rest = divmod(minute, 60)
-    if locale != "en":
+    if not twelve_hour_clock(locale):
         return f"{hour:02d}:{rest:02d}"
     suffix = "AM" if hour < 12 else "PM"
     return f"{(hour % 12) or 12}:{rest:02d} {suffix}"
@@ -120,6 +164,23 @@ ABBREVIATIONS = {
     "vlat": "Asia/Vladivostok",
     "спб": "Europe/Moscow",
     "питер": "Europe/Moscow",
+    "петербург": "Europe/Moscow",
+    "санкт петербург": "Europe/Moscow",
+    "spb": "Europe/Moscow",
+    "st petersburg": "Europe/Moscow",
+    "st. petersburg": "Europe/Moscow",
+    "saint petersburg": "Europe/Moscow",
+    "ekb": "Asia/Yekaterinburg",
+    "екат": "Asia/Yekaterinburg",
+    # Cities by their usual short names.
+    "la": "America/Los_Angeles",
+    "sf": "America/Los_Angeles",
+    "nyc": "America/New_York",
+    "ny": "America/New_York",
+    "dc": "America/New_York",
+    "нью йорк": "America/New_York",
+    "нй": "America/New_York",
+    "hk": "Asia/Hong_Kong",
     "pst": "America/Los_Angeles",
     "pdt": "America/Los_Angeles",
     "pt": "America/Los_Angeles",

@@ -12,7 +12,7 @@ from bot.services import parsing, reminders
 from bot.services.plan import study_weekdays
 from bot.services.reminders import local_date
 from bot.services.week import ABSENT_AFTER, LearnerWeek
-from db.models import Learner
+from db.models import SETUP_LANGUAGE, SETUP_STUDY_DAYS, Learner
 from db.repositories import learners
 
 LANGUAGES = ("en", "ru")
@@ -103,7 +103,8 @@ async def _update(session: AsyncSession, learner_id: int, now: datetime, **field
 async def set_language(session: AsyncSession, learner_id: int, language: str, now: datetime) -> Learner:
     if language not in LANGUAGES:
         raise ProfileError(language)
-    return await _update(session, learner_id, now, language=language)
+    answered = Learner.setup_answered.op("|")(SETUP_LANGUAGE)
+    return await _update(session, learner_id, now, language=language, setup_answered=answered)
 
 
 async def choose_track(
@@ -129,6 +130,12 @@ async def set_study_days(
     if not weekdays or not all(0 <= day < 7 for day in weekdays):
         raise ProfileError(str(weekdays))
     return await _update(session, learner_id, now, study_days=sum(1 << day for day in weekdays))
+
+
+async def confirm_study_days(session: AsyncSession, learner_id: int, now: datetime) -> Learner:
+    """The set-up's study-days question answered («Done»): the days stored so far are the learner's choice."""
+    answered = Learner.setup_answered.op("|")(SETUP_STUDY_DAYS)
+    return await _update(session, learner_id, now, setup_answered=answered)
 
 
 async def set_reminder_minute(session: AsyncSession, learner_id: int, minute: int, now: datetime) -> Learner:

@@ -19,6 +19,17 @@ class UnknownTopic(LookupError):
     """The topic (or pass) is not in the content: a stale or forged button."""
 
 
+class EarlierPassOpen(Exception):
+    """A pass marked done while a pass before it is not: the learner is asked whether those are done too (a
+    video's second pass needs the first). `earlier`: the open passes' numbers, from 1."""
+
+    def __init__(self, ref: TopicRef, part: str, earlier: list[int]) -> None:
+        super().__init__(f"{ref.track.id}/{ref.topic.id}/{part}")
+        self.ref = ref
+        self.part = part
+        self.earlier = earlier
+
+
 @dataclass(frozen=True)
 class TopicState:
     ref: TopicRef
@@ -109,6 +120,18 @@ def topic_after(
     return None
 
 
+def open_passes_before(topic: Topic, part: str, statuses: dict[PartKey, Status]) -> list[int]:
+    """The numbers (from 1) of the passes before `part` that are neither done, known nor skipped."""
+    ids = [p.id for p in topic.passes]
+    if part not in ids:
+        return []
+    return [
+        number
+        for number, pass_id in enumerate(ids[: ids.index(part)], start=1)
+        if statuses.get((topic.id, pass_id)) not in FINISHED
+    ]
+
+
 def hours_done(track_refs: list[TopicRef], statuses: dict[PartKey, Status]) -> float:
     return sum(
         ref.topic.part_hours(part)
@@ -127,25 +150,42 @@ async def mark(
     part: str,
     status: Status,
     now: datetime,
+    *,
+    with_earlier: bool = False,
 ) -> TopicState:
-    """Record the learner's mark and return the topic's new state; a repeated mark changes nothing."""
+    """Record the learner's mark and return the topic's new state; a repeated mark changes nothing.
+
+    A pass marked done while a pass before it is not raises EarlierPassOpen (nothing is written), unless
+    `with_earlier`: then the passes before it are marked done with it."""
     ref = catalog.topic(track_id, topic_id)
     if ref is None or part not in ref.topic.parts:
         raise UnknownTopic(f"{track_id}/{topic_id}/{part}")
+    later_pass = status is Status.DONE and ref.topic.passes and part != ref.topic.passes[0].id
+    if (
+        later_pass and not with_earlier
+    ):  # asked before anything is written (a rollback would expire the learner)
+        earlier = open_passes_before(
+            ref.topic, part, await progress.committed_statuses(session, learner_id, track_id)
+        )
+        if earlier:
+            raise EarlierPassOpen(ref, part, earlier)
     # Marking a topic of a track the learner does not follow yet starts following it. That first write takes the
     # write lock, so the statuses read next (quickly: this transaction wrote none yet) are the ones it changes.
     await learners.enroll(session, learner_id, track_id, now)
     before = await progress.committed_statuses(session, learner_id, track_id)
-    await progress.set_status(session, learner_id, track_id, topic_id, part, status, now)
-    await study.record_mark(
-        session, catalog, learner_id, ref, part, before.get((topic_id, part), Status.NOT_STARTED), status, now
-    )
-    # The statuses after the mark are those before with this one changed: no second read.
+    earlier = open_passes_before(ref.topic, part, before) if later_pass and with_earlier else []
+    marks = [(ref.topic.passes[number - 1].id, status) for number in earlier] + [(part, status)]
+    for marked, new in marks:
+        await progress.set_status(session, learner_id, track_id, topic_id, marked, new, now)
+        was = before.get((topic_id, marked), Status.NOT_STARTED)
+        await study.record_mark(session, catalog, learner_id, ref, marked, was, new, now)
+    # The statuses after the mark are those before with these changed: no second read.
     statuses = dict(before)
-    if status is Status.NOT_STARTED:
-        statuses.pop((topic_id, part), None)
-    else:
-        statuses[(topic_id, part)] = status
+    for marked, new in marks:
+        if new is Status.NOT_STARTED:
+            statuses.pop((topic_id, marked), None)
+        else:
+            statuses[(topic_id, marked)] = new
     state = _state(ref, statuses)
     if state.status in (Status.DONE, Status.KNOWN):
         # The topic's questions join the learner's spaced reviews (in the same transaction as the mark).

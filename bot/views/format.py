@@ -114,14 +114,36 @@ def short_date(day: date, locale: str) -> str:
 
 
 def weekday_names(weekdays: frozenset[int] | set[int], locale: str) -> str:
-    """«Mon–Fri», «every day», or «Mon, Wed, Fri»."""
-    if len(weekdays) == 7:
+    """Study days as the locale abbreviates them (Babel's names): «every day», «Mon–Thu», «Sat, Sun»,
+    «Mon, Wed–Fri», «Fri–Mon»; Russian «каждый день», «пн–чт», «сб, вс». Three days or more in a row make a
+    range; a weekend run goes on into Monday («Fri–Mon»), a weekday run does not take Sunday in («Mon–Fri, Sun»)."""
+    days = sorted(d for d in set(weekdays) if 0 <= d < 7)
+    if len(days) == 7:
         return _("every day")
     names = get_day_names("abbreviated", locale=locale)
-    ordered = sorted(weekdays)
-    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"{names[ordered[0]]}–{names[ordered[-1]]}"
-    return ", ".join(names[d] for d in ordered)
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    weekend_into_monday = len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6
+    if weekend_into_monday and len(runs[-1]) >= len(runs[0]) and len(runs[0]) + len(runs[-1]) > 2:
+        runs = [*runs[1:-1], runs[-1] + runs[0]]  # «Fri–Mon»; but «Mon–Fri, Sun», not «Sun–Fri»
+    parts: list[str] = []
+    for run in runs:
+        if len(run) > 2:
+            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
+        else:
+            parts.extend(names[d] for d in run)
+    return ", ".join(parts)
+
+
+def reminder_days(weekdays: frozenset[int] | set[int], minute: int | None) -> str:
+    """When the reminder comes: «every day at 8:00 PM», «on Mon–Thu at 8:00 PM» (Russian «пн–чт в 20:00»)."""
+    if len(set(weekdays)) >= 7:
+        return _("every day at {time}").format(time=clock(minute))
+    return _("on {days} at {time}").format(days=weekday_names(weekdays, current_locale()), time=clock(minute))
 
 
 def minutes_text(minutes: int) -> str:

@@ -17,10 +17,10 @@ from babel.dates import format_date
 
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Module, Stage, Topic
-from bot.services.progress import FINISHED, TopicState
+from bot.services.progress import FINISHED, TopicState, open_passes_before
 from bot.services.roadmap_map import TrackMap
 from bot.views.format import hours, status_name, weeks_range
-from bot.views.roadmap import kind_name, mark_label, next_marks
+from bot.views.roadmap import earlier_passes_question, kind_name, mark_label, next_marks
 from db.models import Status
 
 WIDTH = 360
@@ -196,8 +196,21 @@ def roadmap_payload(
     }
 
 
-def _actions(choices: list[Status]) -> list[dict[str, str]]:
-    return [{"status": str(s), "label": mark_label(s)} for s in choices]
+def _actions(choices: list[Status], confirm_done: str = "") -> list[dict[str, str]]:
+    """The marks offered; `confirm_done`: the question asked before «done» (passes before it still open)."""
+    actions = []
+    for status in choices:
+        action = {"status": str(status), "label": mark_label(status)}
+        if status is Status.DONE and confirm_done:
+            action["confirm"] = confirm_done
+        actions.append(action)
+    return actions
+
+
+def _earlier_question(state: TopicState, number: int, pass_id: str) -> str:
+    statuses = {(state.ref.topic.id, part): status for part, status in state.parts.items()}
+    earlier = open_passes_before(state.ref.topic, pass_id, statuses)
+    return earlier_passes_question(number, earlier) if earlier else ""
 
 
 def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
@@ -211,9 +224,12 @@ def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
                 "title": p.title.get(locale),
                 "status": str(state.parts[p.id]),
                 "class": status_class(state.parts[p.id]),
-                "actions": _actions([m for m in next_marks(state.parts[p.id]) if m is not Status.SKIPPED]),
+                "actions": _actions(
+                    [m for m in next_marks(state.parts[p.id]) if m is not Status.SKIPPED],
+                    _earlier_question(state, number, p.id),
+                ),
             }
-            for p in topic.passes
+            for number, p in enumerate(topic.passes, start=1)
         ]
     else:
         current = state.parts[""]

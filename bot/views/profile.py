@@ -23,11 +23,19 @@ from bot.callbacks import (
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
-from bot.services.parsing import zone_label
+from bot.services.parsing import short_clock_label, zone_label
 from bot.services.plan import PersonalPlan, study_weekdays
 from bot.services.profile import REVIEW_CAP_CHOICES
 from bot.services.reminders import SUMMARY_TIME
-from bot.views.format import clock, current_locale, esc, language_name, weekday_names, weeks_range
+from bot.views.format import (
+    clock,
+    current_locale,
+    esc,
+    language_name,
+    reminder_days,
+    weekday_names,
+    weeks_range,
+)
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from bot.views.today import hours_line, plan_length
@@ -82,7 +90,7 @@ def _cancel(kb: Keyboard, flow: Flow) -> None:
         kb.button(text=_("⬅️ Back"), callback_data=MenuCb(screen=Nav.SETTINGS))
 
 
-def ask_language(current: str, flow: Flow) -> Screen:
+def ask_language(current: str, flow: Flow, greet: bool = True) -> Screen:
     kb = Keyboard()
     for code in ("ru", "en"):
         kb.button(
@@ -92,7 +100,7 @@ def ask_language(current: str, flow: Flow) -> Screen:
     kb.adjust(2, 1)
     text = (
         _("Hi! I am your study coach on the way to Machine Learning Engineer.") + "\n\n"
-        if flow is Flow.ONBOARDING
+        if flow is Flow.ONBOARDING and greet
         else ""
     )
     return Screen(text + _("Which language do you prefer? / Какой язык вам удобнее?"), kb.as_markup())
@@ -184,11 +192,23 @@ def ask_time(current: int | None, flow: Flow) -> Screen:
     kb.adjust(4, 4, 1)
     return Screen(
         _(
-            "At what time should I remind you to study each day? "
+            "At what time should I remind you to study on your study days? "
             "Tap a button or type a time, for example 7:30, 7pm or 19:00."
         ),
         kb.as_markup(),
     )
+
+
+def ask_morning_or_evening(readings: tuple[int, ...], flow: Flow) -> Screen:
+    """A bare hour that could be either: «3 AM or 3 PM?», a button for each."""
+    locale = current_locale()
+    morning, evening = (short_clock_label(minute, locale) for minute in readings[:2])
+    kb = Keyboard()
+    for minute, label in zip(readings[:2], (morning, evening), strict=True):
+        kb.button(text=label, callback_data=TimeCb(minute=minute, flow=flow))
+    _cancel(kb, flow)
+    kb.adjust(2, 1)
+    return Screen(_("{morning} or {evening}?").format(morning=morning, evening=evening), kb.as_markup())
 
 
 def ask_zone(current: str | None, flow: Flow, suggestions: tuple[str, ...] = ()) -> Screen:
@@ -279,7 +299,9 @@ def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str
     lines += [
         _("Study time: {value} a week").format(value=hours_text),
         _("Study days: {value}").format(value=weekday_names(study_weekdays(learner.study_days), locale)),
-        _("Daily reminder: {value}").format(value=clock(learner.reminder_minute)),
+        _("Reminder: {value}").format(
+            value=reminder_days(study_weekdays(learner.study_days), learner.reminder_minute)
+        ),
         _("Time zone: {value}").format(value=esc(zone_label(learner.timezone, locale))),
         _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
         _("Reminders: {value}").format(value=_("paused") if learner.reminders_paused else _("on")),
@@ -324,8 +346,10 @@ def onboarding_done(learner: Learner, catalog: Catalog, plan: PersonalPlan | Non
     locale = learner.language
     title = esc(track.title.get(locale)) if track else "—"
     lines = [
-        _("All set! Track: <b>{track}</b>, a reminder every day at {time} ({zone}).").format(
-            track=title, time=clock(learner.reminder_minute), zone=esc(zone_label(learner.timezone, locale))
+        _("All set! Track: <b>{track}</b>, a reminder {when} ({zone}).").format(
+            track=title,
+            when=reminder_days(study_weekdays(learner.study_days), learner.reminder_minute),
+            zone=esc(zone_label(learner.timezone, locale)),
         )
     ]
     if plan is not None:

@@ -17,6 +17,7 @@ from bot.callbacks import (
     ModuleCb,
     NextCb,
     PageCb,
+    PassesCb,
     QuizCb,
     TopicCb,
     TrackCb,
@@ -321,6 +322,30 @@ def topic_screen(
 
 def tick(study: TopicStudy, step_id: str) -> str:
     return TICKED if step_id in study.ticked else OPEN
+
+
+def earlier_passes_question(number: int, earlier: list[int]) -> str:
+    """«Pass 2 comes after pass 1, which is not marked done. Mark pass 1 done too?» (the chat's and the map's)."""
+    first = ", ".join(str(n) for n in earlier)
+    if len(earlier) == 1:
+        return _(
+            "Pass {n} comes after pass {first}, which is not marked done. Mark pass {first} done too?"
+        ).format(n=number, first=first)
+    return _("Pass {n} comes after passes {first}, which are not marked done. Mark them done too?").format(
+        n=number, first=first
+    )
+
+
+def earlier_passes_confirm(ref: TopicRef, part: str, earlier: list[int], locale: str) -> Screen:
+    """A pass marked done before the passes it builds on: mark those done too, or not mark it at all."""
+    number = [p.id for p in ref.topic.passes].index(part) + 1
+    both = _("✅ Both done") if len(earlier) == 1 else _("✅ All of them done")
+    text = f"<b>{esc(ref.topic.title.get(locale))}</b>\n\n" + earlier_passes_question(number, earlier)
+    kb = Keyboard()
+    kb.button(text=both, callback_data=PassesCb(track=ref.track.id, topic=ref.topic.id, part=part))
+    kb.button(text=_("✖️ Cancel"), callback_data=TopicCb(track=ref.track.id, topic=ref.topic.id))
+    kb.adjust(1)
+    return Screen(text, kb.as_markup())
 
 
 def _mark(track: str, topic: str, part: str, status: Status) -> MarkCb:

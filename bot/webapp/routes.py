@@ -67,7 +67,7 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
                 return json_error(401, "unauthorized")
             async with sessionmaker() as session:
                 learner = await profile.get_learner(session, user.id)
-                if learner is None:
+                if learner is None or learner.onboarded_at is None:  # no plan before the set-up is done
                     return json_error(404, "not_started")
                 with i18n.context(), i18n.use_locale(learner.language):
                     response = await handler(request, learner, session)
@@ -106,6 +106,7 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
             body: Any = await request.json()
             track_id, topic_id = str(body["track"]), str(body["topic"])
             part, chosen = str(body.get("part", "")), Status(body["status"])
+            with_earlier = body.get("with_earlier") is True  # the card asked first: the passes before it too
         except (ValueError, KeyError, TypeError):
             return json_error(400, "bad_request")
         try:
@@ -113,10 +114,20 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
                 state = await progress.mark_known(session, catalog, learner.id, track_id, [topic_id], clock())
             else:
                 state = await progress.mark(
-                    session, catalog, learner.id, track_id, topic_id, part, chosen, clock()
+                    session,
+                    catalog,
+                    learner.id,
+                    track_id,
+                    topic_id,
+                    part,
+                    chosen,
+                    clock(),
+                    with_earlier=with_earlier,
                 )
         except progress.UnknownTopic:
             return json_error(404, "unknown_topic")
+        except progress.EarlierPassOpen:
+            return json_error(409, "earlier_pass")
         return web.json_response(views.card_payload(state, learner.language))
 
     app.router.add_get("/app/", index)

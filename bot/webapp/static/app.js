@@ -147,7 +147,13 @@
       part.actions.forEach(function (action) {
         var button = el("button", "", action.label);
         button.dataset.status = action.status;
-        button.addEventListener("click", function () { mark(card, part.part, action.status, actions); });
+        button.addEventListener("click", function () {
+          if (action.confirm) {  // a pass before this one is not done: ask, then mark both
+            confirmThen(action.confirm, function () { mark(card, part.part, action.status, actions, true); });
+          } else {
+            mark(card, part.part, action.status, actions);
+          }
+        });
         actions.appendChild(button);
       });
       box.appendChild(actions);
@@ -174,11 +180,13 @@
   var MARKS = { done: "✓", in_progress: "▶", known: "★", skipped: "»", not_started: "" };
   function markOf(status) { return MARKS[status] || ""; }
 
-  function mark(card, part, status, actions) {
+  function mark(card, part, status, actions, withEarlier) {
     Array.prototype.forEach.call(actions.querySelectorAll("button"), function (b) { b.disabled = true; });
     api("status", {
       method: "POST",
-      body: JSON.stringify({ track: card.track, topic: card.topic, part: part, status: status })
+      body: JSON.stringify({
+        track: card.track, topic: card.topic, part: part, status: status, with_earlier: withEarlier === true
+      })
     }).then(function (updated) {
       if (tg && tg.HapticFeedback) { tg.HapticFeedback.notificationOccurred("success"); }
       renderCard(updated);
