@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Topic
+from bot.handlers.moments import moments
+from bot.handlers.polls import send_question
 from bot.services import progress, quiz
 from bot.views import roadmap as views
 from db.models import Learner
@@ -81,7 +83,6 @@ async def _ask(
     check: dict[str, Any],
     pair: tuple[str, str] | list[str],
 ) -> None:
-    from bot.handlers.quiz import send_question  # the one place a quiz poll is sent
 
     topic_id, question_id = pair
     ref = catalog.topic(check["track"], topic_id)
@@ -126,7 +127,6 @@ async def answered(
         marked = await progress.mark_known(session, catalog, learner.id, track.id, check["topics"], clock())
         # A check begun before "module" was kept in its state reads as a topic's.
         await bot.send_message(learner.id, views.check_passed(check["right"], check["asked"], whole_module))
-        from bot.handlers.roadmap import moments
 
         await moments(bot, marked, learner, session, catalog, clock)
         return True

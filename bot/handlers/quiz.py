@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InputPollOption, Message, PollAnswer
+from aiogram.types import CallbackQuery, Message, PollAnswer
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.filters import HasTrack, KnownLearner, SetUp
 from bot.handlers import known_check
+from bot.handlers.polls import send_question
 from bot.metrics import Metrics
 from bot.services import profile, quiz
 from bot.services.plan import study_weekdays
@@ -32,32 +32,6 @@ from db.models import Learner
 
 def _zone(learner: Learner) -> ZoneInfo:
     return ZoneInfo(learner.timezone or "UTC")
-
-
-async def send_question(
-    bot: Bot,
-    session: AsyncSession,
-    learner: Learner,
-    item: quiz.QuizItem,
-    clock: Clock,
-    round_started_at: datetime | None = None,
-) -> str:
-    """Send a question as a quiz poll with its options in a new order; `round_started_at` continues a round.
-    Returns the poll's id."""
-    order = quiz.shuffled_order(item.question)
-    question, options, explanation = coach.question_text(item, learner.language, order)
-    message = await bot.send_poll(
-        chat_id=learner.id,
-        question=question,
-        options=list[InputPollOption | str](options),
-        type="quiz",
-        correct_option_ids=[order.index(item.question.correct)],
-        explanation=explanation,
-        is_anonymous=False,
-    )
-    assert message.poll is not None
-    await quiz.record_sent(session, message.poll.id, learner.id, item, clock(), order, round_started_at)
-    return message.poll.id
 
 
 def find_topic(catalog: Catalog, track_id: str, text: str) -> TopicRef | None:

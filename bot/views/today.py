@@ -14,7 +14,7 @@ from bot.callbacks import Screen as Nav
 from bot.services.plan import CatchUp, PersonalPlan
 from bot.services.quiz import ReviewDay
 from bot.services.today import Today
-from bot.views.cohort import calendar_lines
+from bot.views.cohort_member import calendar_lines
 from bot.views.format import duration, esc, hours, long_date, minutes_text, short_date, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
