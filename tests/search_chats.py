@@ -8,7 +8,7 @@ from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
-from bot.callbacks import Flow, HoursCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.loader import load_catalog
 from bot.demo.session import FakeBotSession
@@ -49,5 +49,6 @@ async def finish_onboarding(chat: Chat_, language: str) -> None:
     await chat.press(LANGUAGE_BUTTONS[language])
     await chat.press(TRACK_TITLES[language])
     await chat.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
     await chat.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
     await chat.press_data(ZoneCb(zone="Europe/Berlin", flow=Flow.ONBOARDING).pack())

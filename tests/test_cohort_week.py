@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
 
-from bot.callbacks import CohortNewCb, Flow, HoursCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, CohortNewCb, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import Settings
 from bot.scheduler import CoachLoop
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
@@ -45,6 +45,7 @@ async def set_up(chat: Chat_, language: str, zone: str, hours: int = 6) -> None:
     """The rest of onboarding after an invitation (the track is the cohort's)."""
     await chat.press(LANGUAGE[language])
     await chat.press_data(HoursCb(hours=hours, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
     await chat.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
     await chat.press_data(ZoneCb(zone=zone, flow=Flow.ONBOARDING).pack())
 

@@ -10,7 +10,7 @@ import pytest
 from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import AskCb, DaysCb, Flow, HoursCb, KnownCb, MarkCb, StudiedCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, AskCb, DaysCb, Flow, HoursCb, KnownCb, MarkCb, StudiedCb, TimeCb, ZoneCb
 from bot.scheduler import CoachLoop
 from bot.services.week import LearnerWeek, backoff_allows
 from db.models import QuizCard
@@ -33,11 +33,12 @@ async def set_up(
     await chat.press(language)
     await chat.press(track)
     await chat.press_data(HoursCb(hours=4, flow=Flow.ONBOARDING).pack())
-    await chat.press_data(TimeCb(minute=minute, flow=Flow.ONBOARDING).pack())
-    await chat.press_data(ZoneCb(zone="UTC", flow=Flow.ONBOARDING).pack())
     for day in range(7):
         if day not in study_days:
-            await chat.press_data(DaysCb(day=day, flow=Flow.SETTINGS).pack())
+            await chat.press_data(DaysCb(day=day, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(TimeCb(minute=minute, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(ZoneCb(zone="UTC", flow=Flow.ONBOARDING).pack())
 
 
 def texts_since(chat: Chat_, before: int) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from aiogram.methods import SendMessage, SendPhoto
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import DaysCb, Flow, HoursCb, MarkCb, StepCb, StudiedCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, MarkCb, StepCb, StudiedCb, TimeCb, ZoneCb
 from bot.curriculum.catalog import Catalog
 from bot.scheduler import CoachLoop
 from bot.services import activity, plan, profile
@@ -157,13 +157,13 @@ async def onboard_part_time(
     await chat.send("/start")
     await chat.press(str(words["language"]))
     await chat.press(str(words["track"]))
-    await chat.press_data(HoursCb(hours=6, flow=Flow.ONBOARDING).pack())
-    await chat.press_data(TimeCb(minute=8 * 60, flow=Flow.ONBOARDING).pack())
-    await chat.press_data(ZoneCb(zone="UTC", flow=Flow.ONBOARDING).pack())
-    await chat.press_data(HoursCb(hours=weekly_hours, flow=Flow.SETTINGS).pack())
+    await chat.press_data(HoursCb(hours=weekly_hours, flow=Flow.ONBOARDING).pack())
     for day in range(7):
         if day not in study_days:
-            await chat.press_data(DaysCb(day=day, flow=Flow.SETTINGS).pack())
+            await chat.press_data(DaysCb(day=day, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(TimeCb(minute=8 * 60, flow=Flow.ONBOARDING).pack())
+    await chat.press_data(ZoneCb(zone="UTC", flow=Flow.ONBOARDING).pack())
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
