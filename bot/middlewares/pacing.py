@@ -81,6 +81,8 @@ class PacedRequests(BaseRequestMiddleware):
                     self.pacer.pause(exc.retry_after)
                 if not forever and loop.time() + exc.retry_after > deadline:
                     raise
+                if before_send is not None:  # certainly not delivered: not "attempted" while it waits
+                    await before_send.not_delivered()
                 log.info("%s: Telegram asked to wait %s s", name, exc.retry_after)
                 if chat is None:
                     await self._sleep(exc.retry_after)
