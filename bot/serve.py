@@ -3,8 +3,10 @@
 Start-up failures the operator must fix (a taken WEB_PORT, an unreachable database, a token Telegram refuses)
 end the process with one line saying what is wrong and what to do (`StartupFailure`, printed by bot/cli.py).
 Telegram unreachable at start-up is not one of them: the start-up calls retry until it answers, and /healthz
-says "starting" meanwhile. SIGTERM or SIGINT at any point stops the bot gracefully: no new claims, the sends
-on the wire finish, the rest is given back for the next start (CoachLoop.stop), exit 0."""
+says "starting" meanwhile. SIGTERM or SIGINT at any point stops the bot gracefully: no new updates are taken (the
+webhook answers 503, so Telegram delivers them again; polling stops asking), those in progress are finished
+(bot/in_progress.py), then the coach takes no new claims, the sends on the wire finish and the rest is given back
+for the next start (CoachLoop.stop); exit 0."""
 
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ from bot.web import create_web_app, start_web_server
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_TIMEOUT = 30.0  # seconds: more than CoachLoop's grace, so a stop always ends
+SHUTDOWN_TIMEOUT = (
+    30.0  # seconds: more than the updates' grace and CoachLoop's together, so a stop always ends
+)
 
 
 async def serve(settings: Settings) -> int:
@@ -102,7 +106,8 @@ async def _polling(runtime: Runtime, bot: Bot, stop: asyncio.Event) -> None:
     try:
         if not await _until_stopped(polling, stop):
             polling.result()
-        elif started.is_set():  # stop polling; its shutdown stops the coach
+        elif started.is_set():  # stop polling; its shutdown finishes the updates in progress, then the coach
+            dispatcher["in_progress"].stop_taking()
             await dispatcher.stop_polling()
             _, late = await asyncio.wait({polling}, timeout=SHUTDOWN_TIMEOUT)
             if late:
@@ -131,7 +136,8 @@ async def _webhook(runtime: Runtime, bot: Bot, stop: asyncio.Event) -> None:
             return
         starting.result()
         await stop.wait()
-        await dispatcher.emit_shutdown(**workflow)
+        dispatcher["in_progress"].stop_taking()  # 503 from now on: Telegram delivers those again
+        await dispatcher.emit_shutdown(**workflow)  # the updates in progress first, then the coach
     finally:
         await runner.cleanup()
 
