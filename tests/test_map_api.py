@@ -205,6 +205,24 @@ async def test_missing_forged_tampered_or_expired_init_data_gets_401(
     assert "hash=" not in caplog.text and "auth_date" not in caplog.text
 
 
+async def test_signed_init_data_with_a_user_id_beyond_64_bits_gets_400(
+    client: Client, chat: Chat_, bot: Bot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await chat.onboard()
+    caplog.set_level(logging.DEBUG)
+    for user_id in (2**63, 2**70, -5):
+        for path in ("/app/api/roadmap", "/app/api/topic?track=demo&topic=big-o"):
+            response = await client.get(path, headers=tma(bot, clock, user_id))
+            assert response.status == 400 and await response.json() == {"error": "bad_request"}
+        response = await client.post(
+            "/app/api/status",
+            json={"track": "demo", "topic": "big-o", "status": "done"},
+            headers=tma(bot, clock, user_id),
+        )
+        assert response.status == 400
+    assert "Traceback" not in caplog.text and str(2**70) not in caplog.text
+
+
 async def test_init_data_with_a_signature_field_and_a_day_old_date_is_accepted(
     client: Client, chat: Chat_, bot: Bot, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.services import profile, progress, roadmap_map
 from bot.views import map as views
-from bot.webapp.auth import Unauthorized, learner_from
+from bot.webapp.auth import Malformed, Unauthorized, learner_from
 from db.models import Learner, Status
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -65,6 +65,8 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
                 user = learner_from(request.headers.get("Authorization"), bot.token, clock())
             except Unauthorized:
                 return json_error(401, "unauthorized")
+            except Malformed:
+                return json_error(400, "bad_request")
             async with sessionmaker() as session:
                 learner = await profile.get_learner(session, user.id)
                 if learner is None:
