@@ -65,7 +65,9 @@ def create_web_app(
     setup_map(app, dispatcher, bot)  # the roadmap map (Mini App) at /app/ and its API under /app/api/
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.router.add_post(webhook_path(settings), WebhookEndpoint(dispatcher, bot, secret, in_progress).handle)
+        app.router.add_post(
+            webhook_path(settings), WebhookEndpoint(dispatcher, bot, secret, in_progress).handle
+        )
         if run_dispatcher:
             setup_application(app, dispatcher, bot=bot)
     return app

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import create_i18n
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
-from bot.demo.session import FakeApiError
+from bot.demo.telegram import FakeApiError
 from bot.outage import DatabaseOutage
 from bot.scheduler import CoachLoop
 from db.models import ReminderSend
@@ -105,7 +105,7 @@ async def test_a_tick_cut_by_an_outage_gives_back_its_claims_as_soon_as_the_data
         flaky.down = True
         return await real_claim(*args)
 
-    flaky_coach._deliver = deliver_after_the_cut  # type: ignore[method-assign]
+    flaky_coach._deliver = deliver_after_the_cut  # type: ignore[method-assign,assignment]
     caplog.set_level(logging.INFO)
     tick = asyncio.create_task(flaky_coach.tick())
     await _until(lambda: len(flaky_coach.when_back) == 6)  # six claims to give back once it is back

@@ -127,7 +127,9 @@ MALFORMED: dict[str, bytes] = {
     "not-an-object": json.dumps([LEARNER_TEXT]).encode(),
     "no-update-id": json.dumps({"message": {"text": LEARNER_TEXT}}).encode(),
     "user-id-beyond-int64": json.dumps(start(2**64 + 5, 4, LEARNER_TEXT)).encode(),
-    "chat-id-as-huge-float": json.dumps(start(44, 5, LEARNER_TEXT)).replace('"id": 44', '"id": 1e30', 1).encode(),
+    "chat-id-as-huge-float": json.dumps(start(44, 5, LEARNER_TEXT))
+    .replace('"id": 44', '"id": 1e30', 1)
+    .encode(),
     "update-id-beyond-int64": json.dumps(start(45, 2**63, LEARNER_TEXT)).encode(),
     "nan": b'{"update_id": 6, "x": NaN}',
 }
@@ -146,7 +148,7 @@ async def test_malformed_requests_with_the_secret_get_400_without_a_traceback(
     assert not [r for r in session.requests if isinstance(r, SendMessage)]
     assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.exc_info]
     assert LEARNER_TEXT not in caplog.text
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.webhook"][0].startswith(
+    assert next(r.getMessage() for r in caplog.records if r.name == "bot.webhook").startswith(
         "webhook request refused (400)"
     )
 

@@ -59,8 +59,8 @@ async def show_progress(
         extra = [*calendar_lines(week, learner.timezone or week.cohort.timezone), *extra]
     link = map_url(settings, event, track_id)
     await show(event, progress_screen(summary, personal, learner.language, extra, link))
-    if isinstance(event, CallbackQuery):
-        await answer_now(event, callback_answer)  # the text is there: the button stops spinning before the chart
+    if isinstance(event, CallbackQuery):  # the text is there: the button stops spinning before the chart
+        await answer_now(event, callback_answer)
     try:  # the chart is the optional part: if it fails, the learner still has their progress, and no apology
         png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
         await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))
