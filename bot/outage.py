@@ -66,7 +66,7 @@ class DatabaseOutage:
         self._failures += 1
         if now - self._reported_at >= self._report_every:
             log.warning(
-                "the database is still unavailable after %.0f s: %d failed updates and ticks in the last %.0f s",
+                "the database is still unavailable after %.0f s: %d failed updates, ticks and sends in the last %.0f s",
                 now - self._since, self._failures, now - self._reported_at,
             )  # fmt: skip
             self._reported_at, self._failures = now, 0
@@ -76,7 +76,7 @@ class DatabaseOutage:
         if self._since is None:
             return
         log.warning(
-            "the database is back after %.0f s of outage (%d failed updates and ticks)",
+            "the database is back after %.0f s of outage (%d failed updates, ticks and sends)",
             self._clock() - self._since, self._total,
         )  # fmt: skip
         self._since = None
