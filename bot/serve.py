@@ -28,9 +28,8 @@ from bot.web import create_web_app, start_web_server
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_TIMEOUT = (
-    30.0  # seconds: more than the updates' grace and CoachLoop's together, so a stop always ends
-)
+WEBHOOK_CONNECTIONS = 100  # Telegram allows 1-100
+SHUTDOWN_TIMEOUT = 30.0  # seconds: more than the updates' and CoachLoop's graces together
 
 
 async def serve(settings: Settings) -> int:
@@ -155,4 +154,6 @@ async def _set_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> 
         settings.webhook_url,
         secret_token=settings.webhook_secret.get_secret_value(),
         allowed_updates=dispatcher.resolve_used_update_types(),
+        # Each update holds its connection until it is handled (bot/webhook.py): Telegram's most, not its 40
+        max_connections=WEBHOOK_CONNECTIONS,
     )
