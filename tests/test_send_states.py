@@ -1,8 +1,7 @@
 """A send's state is what Telegram said, and a database outage in the middle of a tick costs no send.
 
 In process, on the recording fake: the database "goes away" through a session factory that refuses to connect
-while it is down (what the driver raises when PostgreSQL is gone: tests/test_outage.py does it over a real
-connection)."""
+while it is down (tests/fakes/flaky_database.py; tests/test_outage.py cuts a real connection instead)."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ import pytest
 from aiogram import Bot
 from aiogram.methods import SendMessage
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_i18n
@@ -26,22 +24,8 @@ from bot.demo.telegram import FakeApiError
 from bot.outage import DatabaseOutage
 from bot.scheduler import CoachLoop
 from db.models import ReminderSend
+from tests.fakes.flaky_database import Flaky
 from tests.harness import Chat_, FakeClock
-
-
-class Flaky:
-    """A session factory whose sessions cannot reach the database while `down` is set."""
-
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self.sessionmaker = sessionmaker
-        self.down = False
-        self.refused = 0
-
-    def __call__(self) -> AsyncSession:
-        if self.down:
-            self.refused += 1
-            raise OperationalError("connect", {}, ConnectionRefusedError(111, "Connection refused"))
-        return self.sessionmaker()
 
 
 async def _statuses(sessionmaker: async_sessionmaker[AsyncSession]) -> list[str]:
