@@ -1,5 +1,5 @@
-"""The bot as a webhook replica in its own process (`python -m bot run`), pointed at the fake Bot API, for the
-tests that stop, kill and restart it; its log goes to a file the test reads."""
+"""The bot as a replica in its own process (`python -m bot run`; webhook mode, or long polling), pointed at the fake
+Bot API, for the tests that stop, kill and restart it; its log goes to a file the test reads."""
 
 from __future__ import annotations
 
@@ -104,9 +104,11 @@ async def start_replica(
     token: str,
     port: int | None = None,
     redis_url: str | None = None,
+    webhook: bool = True,  # False: long polling
 ) -> Replica:
     port = port or free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "WEBAPP_URL", "LOG_FORMAT"}}
+    unset = {"REDIS_URL", "WEBAPP_URL", "LOG_FORMAT", "WEBHOOK_URL", "WEBHOOK_SECRET"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         BOT_TOKEN=token,
         TELEGRAM_API_URL=server.url,
@@ -115,10 +117,10 @@ async def start_replica(
         TICK_SECONDS="1",
         WEB_HOST="127.0.0.1",
         WEB_PORT=str(port),
-        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
-        WEBHOOK_SECRET=SECRET,
         LOG_LEVEL="INFO",
     )
+    if webhook:
+        env.update(WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook", WEBHOOK_SECRET=SECRET)
     if redis_url:
         env["REDIS_URL"] = redis_url
     with log_path.open("ab") as log:

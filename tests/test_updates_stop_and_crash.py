@@ -1,7 +1,7 @@
-"""Webhook replicas as processes, stopped and killed while learners' updates are in progress, with Telegram's side
-played by tests/fakes/telegram_webhook.py (it delivers again whatever got no 200) and the Bot API by the fake,
-which answers 429 to every message while `holding`: the updates stay in progress, at their replies, until the
-test lets them go."""
+"""Replicas as processes, stopped and killed while learners' updates are in progress: in webhook mode with
+Telegram's side played by tests/fakes/telegram_webhook.py (it delivers again whatever got no 200), in polling mode
+through the fake's getUpdates; the Bot API is the fake, which answers 429 to every message while `holding`: the
+updates stay in progress, at their replies, until the test lets them go."""
 
 from __future__ import annotations
 
@@ -69,6 +69,31 @@ async def test_sigterm_finishes_the_updates_in_progress_and_the_next_replica_ans
     finally:
         if first.process.returncode is None:
             await first.kill()
+        await server.stop()
+
+
+async def test_polling_sigterm_finishes_the_updates_in_progress_before_it_exits(tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path}/coach.db"
+    server = FakeBotApiServer(holding=True)
+    await server.start()
+    replica = await start_replica(server, database, tmp_path / "bot.log", token=random_token(), webhook=False)
+    try:
+        await replica.ready()
+        for i in range(LEARNERS // 4):
+            server.push_update({"message": start_update(1000 + i, 0)["message"]})
+        await replica.until_in_progress(LEARNERS // 4)
+        replica.process.send_signal(signal.SIGTERM)
+        await until(lambda: "updates in progress are finished first" in replica.log)
+        server.holding = False
+        assert await asyncio.wait_for(replica.process.wait(), 40) == 0
+        per_chat = welcomes(server)
+        assert set(per_chat) == {str(1000 + i) for i in range(LEARNERS // 4)} and set(per_chat.values()) == {
+            1
+        }
+        assert "Traceback" not in replica.log and "were cancelled" not in replica.log
+    finally:
+        if replica.process.returncode is None:
+            await replica.kill()
         await server.stop()
 
 
