@@ -40,9 +40,10 @@ async def test_sigterm_finishes_the_updates_in_progress_and_the_next_replica_ans
     await server.start()
     token = random_token()
     first = await start_replica(server, database, tmp_path / "first.log", token=token)
+    second = await start_replica(server, database, tmp_path / "second.log", token=token)  # the next one
     try:
-        await first.ready()
-        async with TelegramWebhook([first.url], SECRET) as telegram:
+        await asyncio.gather(first.ready(), second.ready())
+        async with TelegramWebhook([first.url, second.url], SECRET) as telegram:
             server.holding = True
             in_progress = [telegram.push(start_update(1000 + i, 1 + i)) for i in range(LEARNERS)]
             await first.until_in_progress(LEARNERS)  # all of them at their reply, which Telegram refuses
@@ -53,13 +54,9 @@ async def test_sigterm_finishes_the_updates_in_progress_and_the_next_replica_ans
             server.holding = False  # the replies go out; the updates in progress finish
             assert await asyncio.wait_for(first.process.wait(), 40) == 0
             assert all(d.answers == [200] and d.by == first.url for d in in_progress)  # by the stopping one
-            second = await start_replica(
-                server, database, tmp_path / "second.log", token=token, port=first.port
-            )
-            try:
-                await until(lambda: telegram.all_answered)  # the next replica has the ones refused meanwhile
-            finally:
-                assert await second.stop() == 0
+            await until(lambda: telegram.all_answered)
+            assert all(d.by == second.url for d in late)  # the next replica had the ones refused meanwhile
+        assert await second.stop() == 0
         per_chat = welcomes(server)
         expected = {str(c) for c in [*range(1000, 1000 + LEARNERS), *range(2000, 2000 + LEARNERS // 2)]}
         assert set(per_chat) == expected and set(per_chat.values()) == {1}  # none lost, none answered twice
@@ -67,8 +64,9 @@ async def test_sigterm_finishes_the_updates_in_progress_and_the_next_replica_ans
         assert "Traceback" not in log and "is not handled" not in log and "were cancelled" not in log
         assert f"stopping: {LEARNERS} updates in progress are finished first" in log
     finally:
-        if first.process.returncode is None:
-            await first.kill()
+        for replica in (first, second):
+            if replica.process.returncode is None:
+                await replica.kill()
         await server.stop()
 
 
