@@ -12,7 +12,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault, MenuButtonWebApp, WebAppInfo
 from aiogram.utils.i18n import I18n
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -24,7 +24,10 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.delivery import Pacer
 from bot.errors import create_router as create_errors_router
+from bot.handled_updates import HandledOnce, handled_updates_for
 from bot.handlers import get_routers
+from bot.in_progress import UpdatesInProgress
+from bot.isolation import isolation_for
 from bot.metrics import Metrics, UpdateMetrics
 from bot.middlewares.answers import AnswerEveryPress
 from bot.middlewares.database import DatabaseMiddleware
@@ -32,6 +35,7 @@ from bot.middlewares.learner import LearnerLocaleMiddleware, LearnerMiddleware
 from bot.middlewares.pacing import PacedRequests
 from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.throttle import Throttle
+from bot.outage import DatabaseOutage
 from bot.scheduler import CoachLoop, create_scheduler
 from bot.services.search import SearchIndex
 from bot.startup import DatabaseUnreachable
@@ -61,13 +65,12 @@ def build_dispatcher(
     i18n = create_i18n(settings.default_locale)
     storage = storage or MemoryStorage()
     metrics = metrics or Metrics()
-    # One learner's updates are handled one after another: across replicas too when the storage is Redis (the one
-    # storage with an isolation of its own; asked by name, so that aiogram's Redis module loads only when used).
-    create_isolation = getattr(storage, "create_isolation", None)
-    isolation = create_isolation() if create_isolation else SimpleEventIsolation()
+    in_progress = UpdatesInProgress()
+    # One learner's updates are handled one after another: across replicas too when the storage is Redis, with a
+    # lock that outlives a dead replica by seconds (bot/isolation.py).
     dp = Dispatcher(
         storage=storage,
-        events_isolation=isolation,
+        events_isolation=isolation_for(storage),
         disable_fsm=True,  # registered below, after the flood throttle, so a flood is counted before it queues
         settings=settings,
         catalog=catalog,
@@ -76,10 +79,15 @@ def build_dispatcher(
         clock=clock,
         sessionmaker=sessionmaker,
         metrics=metrics,
+        in_progress=in_progress,
+        outage=DatabaseOutage(),
     )
+    dp.update.outer_middleware(in_progress)  # first: a stop finishes every update that got this far
     dp.update.outer_middleware(UpdateMetrics(metrics))
     dp.update.outer_middleware(Throttle(i18n, settings.default_locale))
     dp.update.outer_middleware(dp.fsm)
+    # Inside the learner's lock: a second delivery of an update waits for the first, then finds it handled
+    dp.update.outer_middleware(HandledOnce(handled_updates_for(storage)))
     dp.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware())
     LearnerLocaleMiddleware(i18n, settings.default_locale).setup(dp)
@@ -89,6 +97,7 @@ def build_dispatcher(
     if settings.map_url:
         dp.startup.register(_set_map_menu_button)
     dp.startup.register(_start_coach)
+    dp.shutdown.register(_finish_updates)  # first the learners' updates in progress, then the coach
     dp.shutdown.register(_stop_coach)
     dp["i18n_core"] = i18n
     return dp
@@ -103,13 +112,20 @@ async def _start_coach(
     sessionmaker: async_sessionmaker[AsyncSession],
     i18n_core: I18n,
     metrics: Metrics,
+    outage: DatabaseOutage,
 ) -> None:
     """Reminders and summaries: the coach loop, ticked by APScheduler while the bot runs."""
-    loop = CoachLoop(bot, sessionmaker, catalog, i18n_core, clock, metrics=metrics)
+    loop = CoachLoop(bot, sessionmaker, catalog, i18n_core, clock, metrics=metrics, outage=outage)
     scheduler = create_scheduler(loop, settings.tick_seconds)
     scheduler.start()
     dispatcher["coach"] = loop
     dispatcher["scheduler"] = scheduler
+
+
+async def _finish_updates(in_progress: UpdatesInProgress) -> None:
+    """Updates in progress at a stop are finished (within bot/in_progress.py's FINISH_GRACE) before the coach
+    stops: nothing more is taken (the webhook answers 503, polling has stopped asking)."""
+    await in_progress.finish()
 
 
 async def _stop_coach(dispatcher: Dispatcher) -> None:

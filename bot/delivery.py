@@ -44,15 +44,24 @@ _before_send: ContextVar[BeforeSend | None] = ContextVar("before_send", default=
 
 @dataclass
 class BeforeSend:
-    """Run once, when the send has its turn and just before its HTTP request (the send's 'attempted' record)."""
+    """Run once, when the send has its turn and just before its HTTP request (the send's 'attempted' record).
+
+    When Telegram answers that it did not deliver the message (429: wait and try again), `undo` takes the record
+    back (the send is claimed again, not attempted), and the record is made anew before the retry; so a crash
+    while the send waits leaves it to be sent, not "maybe sent". `undo` returns False when it could not."""
 
     callback: Callable[[], Awaitable[None]]
+    undo: Callable[[], Awaitable[bool]] | None = None
     done: bool = False
 
     async def __call__(self) -> None:
         if not self.done:
             self.done = True
             await self.callback()
+
+    async def not_delivered(self) -> None:
+        if self.done and self.undo is not None and await self.undo():
+            self.done = False
 
 
 def current_priority() -> Priority:
@@ -214,7 +223,8 @@ class Pacer:
 
 class Courier:
     """How the bot's own sends (reminders, summaries, broadcasts) go out: at their priority, with a record of the
-    attempt made just before the HTTP call. The pacing itself is the bot's (`Pacer`), shared with the replies."""
+    attempt made just before the HTTP call (taken back by `not_delivered` when Telegram answers 429). The pacing
+    itself is the bot's (`Pacer`), shared with the replies."""
 
     async def deliver(
         self,
@@ -223,9 +233,10 @@ class Courier:
         *,
         level: Priority = Priority.REMINDER,
         before_send: Callable[[], Awaitable[None]] | None = None,
+        not_delivered: Callable[[], Awaitable[bool]] | None = None,
     ) -> T:
         priority_token = _priority.set(level)
-        hook_token = _before_send.set(BeforeSend(before_send) if before_send else None)
+        hook_token = _before_send.set(BeforeSend(before_send, not_delivered) if before_send else None)
         try:
             return await send()
         finally:

@@ -1,5 +1,6 @@
 """The last line: an error in a handler is logged with context and the learner hears about it exactly once: as an
-alert on the button they pressed when that press is still unanswered, otherwise as a short message in the chat."""
+alert on the button they pressed when that press is still unanswered, otherwise as a short message in the chat.
+The database being unreachable is not logged per update: it is one outage (bot/outage.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,23 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
+from bot.outage import DatabaseOutage, database_unavailable
+
 log = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, bot: Bot) -> bool:
+async def on_error(event: ErrorEvent, bot: Bot, outage: DatabaseOutage | None = None) -> bool:
     update = event.update
-    log.error(
-        "update %s (%s) failed: %s",
-        update.update_id,
-        update.event_type,
-        type(event.exception).__name__,
-        exc_info=event.exception,
-    )
+    if outage is not None and database_unavailable(event.exception):
+        outage.failed(event.exception)
+    else:
+        log.error(
+            "update %s (%s) failed: %s",
+            update.update_id,
+            update.event_type,
+            type(event.exception).__name__,
+            exc_info=event.exception,
+        )
     apology = _("Sorry, something went wrong on my side. Your progress is safe; please try again.")
     try:
         query = update.callback_query

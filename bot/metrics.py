@@ -35,6 +35,10 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.updates_in_progress = Gauge(
+            "coach_updates_in_progress", "Updates being handled now (a stop finishes them first)",
+            registry=self.registry,
+        )  # fmt: skip
         self.quiz_answers = Counter(
             "coach_quiz_answers_total", "Quiz answers, by correctness", ["correct"], registry=self.registry
         )
@@ -63,8 +67,10 @@ class UpdateMetrics(BaseMiddleware):
     ) -> Any:
         kind = event.event_type if isinstance(event, Update) else type(event).__name__
         self.metrics.updates.labels(kind).inc()
+        self.metrics.updates_in_progress.inc()
         started = time.perf_counter()
         try:
             return await handler(event, data)
         finally:
+            self.metrics.updates_in_progress.dec()
             self.metrics.handler_seconds.labels(kind).observe(time.perf_counter() - started)

@@ -4,6 +4,10 @@ Nothing about what is due lives in the scheduler (APScheduler only calls `tick` 
 restart loses nothing and several processes can run it side by side. Each send records its progress (claimed,
 attempted just before its HTTP call, then its outcome: bot/services/sends.py), and a graceful stop takes no new
 claims, lets what is on the wire finish and gives back the rest.
+
+A database outage in the middle of a tick costs no send: what was claimed and not attempted is given back, and
+the outcomes of what went out are recorded, as soon as the database answers again (the tick looks once a second
+until then); the outage is reported to `DatabaseOutage`, not logged by each failure.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,11 +27,13 @@ from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.attempts import Attempt, NotSending
 from bot.clock import Clock
 from bot.cohort_mail import CohortMailer
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier, Priority
 from bot.metrics import Metrics
+from bot.outage import DatabaseOutage, WhenBack, database_unavailable
 from bot.services import (
     activity,
     admin,
@@ -57,19 +63,11 @@ log = logging.getLogger(__name__)
 BATCH = 150
 ACTIVE_RECOUNT = timedelta(minutes=1)
 STOP_GRACE = 10.0  # seconds a stop waits for the sends it claimed before giving back the rest
+OUTAGE_PROBE = 1.0  # seconds between a failed tick's looks at the database
 # Sends whose screens are read at once. A claimed batch waits for its turns anyway (about 30 a second), so reading
 # more of it ahead only puts the learners' own taps behind a queue of reads on the database (one connection on
 # SQLite): 150 at once made a tap wait 1.5 s at the median in the morning rush.
 READ_AHEAD = 4
-
-
-class _NotSending(Exception):
-    """Raised just before a send's HTTP call: the process is stopping (the send is released), or the claim was
-    taken over by another process while it waited (it is no longer ours)."""
-
-    def __init__(self, ours: bool) -> None:
-        super().__init__()
-        self.ours = ours
 
 
 class CoachLoop:
@@ -82,6 +80,7 @@ class CoachLoop:
         clock: Clock,
         courier: Courier | None = None,
         metrics: Metrics | None = None,
+        outage: DatabaseOutage | None = None,
     ) -> None:
         self.bot = bot
         self.sessionmaker = sessionmaker
@@ -101,6 +100,8 @@ class CoachLoop:
         self.cohort_mail = CohortMailer(
             bot, sessionmaker, catalog, i18n, clock, self.courier, metrics, lambda: self._stopping
         )
+        self.outage = outage or DatabaseOutage()
+        self.when_back = WhenBack(self.outage)  # what an outage kept from the database
 
     async def tick(self) -> int:
         """Send everything due now; returns how many sends were delivered.
@@ -112,9 +113,36 @@ class CoachLoop:
         async with self._lock:
             self._running = asyncio.current_task()
             try:
-                return await self._tick()
+                while True:
+                    try:
+                        await self.when_back.settle()
+                        delivered = await self._tick()
+                        self.outage.ok()
+                        return delivered
+                    except Exception as exc:
+                        if not database_unavailable(exc):
+                            raise
+                        self.outage.failed(exc)
+                    if not await self._until_database_answers():
+                        return 0
             finally:
                 self._running = None
+
+    async def _until_database_answers(self) -> bool:
+        """Look once a second until the database answers (True), or the loop stops (False)."""
+        while not self._stopping:
+            await asyncio.sleep(OUTAGE_PROBE)
+            try:
+                async with self.sessionmaker() as session:
+                    await sends.ping(session)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                self.outage.failed(exc)
+                continue
+            self.outage.ok()
+            return True
+        return False
 
     async def stop(self, grace: float = STOP_GRACE) -> int:
         """Take no new claims; wait up to `grace` seconds for the running tick, whose sends not yet on the wire
@@ -240,20 +268,17 @@ class CoachLoop:
     async def _deliver_broadcast(
         self, broadcast_id: int, learner_id: int, text: str, claimed_at: datetime
     ) -> bool:
-        attempted = False
+        attempt = Attempt(
+            self.sessionmaker,
+            self.outage,
+            lambda: self._stopping,
+            lambda s: sends.attempt_delivery(s, broadcast_id, learner_id, claimed_at, self.clock()),
+            lambda s: sends.unattempt_delivery(s, broadcast_id, learner_id, claimed_at),
+        )
 
-        async def before_send() -> None:
-            nonlocal attempted
-            if attempted:
-                return  # the text after a refused chart: the same send
-            if self._stopping:
-                raise _NotSending(ours=True)
+        async def give_back() -> None:
             async with self.sessionmaker() as session:
-                if not await sends.attempt_delivery(
-                    session, broadcast_id, learner_id, claimed_at, self.clock()
-                ):
-                    raise _NotSending(ours=False)
-            attempted = True
+                await sends.release_deliveries(session, [(broadcast_id, learner_id)])
 
         status = SendStatus.SENT
         try:
@@ -261,78 +286,98 @@ class CoachLoop:
                 learner_id,
                 lambda: self.bot.send_message(learner_id, text),
                 level=Priority.BROADCAST,
-                before_send=before_send,
+                before_send=attempt.record,
+                not_delivered=attempt.undo,
             )
-        except (_NotSending, asyncio.CancelledError) as exc:
-            if not attempted and (isinstance(exc, asyncio.CancelledError) or exc.ours):
-                async with self.sessionmaker() as session:
-                    await sends.release_deliveries(session, [(broadcast_id, learner_id)])
+        except (NotSending, asyncio.CancelledError) as exc:
+            if not attempt.made and (isinstance(exc, asyncio.CancelledError) or exc.ours):
+                await self.when_back.now_or_later(give_back)
                 self._count_released(1)
             if isinstance(exc, asyncio.CancelledError):
                 raise
             return False
         except TelegramForbiddenError:
             status = SendStatus.BLOCKED
-            async with self.sessionmaker() as session:
-                await reminders.mark_blocked(session, learner_id, self.clock())
+            await self.when_back.now_or_later(lambda: self._mark_blocked(learner_id))
         except TelegramAPIError as exc:
             status = SendStatus.FAILED
             log.warning("broadcast %s to a learner failed: %s", broadcast_id, type(exc).__name__)
-        async with self.sessionmaker() as session:
-            await admin.record_delivery(session, broadcast_id, learner_id, status)
+        except Exception as exc:
+            if not database_unavailable(exc) or attempt.made:
+                raise
+            self.outage.failed(exc)
+            self.when_back.later(give_back)  # never attempted: queued again once the database is back
+            return False
+
+        async def record() -> None:
+            async with self.sessionmaker() as session:
+                await admin.record_delivery(session, broadcast_id, learner_id, status)
+
+        await self.when_back.now_or_later(record)
         if self.metrics is not None:
             self.metrics.sends.labels("broadcast", status.value).inc()
         return status is SendStatus.SENT
 
-    async def _deliver(self, claim: Claim, claimed_at: datetime) -> bool:
-        attempted = False
+    async def _mark_blocked(self, learner_id: int) -> None:
+        async with self.sessionmaker() as session:
+            await reminders.mark_blocked(session, learner_id, self.clock())
 
-        async def before_send() -> None:
-            nonlocal attempted
-            if attempted:
-                return  # the text after a refused chart: the same send
-            if self._stopping:
-                raise _NotSending(ours=True)
+    async def _deliver(self, claim: Claim, claimed_at: datetime) -> bool:
+        attempt = Attempt(
+            self.sessionmaker,
+            self.outage,
+            lambda: self._stopping,
+            lambda s: sends.attempt(s, claim.send_id, claimed_at, self.clock()),
+            lambda s: sends.unattempt(s, claim.send_id, claimed_at),
+        )
+
+        async def give_back() -> None:
             async with self.sessionmaker() as session:
-                if not await sends.attempt(session, claim.send_id, claimed_at, self.clock()):
-                    raise _NotSending(ours=False)
-            attempted = True
+                await sends.release(session, [claim.send_id])
 
         status, error = SendStatus.SENT, None
         try:
             with self.i18n.context(), self.i18n.use_locale(claim.language):
                 if claim.kind is SendKind.SUMMARY:
-                    await self._send_summary(claim, before_send)
+                    await self._send_summary(claim, attempt)
                 elif claim.kind is SendKind.NUDGE:
-                    if not await self._send_nudge(claim, before_send):
+                    if not await self._send_nudge(claim, attempt):
                         status = SendStatus.SKIPPED  # studied already, or no streak to keep
                 elif claim.kind is SendKind.RETURN:
-                    if not await self._send_return(claim, before_send):
+                    if not await self._send_return(claim, attempt):
                         status = SendStatus.SKIPPED
-                elif not await self._send_reminder(claim, before_send):
+                elif not await self._send_reminder(claim, attempt):
                     status = SendStatus.SKIPPED  # nothing to say today: no message
-        except (_NotSending, asyncio.CancelledError) as exc:
-            if not attempted and (isinstance(exc, asyncio.CancelledError) or exc.ours):
-                async with self.sessionmaker() as session:
-                    await sends.release(session, [claim.send_id])
+        except (NotSending, asyncio.CancelledError) as exc:
+            if not attempt.made and (isinstance(exc, asyncio.CancelledError) or exc.ours):
+                await self.when_back.now_or_later(give_back)
                 self._count_released(1)
             if isinstance(exc, asyncio.CancelledError):
                 raise
             return False
         except TelegramForbiddenError:
             status, error = SendStatus.BLOCKED, "blocked by the learner"
-            async with self.sessionmaker() as session:
-                await reminders.mark_blocked(session, claim.learner_id, self.clock())
+            await self.when_back.now_or_later(lambda: self._mark_blocked(claim.learner_id))
         except TelegramAPIError as exc:
             status, error = SendStatus.FAILED, type(exc).__name__
             log.warning("send %s (%s) failed: %s", claim.send_id, claim.kind, type(exc).__name__)
-        async with self.sessionmaker() as session:
-            await reminders.record(session, claim.send_id, status, self.clock(), error)
+        except Exception as exc:
+            if not database_unavailable(exc) or attempt.made:
+                raise
+            self.outage.failed(exc)
+            self.when_back.later(give_back)  # never attempted: due again once the database is back
+            return False
+
+        async def record() -> None:
+            async with self.sessionmaker() as session:
+                await reminders.record(session, claim.send_id, status, self.clock(), error)
+
+        await self.when_back.now_or_later(record)
         if self.metrics is not None:
             self.metrics.sends.labels(claim.kind.value, status.value).inc()
         return status is SendStatus.SENT
 
-    async def _send_reminder(self, claim: Claim, before_send: Callable[[], Awaitable[None]]) -> bool:
+    async def _send_reminder(self, claim: Claim, attempt: Attempt) -> bool:
         """The reminder sized to the learner's day; False when there is nothing to say (already studied today,
         or a day off, and no reviews due)."""
         now = self.clock()
@@ -356,11 +401,12 @@ class CoachLoop:
         await self.courier.deliver(
             claim.learner_id,
             lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
-            before_send=before_send,
+            before_send=attempt.record,
+            not_delivered=attempt.undo,
         )
         return True
 
-    async def _send_nudge(self, claim: Claim, before_send: Callable[[], Awaitable[None]]) -> bool:
+    async def _send_nudge(self, claim: Claim, attempt: Attempt) -> bool:
         """ "Streak at risk": False when it is not needed (already studied today, a streak under three)."""
         async with self._reading_screen() as session:
             found = await streaks.nudge(session, self.catalog, claim.learner_id, self.clock())
@@ -370,11 +416,12 @@ class CoachLoop:
         await self.courier.deliver(
             claim.learner_id,
             lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
-            before_send=before_send,
+            before_send=attempt.record,
+            not_delivered=attempt.undo,
         )
         return True
 
-    async def _send_return(self, claim: Claim, before_send: Callable[[], Awaitable[None]]) -> bool:
+    async def _send_return(self, claim: Claim, attempt: Attempt) -> bool:
         """The welcome back when a break's date is reached."""
         now = self.clock()
         async with self._reading_screen() as session:
@@ -389,11 +436,12 @@ class CoachLoop:
         await self.courier.deliver(
             claim.learner_id,
             lambda: self.bot.send_message(claim.learner_id, screen.text, reply_markup=screen.markup),
-            before_send=before_send,
+            before_send=attempt.record,
+            not_delivered=attempt.undo,
         )
         return True
 
-    async def _send_summary(self, claim: Claim, before_send: Callable[[], Awaitable[None]]) -> None:
+    async def _send_summary(self, claim: Claim, attempt: Attempt) -> None:
         now = self.clock()
         zone = ZoneInfo(claim.timezone)
         async with self._reading_screen() as session:
@@ -431,7 +479,8 @@ class CoachLoop:
                     lambda: self.bot.send_photo(
                         claim.learner_id, photo, caption=caption, reply_markup=markup
                     ),
-                    before_send=before_send,
+                    before_send=attempt.record,
+                    not_delivered=attempt.undo,
                 )
                 return
             except TelegramBadRequest as exc:  # the chart is the optional part: the summary goes without it
@@ -439,7 +488,8 @@ class CoachLoop:
         await self.courier.deliver(
             claim.learner_id,
             lambda: self.bot.send_message(claim.learner_id, caption, reply_markup=markup),
-            before_send=before_send,
+            before_send=attempt.record,
+            not_delivered=attempt.undo,
         )
 
 

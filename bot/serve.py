@@ -3,8 +3,10 @@
 Start-up failures the operator must fix (a taken WEB_PORT, an unreachable database, a token Telegram refuses)
 end the process with one line saying what is wrong and what to do (`StartupFailure`, printed by bot/cli.py).
 Telegram unreachable at start-up is not one of them: the start-up calls retry until it answers, and /healthz
-says "starting" meanwhile. SIGTERM or SIGINT at any point stops the bot gracefully: no new claims, the sends
-on the wire finish, the rest is given back for the next start (CoachLoop.stop), exit 0."""
+says "starting" meanwhile. SIGTERM or SIGINT at any point stops the bot gracefully: no new updates are taken (the
+webhook answers 503, so Telegram delivers them again; polling stops asking), those in progress are finished
+(bot/in_progress.py), then the coach takes no new claims, the sends on the wire finish and the rest is given back
+for the next start (CoachLoop.stop); exit 0."""
 
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ from bot.web import create_web_app, start_web_server
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_TIMEOUT = 30.0  # seconds: more than CoachLoop's grace, so a stop always ends
+WEBHOOK_CONNECTIONS = 100  # Telegram allows 1-100
+SHUTDOWN_TIMEOUT = 30.0  # seconds: more than the updates' and CoachLoop's graces together
 
 
 async def serve(settings: Settings) -> int:
@@ -102,7 +105,8 @@ async def _polling(runtime: Runtime, bot: Bot, stop: asyncio.Event) -> None:
     try:
         if not await _until_stopped(polling, stop):
             polling.result()
-        elif started.is_set():  # stop polling; its shutdown stops the coach
+        elif started.is_set():  # stop polling; its shutdown finishes the updates in progress, then the coach
+            dispatcher["in_progress"].stop_taking()
             await dispatcher.stop_polling()
             _, late = await asyncio.wait({polling}, timeout=SHUTDOWN_TIMEOUT)
             if late:
@@ -131,7 +135,8 @@ async def _webhook(runtime: Runtime, bot: Bot, stop: asyncio.Event) -> None:
             return
         starting.result()
         await stop.wait()
-        await dispatcher.emit_shutdown(**workflow)
+        dispatcher["in_progress"].stop_taking()  # 503 from now on: Telegram delivers those again
+        await dispatcher.emit_shutdown(**workflow)  # the updates in progress first, then the coach
     finally:
         await runner.cleanup()
 
@@ -149,4 +154,6 @@ async def _set_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> 
         settings.webhook_url,
         secret_token=settings.webhook_secret.get_secret_value(),
         allowed_updates=dispatcher.resolve_used_update_types(),
+        # Each update holds its connection until it is handled (bot/webhook.py): Telegram's most, not its 40
+        max_connections=WEBHOOK_CONNECTIONS,
     )

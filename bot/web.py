@@ -1,4 +1,5 @@
-"""The bot's web server, in both modes: /healthz and /metrics always, the Telegram webhook when WEBHOOK_URL is set."""
+"""The bot's web server, in both modes: /healthz and /metrics always, the Telegram webhook (bot/webhook.py) when
+WEBHOOK_URL is set."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ from typing import Any
 from urllib.parse import urlparse
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.in_progress import UpdatesInProgress
 from bot.metrics import Metrics
+from bot.outage import DatabaseOutage, database_unavailable
 from bot.webapp.routes import setup_map
+from bot.webhook import WebhookEndpoint
 
 
 def webhook_path(settings: Settings) -> str:
@@ -33,6 +37,8 @@ def create_web_app(
     run_dispatcher: bool = True,  # False: the caller runs the dispatcher's startup and shutdown (bot/serve.py)
 ) -> web.Application:
     app = web.Application()
+    in_progress: UpdatesInProgress = dispatcher["in_progress"]
+    outage: DatabaseOutage = dispatcher["outage"]
 
     async def healthz(request: web.Request) -> web.Response:
         checks: dict[str, str] = {}
@@ -40,9 +46,14 @@ def create_web_app(
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             checks["database"] = "ok"
+            outage.ok()
         except Exception as exc:  # any failure means "not healthy", and says which kind
             checks["database"] = f"unreachable: {type(exc).__name__}"
+            if database_unavailable(exc):
+                outage.failed(exc)
         checks["scheduler"] = _scheduler_state(dispatcher, settings, clock)
+        if in_progress.stopping:
+            checks["updates"] = "stopping"  # the load balancer sends no more; Telegram's go to the others
         healthy = all(value == "ok" for value in checks.values())
         return web.json_response(checks, status=200 if healthy else 503)
 
@@ -54,8 +65,8 @@ def create_web_app(
     setup_map(app, dispatcher, bot)  # the roadmap map (Mini App) at /app/ and its API under /app/api/
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
-            app, path=webhook_path(settings)
+        app.router.add_post(
+            webhook_path(settings), WebhookEndpoint(dispatcher, bot, secret, in_progress).handle
         )
         if run_dispatcher:
             setup_application(app, dispatcher, bot=bot)

@@ -68,6 +68,16 @@ async def test_a_refused_chart_leaves_the_progress_answer_without_an_apology(
     assert any("progress chart dropped" in r.getMessage() for r in caplog.records)
 
 
+async def test_the_progress_press_is_answered_before_the_chart_is_drawn(chat: Chat_) -> None:
+    await chat.onboard()
+    await chat.send("/menu")
+    calls = await chat.press("📊 Progress")
+    kinds = [type(c).__name__ for c in calls]
+    assert kinds.count("AnswerCallbackQuery") == 1  # once, and no longer after the chart
+    assert kinds.index("AnswerCallbackQuery") < kinds.index("SendPhoto")
+    assert "Progress: Demo roadmap" in chat.latest("Progress:")
+
+
 async def test_a_flooding_learner_has_every_tap_answered(make_chat: Callable[..., Chat_]) -> None:
     flooder = make_chat(user_id=5)
     await flooder.onboard()

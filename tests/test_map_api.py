@@ -26,6 +26,7 @@ from bot.services import progress
 from bot.web import create_web_app
 from bot.webapp.auth import sign_init_data
 from db.models import Status
+from tests.fakes.flaky_database import Flaky
 from tests.harness import Chat_, FakeClock
 
 Client = TestClient[aiohttp_web.Request, aiohttp_web.Application]
@@ -222,6 +223,50 @@ async def test_missing_forged_tampered_or_expired_init_data_gets_401(
     )
     assert response.status == 401
     assert "hash=" not in caplog.text and "auth_date" not in caplog.text
+
+
+async def test_signed_init_data_with_a_user_id_beyond_64_bits_gets_400(
+    client: Client, chat: Chat_, bot: Bot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await chat.onboard()
+    caplog.set_level(logging.DEBUG)
+    for user_id in (2**63, 2**70, -5):
+        for path in ("/app/api/roadmap", "/app/api/topic?track=demo&topic=big-o"):
+            response = await client.get(path, headers=tma(bot, clock, user_id))
+            assert response.status == 400 and await response.json() == {"error": "bad_request"}
+        response = await client.post(
+            "/app/api/status",
+            json={"track": "demo", "topic": "big-o", "status": "done"},
+            headers=tma(bot, clock, user_id),
+        )
+        assert response.status == 400
+    assert "Traceback" not in caplog.text and str(2**70) not in caplog.text
+
+
+async def test_while_the_database_is_unavailable_the_map_answers_503_and_logs_it_once(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    engine: AsyncEngine,
+    settings: Settings,
+    clock: FakeClock,
+    chat: Chat_,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await chat.onboard()
+    flaky = Flaky(sessionmaker)
+    dispatcher["sessionmaker"] = flaky
+    caplog.set_level(logging.INFO)
+    async with TestClient(
+        TestServer(create_web_app(dispatcher, bot, engine, Metrics(), settings, clock))
+    ) as web:
+        flaky.down = True
+        for _ in range(3):
+            assert await get(web, "/app/api/roadmap", tma(bot, clock)) == (503, {"error": "unavailable"})
+        flaky.down = False
+        assert (await get(web, "/app/api/roadmap", tma(bot, clock)))[0] == 200
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == ["ERROR"]  # it started
+    assert "Traceback" not in caplog.text
 
 
 async def test_init_data_with_a_signature_field_and_a_day_old_date_is_accepted(

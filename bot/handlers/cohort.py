@@ -25,6 +25,7 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers.admin import IsAdmin
+from bot.middlewares.answers import answer_now
 from bot.services import cohorts, profile
 from bot.services.reminders import local_date
 from bot.states import CohortAsk
@@ -237,6 +238,7 @@ async def _create(
         return
     await state.clear()
     await _open(query, cohort.id, session, catalog, clock)
+    await answer_now(query, callback_answer)  # the dashboard is there; the QR code takes a moment
     assert query.bot is not None
     await _send_link(query.bot, query.from_user.id, cohort)
 
@@ -309,6 +311,7 @@ async def action(
             await show(query, views.ask_due(cohort, stage))
         elif what == "table":
             board = await cohorts.dashboard(session, catalog, cohort_id, organiser, clock())
+            await answer_now(query, callback_answer)  # the button stops spinning before the picture is drawn
             png = await asyncio.to_thread(completion_table, board)
             await bot.send_photo(
                 organiser,

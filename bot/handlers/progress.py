@@ -8,6 +8,7 @@ import logging
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MenuCb
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
+from bot.middlewares.answers import answer_now
 from bot.services.report import progress_report
 from bot.views.chart import progress_chart
 from bot.views.coach import quiz_stats_lines, streak_line
@@ -37,6 +39,7 @@ async def show_progress(
     catalog: Catalog,
     clock: Clock,
     settings: Settings,
+    callback_answer: CallbackAnswer | None = None,
 ) -> None:
     report = await progress_report(session, catalog, learner, track_id, clock())
     assert report is not None  # HasTrack checked the track exists
@@ -56,6 +59,8 @@ async def show_progress(
         extra = [*calendar_lines(week, learner.timezone or week.cohort.timezone), *extra]
     link = map_url(settings, event, track_id)
     await show(event, progress_screen(summary, personal, learner.language, extra, link))
+    if isinstance(event, CallbackQuery):  # the text is there: the button stops spinning before the chart
+        await answer_now(event, callback_answer)
     try:  # the chart is the optional part: if it fails, the learner still has their progress, and no apology
         png = await asyncio.to_thread(progress_chart, summary, active, series, learner.language)
         await bot.send_photo(learner.id, BufferedInputFile(png, filename="progress.png"))

@@ -2,6 +2,8 @@
 mode alike): what puts something in a chat waits for its turn from the bot's one `Pacer`; a 429 pauses that path
 for as long as Telegram asked and the call is tried again, until a deadline in minutes; network trouble and 5xx
 are retried with backoff. Nothing is reported to a learner as an error because Telegram asked the bot to wait.
+A send that recorded its attempt (a reminder, a broadcast: bot/delivery.py's `BeforeSend`) has it taken back on a
+429, which means "not delivered", and recorded again just before the retry.
 
 The calls made at start-up (getMe, setMyCommands, setChatMenuButton, setWebhook) ride out network trouble and 5xx
 for as long as the process lives, logging once a minute; a refused token (401) is not retried."""
@@ -81,6 +83,8 @@ class PacedRequests(BaseRequestMiddleware):
                     self.pacer.pause(exc.retry_after)
                 if not forever and loop.time() + exc.retry_after > deadline:
                     raise
+                if before_send is not None:  # certainly not delivered: not "attempted" while it waits
+                    await before_send.not_delivered()
                 log.info("%s: Telegram asked to wait %s s", name, exc.retry_after)
                 if chat is None:
                     await self._sleep(exc.retry_after)

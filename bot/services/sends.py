@@ -1,8 +1,10 @@
 """Each send's progress, recorded per send, so a stop or a crash costs at most the sends in flight.
 
 A reminder, summary or broadcast delivery goes: pending (claimed) -> attempted (committed just before its HTTP
-call) -> sent, failed or blocked. A graceful stop releases what it claimed but never attempted (released: due
-again, for the next process). After a crash the next tick finds the rest:
+call) -> sent, failed or blocked. A state is what Telegram said: an attempt answered 429 (not delivered; try again
+later) goes back to pending while it waits for its retry, and is attempted anew just before it. A graceful stop
+releases what it claimed but never attempted (released: due again, for the next process), and so does a tick
+interrupted by a database outage, as soon as the database is back. After a crash the next tick finds the rest:
 
 - never attempted (pending for longer than any live process keeps a claim waiting, or released): sent now, by
   the same local-day rules as any late reminder: only on the day it was meant for, and not in quiet hours (it
@@ -46,11 +48,24 @@ class Recovery:
     broadcasts_unknown: int = 0
 
 
+async def ping(session: AsyncSession) -> None:
+    """Whether the database answers again after an outage (raises while it does not)."""
+    await repo.ping(session)
+
+
 async def attempt(session: AsyncSession, send_id: int, claimed_at: datetime, now: datetime) -> bool:
     """Record the attempt just before the HTTP call; False when the claim is no longer this process's."""
     ours = await repo.attempt(session, send_id, claimed_at, now)
     await session.commit()
     return ours
+
+
+async def unattempt(session: AsyncSession, send_id: int, claimed_at: datetime) -> bool:
+    """Telegram said the attempt was not delivered (429): pending again while it waits for its retry, so a crash
+    meanwhile leaves it to be sent; False when the claim is no longer this process's."""
+    undone = await repo.unattempt(session, send_id, claimed_at)
+    await session.commit()
+    return undone
 
 
 async def release(session: AsyncSession, send_ids: list[int]) -> None:
@@ -64,6 +79,14 @@ async def attempt_delivery(
     ours = await broadcast_repo.attempt(session, broadcast_id, learner_id, claimed_at, now)
     await session.commit()
     return ours
+
+
+async def unattempt_delivery(
+    session: AsyncSession, broadcast_id: int, learner_id: int, claimed_at: datetime
+) -> bool:
+    undone = await broadcast_repo.unattempt(session, broadcast_id, learner_id, claimed_at)
+    await session.commit()
+    return undone
 
 
 async def release_deliveries(session: AsyncSession, keys: list[tuple[int, int]]) -> None:

@@ -18,12 +18,20 @@ MAX_AGE = timedelta(hours=24)
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+# Telegram's user ids fit in 64 bits (the database's columns too): a signed id beyond is a malformed request.
+INT64 = 1 << 63
+
+
 class Unauthorized(Exception):
     """The request carries no init data, a forged or tampered one, or one too old; the reason is for tests only."""
 
 
+class Malformed(ValueError):
+    """Signed init data that no Telegram user could have: answered 400."""
+
+
 def learner_from(authorization: str | None, token: str, now: datetime) -> WebAppUser:
-    """The Telegram user of `Authorization: tma <initData>`, or Unauthorized."""
+    """The Telegram user of `Authorization: tma <initData>`, or Unauthorized (or Malformed)."""
     scheme, _, init_data = (authorization or "").partition(" ")
     if scheme.lower() != "tma" or not init_data.strip():
         raise Unauthorized("no init data")
@@ -37,6 +45,8 @@ def learner_from(authorization: str | None, token: str, now: datetime) -> WebApp
         raise Unauthorized("expired")
     if parsed.user is None:
         raise Unauthorized("no user")
+    if not 0 < parsed.user.id < INT64:
+        raise Malformed("a user id beyond 64 bits")
     return parsed.user
 
 

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
+from bot.outage import DatabaseOutage, database_unavailable
 from bot.services import profile, progress, roadmap_map
 from bot.views import map as views
-from bot.webapp.auth import Unauthorized, learner_from
+from bot.webapp.auth import Malformed, Unauthorized, learner_from
 from db.models import Learner, Status
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -54,6 +55,7 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
     catalog: Catalog = dispatcher["catalog"]
     clock: Clock = dispatcher["clock"]
     i18n: I18n = dispatcher["i18n_core"]
+    outage: DatabaseOutage = dispatcher["outage"]
     page = page_html(i18n)
 
     def json_error(status: int, error: str) -> web.Response:
@@ -65,12 +67,20 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
                 user = learner_from(request.headers.get("Authorization"), bot.token, clock())
             except Unauthorized:
                 return json_error(401, "unauthorized")
-            async with sessionmaker() as session:
-                learner = await profile.get_learner(session, user.id)
-                if learner is None or learner.onboarded_at is None:  # no plan before the set-up is done
-                    return json_error(404, "not_started")
-                with i18n.context(), i18n.use_locale(learner.language):
-                    response = await handler(request, learner, session)
+            except Malformed:
+                return json_error(400, "bad_request")
+            try:
+                async with sessionmaker() as session:
+                    learner = await profile.get_learner(session, user.id)
+                    if learner is None or learner.onboarded_at is None:  # no plan before the set-up is done
+                        return json_error(404, "not_started")
+                    with i18n.context(), i18n.use_locale(learner.language):
+                        response = await handler(request, learner, session)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                outage.failed(exc)  # one story in the log, not a traceback per request
+                return json_error(503, "unavailable")
             response.enable_compression()
             response.headers["Cache-Control"] = "no-store"
             return response

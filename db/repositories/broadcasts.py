@@ -89,6 +89,21 @@ async def attempt(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def unattempt(session: AsyncSession, broadcast_id: int, learner_id: int, claimed_at: datetime) -> bool:
+    """Telegram answered that it did not deliver the attempt (429): claimed again, not attempted."""
+    result = await session.execute(
+        update(BroadcastDelivery)
+        .where(
+            BroadcastDelivery.broadcast_id == broadcast_id,
+            BroadcastDelivery.learner_id == learner_id,
+            BroadcastDelivery.status == SendStatus.ATTEMPTED,
+            BroadcastDelivery.claimed_at == claimed_at,
+        )
+        .values(status=SendStatus.PENDING, attempted_at=None)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def release(session: AsyncSession, keys: list[tuple[int, int]]) -> None:
     """Deliveries a stopping process claimed but never attempted: queued again."""
     for broadcast_id, learner_id in keys:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import learner_cache
 from db.models import Learner, ReminderSend, SendKind, SendStatus
 from db.upsert import dialect_insert, skip_locked
+
+
+async def ping(session: AsyncSession) -> None:
+    """One round trip: raises while the database is unreachable."""
+    await session.execute(text("SELECT 1"))
 
 
 async def due_reminders(session: AsyncSession, now: datetime, limit: int) -> list[Learner]:
@@ -107,6 +112,20 @@ async def attempt(session: AsyncSession, send_id: int, claimed_at: datetime, now
             ReminderSend.claimed_at == claimed_at,
         )
         .values(status=SendStatus.ATTEMPTED, attempted_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unattempt(session: AsyncSession, send_id: int, claimed_at: datetime) -> bool:
+    """Telegram answered that it did not deliver the attempt (429): the send is this claim's again, not attempted."""
+    result = await session.execute(
+        update(ReminderSend)
+        .where(
+            ReminderSend.id == send_id,
+            ReminderSend.status == SendStatus.ATTEMPTED,
+            ReminderSend.claimed_at == claimed_at,
+        )
+        .values(status=SendStatus.PENDING, attempted_at=None)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

@@ -2,7 +2,8 @@
 through TELEGRAM_API_URL. Answers come from the same in-memory fake the unit tests use, so Telegram's limits
 are enforced here too; with `send_rate_limit` and `per_chat_interval` it answers 429 like Telegram's flood control
 (about 30 messages a second overall, one a second per chat), and it can refuse a token (401) or fail a method with
-502 a number of times (Telegram unreachable for a while)."""
+502 a number of times (Telegram unreachable for a while). While `holding` is set it answers every message 429
+(nothing delivered), so a test can keep the bot's handlers and sends in progress and then stop or kill it."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ class FakeBotApiServer:
     refused: int = 0
     refused_tokens: set[str] = field(default_factory=set)  # answered 401 Unauthorized
     failing: dict[str, int] = field(default_factory=dict)  # method (lower case) -> next calls answered 502
+    holding: bool = False  # every message answered 429 with `hold_retry_after`, not delivered
+    hold_retry_after: int = 1
     _recent_sends: collections.deque[float] = field(default_factory=collections.deque)
     _chat_last: dict[str, float] = field(default_factory=dict)
 
@@ -125,11 +128,12 @@ class FakeBotApiServer:
             )
         if name == "getupdates":
             return await self._get_updates(params)
-        if puts_in_a_chat(name) and self._over_limit(str(params.get("chat_id"))):
+        if puts_in_a_chat(name) and (self.holding or self._over_limit(str(params.get("chat_id")))):
             self.refused += 1
             call.status = 429
-            refusal = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                       "parameters": {"retry_after": 1}}  # fmt: skip
+            wait = self.hold_retry_after if self.holding else 1
+            refusal = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
+                       "parameters": {"retry_after": wait}}  # fmt: skip
             return web.json_response(refusal, status=429)
         cls = METHODS.get(name)
         if cls is None:
@@ -155,6 +159,11 @@ class FakeBotApiServer:
 
     def accepted(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method.lower() and c.status == 200]
+
+    def refused_chats(self, method: str) -> set[str]:
+        return {
+            str(c.params.get("chat_id")) for c in self.calls if c.method == method.lower() and c.status == 429
+        }
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)
