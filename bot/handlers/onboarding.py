@@ -50,13 +50,16 @@ async def start(
     language = profile.language_for(message.from_user.language_code, settings.default_locale)
     learner = await profile.start(session, message.from_user.id, language, clock())
     invite = cohorts.parse_start(command.args if command else None)
+    asked_hours = False
     if invite is not None:
         # An invitation link: join its cohort (the track question is then answered), or say why not. The payload
         # is plain (no deep_link_encoded, whose decoding raises on a malformed payload) and read by our own parser.
         with i18n.use_locale(learner.language):
-            learner = await _invited(message, learner, invite, session, catalog, clock)
+            learner, asked_hours = await _invited(message, learner, invite, session, catalog, clock)
     if learner.onboarded_at is not None and learner.current_track is not None:
         await state.clear()
+        if asked_hours:
+            return  # the hours question is the last message; its answer leads to the menu
         with i18n.use_locale(learner.language):
             # Not «welcome back» to a learner who set up ten seconds ago.
             intro = (
@@ -79,7 +82,9 @@ async def _invited(
     session: AsyncSession,
     catalog: Catalog,
     clock: Clock,
-) -> Learner:
+) -> tuple[Learner, bool]:
+    """Join the invitation's cohort (or say why not). Returns the learner as now stored, and whether they were asked
+    to choose their weekly hours against the cohort's (that question is then the last message, not the menu)."""
     assert message.from_user is not None
     now = clock()
     state, cohort = await cohorts.check_invite(session, invite, now)
@@ -87,18 +92,25 @@ async def _invited(
     if cohort is None or state is not cohorts.InviteState.OK or catalog.track(cohort.track_id) is None:
         problem = cohort_views.invite_problem(state)
         await message.answer(problem + " " + cohort_views.invite_problem_tail(onboarded))
-        return learner
+        return learner, False
     outcome, cohort = await cohorts.join(session, learner.id, cohort, display_name(message.from_user), now)
     if outcome is cohorts.JoinOutcome.OTHER:
         await message.answer(cohort_views.in_other(cohort))
-        return learner
+        return learner, False
     if outcome is cohorts.JoinOutcome.ALREADY:
         await message.answer(cohort_views.already_in(cohort))
-        return learner
+        return learner, False
     week = await cohorts.learner_week(session, catalog, learner.id, cohort.track_id, now)
     text = cohort_views.joined(cohort, catalog, week, learner.language, learner.timezone)
+    choice = await cohorts.hours_choice(session, catalog, learner.id, cohort.id)
+    # Joining changes none of the learner's hours: it says what the cohort's weeks need, and they choose.
+    if choice is not None and not choice.differ:
+        text += "\n\n" + cohort_views.hours_line(choice)
     await message.answer(text)
-    return await profile.get_learner(session, learner.id) or learner
+    if choice is not None and choice.differ:
+        await show(message, cohort_views.hours_question(choice))
+    learner = await profile.get_learner(session, learner.id) or learner
+    return learner, choice is not None and choice.differ
 
 
 async def ask_next(
@@ -124,7 +136,7 @@ async def ask_next(
             await show(event, views.ask_track(catalog, learner.language, None, set(), flow, plans))
         elif learner.weekly_hours is None:
             await state.set_state(Ask.hours)
-            await show(event, views.ask_hours(None, flow))
+            await show(event, await hours_screen(session, catalog, learner, flow))
         elif learner.reminder_minute is None:
             await state.set_state(Ask.time)
             await show(event, views.ask_time(None, flow))
@@ -143,6 +155,15 @@ async def ask_next(
             if restated is not None and learner.timezone is not None:
                 text += "\n\n" + cohort_views.in_your_zone(restated, learner.timezone)
             await show(event, main_menu(text))
+
+
+async def hours_screen(session: AsyncSession, catalog: Catalog, learner: Learner, flow: Flow) -> Screen:
+    """The hours question; to a learner in a cohort on their track it also says what the cohort's calendar needs."""
+    choice = await cohorts.hours_needed_on_track(session, catalog, learner.id, learner.current_track)
+    if choice is None:
+        return views.ask_hours(learner.weekly_hours, flow)
+    note = cohort_views.hours_note(choice.needed)
+    return views.ask_hours(learner.weekly_hours, flow, choice.needed, note)
 
 
 ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb
@@ -273,7 +294,8 @@ async def typed_hours(
         learner = await profile.set_weekly_hours(session, learner.id, parsing.parse_hours(text), clock())
     except parsing.ParseError as exc:
         refusal = views.bad_hours(exc.reason, text)
-        await show(message, Screen(refusal, views.ask_hours(learner.weekly_hours, flow).markup))
+        asked = await hours_screen(session, catalog, learner, flow)
+        await show(message, Screen(refusal, asked.markup))
         return
     if flow is Flow.ONBOARDING:
         await _ask_days(message, learner, state)

@@ -21,8 +21,10 @@ from db.models import (
     QuizReview,
     SendStatus,
     Status,
+    StudyEntry,
     TopicProgress,
 )
+from db.repositories.study_log import Entry
 from db.upsert import dialect_insert, skip_locked
 
 QUEUED = "queued"
@@ -220,6 +222,28 @@ async def progress_of_members(session: AsyncSession, cohort_id: int, track_id: s
         .where(CohortMember.cohort_id == cohort_id, TopicProgress.track_id == track_id)
     )
     return {(lid, topic, part): (Status(status), at) for lid, topic, part, status, at in rows}
+
+
+async def study_of_members(session: AsyncSession, cohort_id: int, track_id: str) -> dict[int, list[Entry]]:
+    """The members' study ledgers on the cohort's track (nothing of their other tracks), oldest row first."""
+    rows = await session.execute(
+        select(
+            StudyEntry.learner_id,
+            StudyEntry.track_id,
+            StudyEntry.topic_id,
+            StudyEntry.step,
+            StudyEntry.kind,
+            StudyEntry.minutes,
+            StudyEntry.at,
+        )
+        .join(CohortMember, CohortMember.learner_id == StudyEntry.learner_id)
+        .where(CohortMember.cohort_id == cohort_id, StudyEntry.track_id == track_id)
+        .order_by(StudyEntry.at, StudyEntry.id)
+    )
+    by_learner: dict[int, list[Entry]] = {}
+    for learner_id, track, topic, step, kind, minutes, at in rows:
+        by_learner.setdefault(learner_id, []).append(Entry(track, topic, step, kind, minutes, at))
+    return by_learner
 
 
 # (learner id, topic id) -> (answers, correct)
