@@ -18,6 +18,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CohortCb, CohortHoursCb, CohortLeaveCb, CohortNewCb
@@ -460,7 +461,7 @@ async def hours(
     else:
         choice = await cohorts.hours_choice(session, catalog, learner.id, callback_data.cohort)
     if choice is None:  # not in that cohort (any more): a stale or forged button
-        alert(callback_answer, views.not_found())
+        alert(callback_answer, _("This button is out of date."))
         return
     await show(query, views.hours_taken(choice) if callback_data.take else views.hours_kept(choice))
 
