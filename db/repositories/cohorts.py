@@ -165,15 +165,6 @@ async def late_members(session: AsyncSession) -> list[Membership]:
     return [Membership(member, cohort) for member, cohort in rows]
 
 
-async def cohort_on_track(session: AsyncSession, learner_id: int, track_id: str) -> Cohort | None:
-    """The cohort the learner is in on this track, if any (at most one: a unique key)."""
-    return await session.scalar(
-        select(Cohort)
-        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.learner_id == learner_id, CohortMember.track_id == track_id)
-    )
-
-
 async def join(
     session: AsyncSession, cohort: Cohort, learner_id: int, display_name: str, now: datetime
 ) -> bool:
