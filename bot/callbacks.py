@@ -208,6 +208,13 @@ class CohortLeaveCb(CallbackData, prefix="cl"):
     confirm: bool = False
 
 
+class CohortHoursCb(CallbackData, prefix="ch"):
+    """After joining: keep the learner's weekly hours, or take the hours the cohort's calendar needs."""
+
+    cohort: int
+    take: bool = False
+
+
 class StepCb(CallbackData, prefix="sp"):
     """Tick (or untick) one step of a topic: a resource or its practice task (`bot.curriculum.models.Step`)."""
 

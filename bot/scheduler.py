@@ -38,6 +38,7 @@ from bot.services import (
     activity,
     admin,
     breaks,
+    cohorts,
     plan,
     profile,
     progress,
@@ -452,8 +453,11 @@ class CoachLoop:
             active = await activity.activity(session, self.catalog, learner, now)
             cap = learner.daily_review_cap if learner else quiz.DEFAULT_DAILY_CAP
             reviews = await quiz.review_day(session, self.catalog, claim.learner_id, zone, cap, now)
-            summary = personal = series = offer = None
+            summary = personal = series = offer = cohort_week = None
             if learner and claim.track_id and self.catalog.track(claim.track_id) is not None:
+                cohort_week = await cohorts.learner_week(
+                    session, self.catalog, learner.id, claim.track_id, now
+                )
                 summary = await progress.track_progress(
                     session, self.catalog, claim.learner_id, claim.track_id, now
                 )
@@ -467,7 +471,16 @@ class CoachLoop:
                         await plan.record_catch_up_offer(session, learner.id, now)
         study_day = active.week.is_study_day(active.today)
         caption = coach.weekly_caption(
-            summary, personal, reviews, week, active.streak, claim.language, offer, study_day
+            summary,
+            personal,
+            reviews,
+            week,
+            active.streak,
+            claim.language,
+            offer,
+            cohort_week,
+            claim.timezone,
+            study_day,
         )
         markup = coach.catch_up_markup(offer) if offer is not None else None
         if summary is not None and series is not None:

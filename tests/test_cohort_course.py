@@ -147,7 +147,9 @@ async def test_nine_weeks_of_dmia_with_three_learners(
         await admin.press("DMIA spring")
         board = admin.text
         assert f"Now: week {week} of 9" in board
-        behind = 1 if week >= 5 else 0
+        # Bob stops after week 3: by Friday of week 4 the cohort's calendar has some of that week's topics due,
+        # so he is behind before its deadline has passed (Cat, who joined on Wednesday, caught up).
+        behind = 1 if week >= 4 else 0
         on_track = len(members) - behind
         assert f"on track: {on_track} · 🟠 behind: {behind} · ⚪️ inactive 7+ days: 0" in board, board
         assert f"{len(members)} member" in board

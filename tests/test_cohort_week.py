@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
 
-from bot.callbacks import DAYS_DONE, CohortNewCb, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
+from bot.callbacks import DAYS_DONE, CohortNewCb, DaysCb, Flow, HoursCb, MarkCb, TimeCb, ZoneCb
 from bot.config import Settings
 from bot.scheduler import CoachLoop
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
@@ -238,6 +238,10 @@ async def test_the_organiser_may_excuse_late_joiners_from_the_weeks_before(
     await late.send("/progress")
     assert "Overdue" not in late.text
     await russian.send("/progress")
+    # Stage 2's first topic fell due on the calendar by now: they finish it, and nothing of the excused week
+    # (whose own date would have passed too) puts them behind.
+    for chat in (late, russian):
+        await chat.press_data(MarkCb(track="demo", topic="metrics", part="", status="done").pack())
     await admin.send("/cohort")
     await admin.press("Spring group")
     assert "on track: 2 · 🟠 behind: 0" in admin.text

@@ -89,7 +89,7 @@ async def test_two_months_of_a_learners_week(
     on_break = [d for d in log if BREAK[0] <= d < BREAK[1]]
     assert all(not log[d] for d in on_break[1:]), {d: log[d] for d in on_break}  # nothing during a break
     for day, sent in log.items():
-        if day.weekday() not in days and not day.weekday() == 6:
+        if day.weekday() not in days and day.weekday() != 6:
             assert not sent, (day, sent)  # a day off: nothing
         if day.weekday() not in days and day.weekday() == 6 and not (BREAK[0] <= day < BREAK[1]):
             assert sent == ["19h [summary]"], (day, sent)  # a Sunday off: the weekly summary alone

@@ -18,9 +18,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CohortCb, CohortLeaveCb, CohortNewCb
+from bot.callbacks import CohortCb, CohortHoursCb, CohortLeaveCb, CohortNewCb
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
@@ -445,6 +446,29 @@ async def leave(
     await show(query, views.with_cohorts(screen, await cohorts.memberships(session, learner.id)))
 
 
+# Learners: the hours a week, on joining
+
+
+async def hours(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CohortHoursCb,
+    learner: Learner,
+    session: AsyncSession,
+    catalog: Catalog,
+    clock: Clock,
+) -> None:
+    """Keep the learner's weekly hours, or take the cohort's: their choice, made here and nowhere else."""
+    if callback_data.take:
+        choice = await cohorts.take_cohort_hours(session, catalog, learner.id, callback_data.cohort, clock())
+    else:
+        choice = await cohorts.hours_choice(session, catalog, learner.id, callback_data.cohort)
+    if choice is None:  # not in that cohort (any more): a stale or forged button
+        alert(callback_answer, _("This button is out of date."))
+        return
+    await show(query, views.hours_taken(choice) if callback_data.take else views.hours_kept(choice))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
@@ -458,4 +482,5 @@ def create_router() -> Router:
     router.callback_query.register(new_step, CohortNewCb.filter(), IsAdmin())
     router.callback_query.register(action, CohortCb.filter(), IsAdmin())
     router.callback_query.register(leave, CohortLeaveCb.filter(), KnownLearner())
+    router.callback_query.register(hours, CohortHoursCb.filter(), KnownLearner())
     return router

@@ -20,7 +20,7 @@ from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers import topic_link
 from bot.handlers.cohort import display_name
-from bot.handlers.questions import STATES, ask_next
+from bot.handlers.questions import STATES, ask_next, hours_screen
 from bot.middlewares.prompt import LeavePromptOnCommand
 from bot.services import cohorts, parsing, plan, profile, setup, topic_links
 from bot.services.plan import study_weekdays
@@ -56,13 +56,16 @@ async def start(
     with i18n.use_locale(learner.language):
         linked = await topic_link.linked_topic(message, args, catalog)
     invite = None if topic_links.is_topic_link(args) else cohorts.parse_start(args)
+    asked_hours = False
     if invite is not None:
         # An invitation link: join its cohort (the track question is then answered), or say why not. The payload
         # is plain (no deep_link_encoded, whose decoding raises on a malformed payload) and read by our own parser.
         with i18n.use_locale(learner.language):
-            learner = await _invited(message, learner, invite, session, catalog, clock)
+            learner, asked_hours = await _invited(message, learner, invite, session, catalog, clock)
     if learner.onboarded_at is not None and learner.current_track is not None:
         await state.clear()
+        if asked_hours:
+            return  # the hours question is the last message; its answer leads to the menu
         with i18n.use_locale(learner.language):
             if linked is not None:
                 await topic_link.open_topic(message, learner, linked, session, catalog)
@@ -90,7 +93,9 @@ async def _invited(
     session: AsyncSession,
     catalog: Catalog,
     clock: Clock,
-) -> Learner:
+) -> tuple[Learner, bool]:
+    """Join the invitation's cohort (or say why not). Returns the learner as now stored, and whether they were asked
+    to choose their weekly hours against the cohort's (that question is then the last message, not the menu)."""
     assert message.from_user is not None
     now = clock()
     state, cohort = await cohorts.check_invite(session, invite, now)
@@ -98,18 +103,25 @@ async def _invited(
     if cohort is None or state is not cohorts.InviteState.OK or catalog.track(cohort.track_id) is None:
         problem = cohort_views.invite_problem(state)
         await message.answer(problem + " " + cohort_views.invite_problem_tail(onboarded))
-        return learner
+        return learner, False
     outcome, cohort = await cohorts.join(session, learner.id, cohort, display_name(message.from_user), now)
     if outcome is cohorts.JoinOutcome.OTHER:
         await message.answer(cohort_views.in_other(cohort))
-        return learner
+        return learner, False
     if outcome is cohorts.JoinOutcome.ALREADY:
         await message.answer(cohort_views.already_in(cohort))
-        return learner
+        return learner, False
     week = await cohorts.learner_week(session, catalog, learner.id, cohort.track_id, now)
     text = cohort_views.joined(cohort, catalog, week, learner.language, learner.timezone)
+    choice = await cohorts.hours_choice(session, catalog, learner.id, cohort.id)
+    # Joining changes none of the learner's hours: it says what the cohort's weeks need, and they choose.
+    if choice is not None and not choice.differ:
+        text += "\n\n" + cohort_views.hours_line(choice)
     await message.answer(text)
-    return await profile.get_learner(session, learner.id) or learner
+    if choice is not None and choice.differ:
+        await show(message, cohort_views.hours_question(choice))
+    learner = await profile.get_learner(session, learner.id) or learner
+    return learner, choice is not None and choice.differ
 
 
 ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb
@@ -232,7 +244,8 @@ async def typed_hours(
         learner = await profile.set_weekly_hours(session, learner.id, parsing.parse_hours(text), clock())
     except parsing.ParseError as exc:
         refusal = views.bad_hours(exc.reason, text)
-        await show(message, Screen(refusal, views.ask_hours(learner.weekly_hours, flow).markup))
+        asked = await hours_screen(session, catalog, learner, flow)
+        await show(message, Screen(refusal, asked.markup))
         return
     await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
 

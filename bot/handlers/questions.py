@@ -92,9 +92,18 @@ async def _question(
         plans = await plan.track_plans(session, catalog, learner, clock())
         return views.ask_track(catalog, learner.language, None, set(), flow, plans)
     if question is Question.HOURS:
-        return views.ask_hours(learner.weekly_hours, flow)
+        return await hours_screen(session, catalog, learner, flow)
     if question is Question.DAYS:
         return views.ask_days(study_weekdays(learner.study_days), flow, learner.language)
     if question is Question.TIME:
         return views.ask_time(learner.reminder_minute, flow)
     return views.ask_zone(learner.timezone, flow)
+
+
+async def hours_screen(session: AsyncSession, catalog: Catalog, learner: Learner, flow: Flow) -> Screen:
+    """The hours question; to a learner in a cohort on their track it also says what the cohort's calendar needs."""
+    choice = await cohorts.hours_needed_on_track(session, catalog, learner.id, learner.current_track)
+    if choice is None:
+        return views.ask_hours(learner.weekly_hours, flow)
+    note = cohort_views.hours_note(choice.needed)
+    return views.ask_hours(learner.weekly_hours, flow, choice.needed, note)

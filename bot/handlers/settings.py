@@ -15,6 +15,7 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import SetUp
+from bot.handlers.questions import hours_screen
 from bot.services import breaks, cohorts, plan, profile, reminders, streaks
 from bot.services.plan import study_weekdays
 from bot.states import Ask
@@ -58,7 +59,7 @@ async def ask(
         screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow, plans)
         next_state = Ask.track
     elif callback_data.item == "hours":
-        screen, next_state = views.ask_hours(learner.weekly_hours, flow), Ask.hours
+        screen, next_state = await hours_screen(session, catalog, learner, flow), Ask.hours
     elif callback_data.item == "time":
         screen, next_state = views.ask_time(learner.reminder_minute, flow), Ask.time
     elif callback_data.item == "zone":

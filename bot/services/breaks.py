@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.services import plan, profile, quiz, reminders, streaks, today
 from bot.services.plan import study_weekdays
+from bot.services.week import LearnerWeek
 from bot.services.reminders import QUIET_END, Claim, at_local, local_date
 from bot.services.streaks import FreezeNews
 from bot.services.today import Today
@@ -39,13 +40,15 @@ RESTART_AFTER_STUDY_DAYS = 3  # and at least a week of the learner's study days
 
 def break_until(learner: Learner, days: int, now: datetime) -> datetime | None:
     """When a break of `days` days ends: the learner's reminder time (else the end of quiet hours) that many days
-    from today; None for "until I'm back"."""
+    from today, or on the first study day after that (the welcome back comes on a day they study, not on a day
+    off); None for "until I'm back"."""
     if days <= 0:
         return None
     zone = ZoneInfo(learner.timezone or "UTC")
     minute = learner.reminder_minute
     at = time(minute // 60, minute % 60) if minute is not None else QUIET_END
-    return at_local(zone, local_date(zone, now) + timedelta(days=days), at)
+    back = LearnerWeek(study_weekdays(learner.study_days)).on_or_after(local_date(zone, now) + timedelta(days=days))
+    return at_local(zone, back, at)
 
 
 async def start_break(session: AsyncSession, learner: Learner, days: int, now: datetime) -> datetime | None:

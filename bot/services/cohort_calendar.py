@@ -19,7 +19,8 @@ from db.models import Cohort, CohortStage, Status
 
 WEEKS_MAX = 52
 DUE_TIME = time(23, 59)
-FINISHED = (Status.DONE, Status.SKIPPED)
+# A topic finished for the cohort's stages, deadlines and standing: «I already know this» finishes it too.
+FINISHED = (Status.DONE, Status.KNOWN, Status.SKIPPED)
 
 
 class CohortError(ValueError):

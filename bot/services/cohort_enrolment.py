@@ -1,6 +1,9 @@
-"""Joining a cohort by its invitation link, leaving it, and the member's own view of its calendar.
+"""Joining a cohort by its invitation link, leaving it, the hours it needs, and the member's own view of its
+calendar.
 
-A learner is in at most one cohort per track (a unique key), and can leave; their progress stays theirs."""
+A learner is in at most one cohort per track (a unique key), and can leave; their progress stays theirs. Joining
+changes none of the learner's settings: it tells them how many hours a week the cohort's calendar needs against the
+hours they chose, and they keep theirs or take the cohort's (`take_cohort_hours`)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services.cohort_calendar import course_end
-from bot.services.cohort_progress import CohortWeek, Member, cohort_week
+from bot.services.cohort_progress import CohortWeek, Member, cohort_pace, cohort_week
 from db.models import Cohort, CohortStatus, Learner
 from db.repositories import cohorts as repo
 from db.repositories import learners as learner_repo
@@ -110,6 +113,61 @@ async def leave(session: AsyncSession, learner_id: int, cohort_id: int) -> bool:
     return left
 
 
+# The hours a week
+
+
+@dataclass(frozen=True)
+class HoursChoice:
+    """The hours a week the cohort's calendar needs, and the learner's own (None until they choose)."""
+
+    cohort: Cohort
+    needed: int
+    chosen: int | None
+
+    @property
+    def differ(self) -> bool:
+        return self.chosen is not None and self.chosen != self.needed
+
+
+async def hours_choice(
+    session: AsyncSession, catalog: Catalog, learner_id: int, cohort_id: int
+) -> HoursChoice | None:
+    """The cohort's hours against the learner's; None when the learner is not (or no longer) in that cohort."""
+    membership = next(
+        (m for m in await repo.memberships(session, learner_id) if m.cohort.id == cohort_id), None
+    )
+    learner = await learner_repo.get(session, learner_id)
+    stages = await repo.stages(session, cohort_id) if membership is not None else []
+    await session.commit()
+    if membership is None or learner is None:
+        return None
+    return HoursChoice(
+        membership.cohort, cohort_pace(catalog, membership.cohort, stages), learner.weekly_hours
+    )
+
+
+async def hours_needed_on_track(
+    session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str | None
+) -> HoursChoice | None:
+    """The hours choice of the learner's cohort on the track (the hours question shows it), if they are in one."""
+    membership = await repo.membership_on_track(session, learner_id, track_id) if track_id else None
+    await session.commit()
+    return await hours_choice(session, catalog, learner_id, membership.cohort.id) if membership else None
+
+
+async def take_cohort_hours(
+    session: AsyncSession, catalog: Catalog, learner_id: int, cohort_id: int, now: datetime
+) -> HoursChoice | None:
+    """The learner takes the hours the cohort's calendar needs as their weekly hours (their own choice, made with a
+    button). Returns the choice as it now stands; None when they are not in the cohort any more."""
+    choice = await hours_choice(session, catalog, learner_id, cohort_id)
+    if choice is None:
+        return None
+    await learner_repo.update_fields(session, learner_id, now, weekly_hours=choice.needed)
+    await session.commit()
+    return HoursChoice(choice.cohort, choice.needed, choice.needed)
+
+
 async def learner_week(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, now: datetime
 ) -> CohortWeek | None:
@@ -123,7 +181,7 @@ async def learner_week(
     stages = await repo.stages(session, cohort.id)
     statuses = await progress_repo.statuses(session, learner_id, track_id)
     await session.commit()
-    member = Member(membership.member.joined_at, learner.weekly_hours if learner else None)
+    member = Member.of(membership.member, learner)
     return cohort_week(catalog, cohort, stages, statuses, now, member)
 
 

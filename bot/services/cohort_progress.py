@@ -5,13 +5,13 @@ A member's dates are the cohort's, except for a late joiner's stages whose deadl
 (they could not meet it). What those get is the organiser's choice (`Cohort.late_weeks`): by default their own
 catch-up dates, spread over the weeks after joining at the member's pace; or they are not required at all. Either
 way they are never «overdue» on the day the member joins. The dashboard, the reminders and the member's screens all
-take a member's dates from `member_dates`."""
+take a member's dates from `member_dates`, and where a member stands against them from `standing_of`."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.curriculum.catalog import Catalog
@@ -24,17 +24,33 @@ from bot.services.cohort_calendar import (
     week_number,
     week_start,
 )
+from bot.services.cohort_standing import CohortPace, StageSpan, pace_against
+from bot.services.plan import study_weekdays
 from bot.services.progress import topic_status
-from db.models import Cohort, CohortStage, LateWeeks, Status
+from bot.services.reminders import local_date
+from db.models import Cohort, CohortMember, CohortStage, LateWeeks, Learner, Status
 from db.repositories.progress import PartKey
+
+EVERY_DAY = frozenset(range(7))
 
 
 @dataclass(frozen=True)
 class Member:
-    """What a member's own dates depend on: when they joined, and their pace (None until they choose one)."""
+    """What a member's own dates and standing depend on: when they joined, their pace (None until they choose
+    one), their study days and their zone (the cohort's until they say theirs)."""
 
     joined_at: datetime
     weekly_hours: int | None
+    weekdays: frozenset[int] = field(default=EVERY_DAY)
+    timezone: str | None = None
+
+    @classmethod
+    def of(cls, member: CohortMember, learner: Learner | None) -> Member:
+        if learner is None:
+            return cls(member.joined_at, None)
+        return cls(
+            member.joined_at, learner.weekly_hours, study_weekdays(learner.study_days), learner.timezone
+        )
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,9 @@ class CohortWeek:
     due: list[StageDate]  # open stages with their deadline ahead, nearest first
     overdue: list[StageDate]  # deadline passed, not finished
     stages: list[StageDate]
+    pace: CohortPace = field(
+        default_factory=CohortPace
+    )  # where the member stands against the calendar (`standing_of`)
 
     @property
     def weeks(self) -> int:
@@ -109,9 +128,10 @@ def stage_dates(
 
 
 def cohort_pace(catalog: Catalog, cohort: Cohort, stages: list[CohortStage]) -> int:
-    """The hours a week the cohort's calendar asks for: a member's pace until they choose their own."""
+    """The hours a week the cohort's calendar asks for (its stages' hours over its weeks): what joining offers, and a
+    member's pace until they choose their own. At most the 100 a learner may choose."""
     hours = sum(stage_hours(catalog, cohort.track_id, row.stage_id) for row in stages)
-    return max(1, math.ceil(hours / max(1, cohort.weeks)))
+    return max(1, min(100, math.ceil(hours / max(1, cohort.weeks))))
 
 
 def catch_up_dates(
@@ -157,6 +177,34 @@ def member_dates(
     ]
 
 
+def standing_of(
+    catalog: Catalog,
+    cohort: Cohort,
+    dates: list[StageDate],
+    statuses: dict[PartKey, Status],
+    member: Member | None,
+    now: datetime,
+) -> CohortPace:
+    """Where the member stands against the cohort's calendar at `now` (see `cohort_standing`): every screen that
+    says it, the member's and the organiser's, calls this. `dates`: the member's (`member_dates`)."""
+    zone = ZoneInfo(cohort.timezone)
+    joined = local_date(zone, member.joined_at) if member is not None else None
+    spans = []
+    for item in dates:
+        if not item.required:
+            continue
+        first = cohort.starts_on + timedelta(days=7 * (item.first_week - 1))
+        if joined is not None and joined > first:
+            first = joined  # the stage was under way (or over, for their own date) when they joined
+        last = max(first, local_date(zone, item.due_at))
+        spans.append(
+            StageSpan(item.stage, first, last, tuple(stage_refs(catalog, cohort.track_id, item.stage.id)))
+        )
+    own_zone = ZoneInfo(member.timezone) if member is not None and member.timezone else zone
+    weekdays = member.weekdays if member is not None else EVERY_DAY
+    return pace_against(spans, statuses, weekdays, local_date(own_zone, now))
+
+
 def cohort_week(
     catalog: Catalog,
     cohort: Cohort,
@@ -187,4 +235,5 @@ def cohort_week(
         due=due,
         overdue=overdue,
         stages=dates,
+        pace=standing_of(catalog, cohort, dates, statuses, member, now),
     )

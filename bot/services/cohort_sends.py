@@ -107,7 +107,7 @@ async def _catch_up_deadlines(session: AsyncSession, catalog: Catalog, now: date
             learner = learners.get(membership.member.learner_id)
             if learner is None or not _remindable(learner):
                 continue
-            member = Member(membership.member.joined_at, learner.weekly_hours)
+            member = Member.of(membership.member, learner)
             for stage_id, at in catch_up_dates(catalog, cohort, stages, member).items():
                 key = send_key(stage_id, at)
                 if now < at <= now + REMIND_BEFORE and (learner.id, key) not in done:
@@ -159,7 +159,7 @@ async def _read(
     await session.commit()
     if learner is None or membership is None or membership.cohort.id != cohort.id:
         return None  # gone, or left the cohort since
-    member = Member(membership.member.joined_at, learner.weekly_hours)
+    member = Member.of(membership.member, learner)
     week = cohort_week(catalog, cohort, stages, statuses, now, member)
     stage = next((d for d in week.stages if d.stage.id == send.key.split("@")[0]), None)
     if stage is None or send_key(stage.stage.id, stage.due_at) != send.key:

@@ -4,6 +4,7 @@ One name for the screens to call; the work is done by one module per job:
 
 - `cohort_calendar`: the weeks and the deadlines;
 - `cohort_progress`: where the calendar stands for one member, with a late joiner's own dates;
+- `cohort_standing`: where a member stands against the calendar (on schedule, topics behind or ahead);
 - `cohort_enrolment`: the invitation link, joining and leaving, the member's own calendar;
 - `cohort_organiser`: creating a cohort, the organiser's list, closing the link, moving a deadline, a message;
 - `cohort_board`: the organiser's dashboard (standing, completion, quiz accuracy) and the CSV's rows;
@@ -45,10 +46,13 @@ from bot.services.cohort_calendar import (
     week_start,
 )
 from bot.services.cohort_enrolment import (
+    HoursChoice,
     Invite,
     InviteState,
     JoinOutcome,
     check_invite,
+    hours_choice,
+    hours_needed_on_track,
     invite_payload,
     join,
     learner_week,
@@ -56,6 +60,7 @@ from bot.services.cohort_enrolment import (
     memberships,
     new_code,
     parse_start,
+    take_cohort_hours,
     week_in_own_zone,
 )
 from bot.services.cohort_organiser import (
@@ -81,8 +86,10 @@ from bot.services.cohort_progress import (
     cohort_week,
     member_dates,
     stage_dates,
+    standing_of,
 )
 from bot.services.cohort_sends import CohortMail, claim_mail, queue_due, record_send
+from bot.services.cohort_standing import CohortPace
 
 __all__ = [
     "DUE_TIME",
@@ -93,8 +100,10 @@ __all__ = [
     "CohortError",
     "CohortLine",
     "CohortMail",
+    "CohortPace",
     "CohortWeek",
     "Dashboard",
+    "HoursChoice",
     "Invite",
     "InviteState",
     "JoinOutcome",
@@ -117,6 +126,8 @@ __all__ = [
     "create",
     "dashboard",
     "default_due",
+    "hours_choice",
+    "hours_needed_on_track",
     "invite_payload",
     "join",
     "keeps_own_weeks",
@@ -142,7 +153,9 @@ __all__ = [
     "stage_hours",
     "stage_refs",
     "staged",
+    "standing_of",
     "suggest_weeks",
+    "take_cohort_hours",
     "week_in_own_zone",
     "week_number",
     "week_start",

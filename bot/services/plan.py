@@ -47,12 +47,13 @@ from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import Topic
 from bot.services.ledger import Ledger
 from bot.services.reminders import at_local
-from db.models import EVERY_DAY, Cohort, Enrollment, Learner, Status
+from db.models import EVERY_DAY, Enrollment, Learner, Status
 from db.repositories import breaks as break_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
 from db.repositories import study_log as study_repo
+from db.repositories.cohorts import Membership
 from db.repositories.learners import EnrollmentRow
 from db.repositories.progress import Event, PartKey
 from db.repositories.study_log import Entry
@@ -387,12 +388,12 @@ async def personal_plan(
     enrollment = next(
         (e for e in await learner_repo.enrollments(session, learner.id) if e.track_id == track_id), None
     )
-    cohort = await cohort_repo.cohort_on_track(session, learner.id, track_id)
+    membership = await cohort_repo.membership_on_track(session, learner.id, track_id)
     await session.commit()
     zone = ZoneInfo(learner.timezone or "UTC")
     study = ledger_of(catalog, rows, zone)
     excused = break_days_of(spans, zone, now)
-    return plan_of(catalog, learner, track_id, now, statuses, events, study, enrollment, cohort, excused)
+    return plan_of(catalog, learner, track_id, now, statuses, events, study, enrollment, membership, excused)
 
 
 def ledger_of(catalog: Catalog, rows: Sequence[Entry], zone: ZoneInfo) -> Ledger:
@@ -425,21 +426,25 @@ def plan_of(
     events: Sequence[Event],
     ledger: Ledger,
     enrollment: Enrollment | EnrollmentRow | None,
-    cohort: Cohort | None,
+    membership: Membership | None,
     excused: frozenset[date] = frozenset(),
 ) -> PersonalPlan | None:
     """`personal_plan` from what was read: the track's statuses and history, the learner's study ledger, their
-    enrolment on it, the cohort they are in on it and the days of their breaks."""
+    enrolment on it, their membership of a cohort on it and the days of their breaks."""
     refs = catalog.plan(track_id)
     if not refs:
         return None
     zone = ZoneInfo(learner.timezone or "UTC")
-    if cohort is not None:
-        # In a cohort the plan follows the cohort's dates, not the learner's own pace: it starts on the day week 1
-        # begins (the same calendar day in the learner's zone) and spreads the track over the cohort's weeks.
-        starts = at_local(zone, cohort.starts_on, time(12, 0))
-        schedule = Schedule(cohort_weekly_hours(refs, cohort), Schedule.of(learner).weekdays)
-        built = build_plan(refs, statuses, events, ledger, schedule, zone, starts, None, now, 0, excused)
+    if membership is not None:
+        # In a cohort the plan starts on the day week 1 begins (the same calendar day in the learner's zone), at the
+        # learner's own hours: the cohort's hours are theirs only if they took them when joining, never silently.
+        # Where they stand is the cohort's calendar's to say (`cohort_progress.standing_of`), not this plan's pace.
+        # The pace of the last weeks counts from the day they joined: the weeks before are no weeks without study.
+        starts = at_local(zone, membership.cohort.starts_on, time(12, 0))
+        joined = max(membership.member.joined_at, starts)
+        built = build_plan(
+            refs, statuses, events, ledger, Schedule.of(learner), zone, joined, starts, now, 0, excused
+        )
         return replace(built, in_cohort=True)
     started = enrollment.started_at if enrollment else now
     replanned = enrollment.replanned_at if enrollment else None
@@ -447,11 +452,6 @@ def plan_of(
     return build_plan(
         refs, statuses, events, ledger, Schedule.of(learner), zone, started, replanned, now, moved, excused
     )
-
-
-def cohort_weekly_hours(refs: list[TopicRef], cohort: Cohort) -> int:
-    """The hours a week that take the track's topics through the cohort's weeks."""
-    return max(1, min(100, math.ceil(sum(ref.topic.hours for ref in refs) / max(1, cohort.weeks))))
 
 
 def plan_for_new_learner(

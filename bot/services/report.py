@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog
 from bot.services import activity, cohorts, plan, progress, quiz
 from bot.services.plan import study_weekdays
-from db.models import Cohort, CohortStage, Learner
+from db.models import CohortStage, Learner
 from db.repositories import breaks as break_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
@@ -53,7 +53,6 @@ async def progress_report(
     if await cohort_repo.in_cohort_on_track(session, learner.id, track_id):
         membership = await cohort_repo.membership_on_track(session, learner.id, track_id)
         stages = await cohort_repo.stages(session, membership.cohort.id) if membership is not None else []
-    cohort: Cohort | None = membership.cohort if membership is not None else None
     await session.commit()
 
     zone = ZoneInfo(learner.timezone or "UTC")
@@ -64,7 +63,7 @@ async def progress_report(
     ledger = plan.ledger_of(catalog, rows, zone)
     excused = plan.break_days_of(breaks, zone, now)
     personal = plan.plan_of(
-        catalog, learner, track_id, now, statuses, events, ledger, enrollment, cohort, excused
+        catalog, learner, track_id, now, statuses, events, ledger, enrollment, membership, excused
     )
     if summary is None or personal is None:
         return None
@@ -76,6 +75,6 @@ async def progress_report(
     series = activity.series_of(track_id, enrollment, ledger, now, personal)
     week = None
     if membership is not None:
-        member = cohorts.Member(membership.member.joined_at, learner.weekly_hours)
+        member = cohorts.Member.of(membership.member, learner)
         week = cohorts.cohort_week(catalog, membership.cohort, stages, statuses, now, member)
     return Report(summary, personal, stats, day, active, series, week)

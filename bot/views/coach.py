@@ -11,11 +11,12 @@ from aiogram.utils.i18n import ngettext
 from bot.callbacks import MenuCb, QuizCb, ReminderCb, TopicCb
 from bot.callbacks import Screen as Nav
 from bot.services.activity import Streak, Week
+from bot.services.cohorts import CohortWeek
 from bot.services.plan import CatchUp, PersonalPlan
 from bot.services.progress import TrackProgress
 from bot.services.quiz import QuizItem, QuizStats, ReviewDay, RoundOutcome
 from bot.services.today import Today
-from bot.views.cohort import calendar_lines
+from bot.views.cohort import calendar_lines, standing_line
 from bot.views.format import duration, esc, hours, minutes_text, short_date, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
@@ -26,7 +27,7 @@ from bot.views.today import (
     catch_up_buttons,
     catch_up_lines,
     finish_line,
-    pace_line,
+    pace_lines,
     reviews_line,
     studied_line,
     topic_lines,
@@ -102,7 +103,7 @@ def reminder(day: Today, streak: Streak, locale: str, offer: CatchUp | None = No
     if day.cohort is not None and (study or day.reviews.due_today):
         lines += ["", *calendar_lines(day.cohort, day.zone), ""]
     if day.plan is not None and not day.plan.finished and (study or offer is not None):
-        lines += [studied_line(day.plan), finish_line(day.plan, locale), pace_line(day.plan)]
+        lines += [studied_line(day.plan), finish_line(day.plan, locale), *pace_lines(day.plan)]
     lines.append(streak_line(streak, day.study_day))
     if offer is not None and day.plan is not None:
         lines += catch_up_lines(offer, day.plan, locale)
@@ -179,8 +180,11 @@ def weekly_caption(
     streak: Streak,
     locale: str,
     offer: CatchUp | None = None,
+    cohort: CohortWeek | None = None,
+    zone: str = "UTC",
     study_day: bool = True,
 ) -> str:
+    """The Sunday summary; `cohort`: the learner's cohort week on the track (`cohorts.learner_week`), `zone` theirs."""
     lines = [_("📅 <b>Your week</b>"), *week_done_lines(week)]
     if week.answers:
         lines.append(
@@ -199,8 +203,12 @@ def weekly_caption(
         )
     if week.minutes:
         lines.append(_("⏱ Studied this week: {time}").format(time=duration(week.minutes)))
+    if (
+        cohort is not None
+    ):  # where they stand against the cohort's calendar, instead of a personal plan's pace
+        lines.append(standing_line(cohort, zone))
     if plan is not None and not plan.finished:
-        lines += [studied_line(plan), finish_line(plan, locale), pace_line(plan)]
+        lines += [studied_line(plan), finish_line(plan, locale), *pace_lines(plan)]
     review_text = reviews_line(reviews, locale)
     if review_text:
         lines.append(review_text)

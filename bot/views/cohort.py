@@ -1,7 +1,7 @@
 """Cohort screens, one name for the handlers: the organiser's dialog (`cohort_setup`), the organiser's list,
-dashboard, deadlines and digest (`cohort_board`), the CSV (`cohort_csv`), the learner's invitation, calendar lines, deadline
-reminder, moved-date notice and leaving (`cohort_member`). Dates are shown in the reader's zone and language
-(`cohort_dates`)."""
+dashboard, deadlines and digest (`cohort_board`), the CSV (`cohort_csv`), the learner's invitation, calendar lines,
+standing, deadline reminder, moved-date notice and leaving (`cohort_member`), the hours a week on joining
+(`cohort_hours`). Dates are shown in the reader's zone and language (`cohort_dates`)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from bot.views.cohort_board import (
 )
 from bot.views.cohort_csv import csv_document
 from bot.views.cohort_dates import day, relative_when, when, zone_city
+from bot.views.cohort_hours import hours_kept, hours_line, hours_note, hours_question, hours_taken
 from bot.views.cohort_member import (
     already_in,
     calendar_lines,
@@ -39,6 +40,7 @@ from bot.views.cohort_member import (
     leave_confirm,
     left,
     settings_line,
+    standing_line,
     with_cohorts,
 )
 from bot.views.cohort_setup import (
@@ -86,6 +88,11 @@ __all__ = [
     "due_moved_notice",
     "due_reminder",
     "expired_dialog",
+    "hours_kept",
+    "hours_line",
+    "hours_note",
+    "hours_question",
+    "hours_taken",
     "in_other",
     "in_your_zone",
     "invite_problem",
@@ -100,6 +107,7 @@ __all__ = [
     "not_found",
     "relative_when",
     "settings_line",
+    "standing_line",
     "table_caption",
     "unknown_zone",
     "weeks_screen",

@@ -16,7 +16,7 @@ from bot.services.cohorts import (
     Standing,
 )
 from bot.views.cohort_dates import back_button, reader_locale, short, weeks_label, when
-from bot.views.format import esc
+from bot.views.format import duration, esc
 from bot.views.keyboard import Keyboard
 from bot.views.radar import dashboard_buttons
 from bot.views.screen import TEXT_LIMIT, Screen
@@ -114,6 +114,12 @@ def dashboard_text(board: Dashboard, catalog: Catalog) -> str:
                 stages=len(member.stage_percent),
                 accuracy=accuracy_text,
             )
+            if member.hours * 60 >= 1:
+                line += ", " + _("studied {time}").format(time=duration(member.hours * 60))
+            if member.behind:
+                line += ngettext(
+                    ", {n} topic behind the calendar", ", {n} topics behind the calendar", member.behind
+                ).format(n=member.behind)
             if member.catching_up:
                 line += ngettext(
                     ", catching up on {n} stage from before joining",

@@ -30,6 +30,7 @@ def csv_document(rows: list[TopicRow], cohort: Cohort) -> bytes:
             _("date"),
             _("quiz answers"),
             _("quiz accuracy, %"),
+            _("minutes studied"),
         ]
     )
     zone = ZoneInfo(cohort.timezone)
@@ -45,6 +46,7 @@ def csv_document(rows: list[TopicRow], cohort: Cohort) -> bytes:
                 row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.at else "",
                 row.answers,
                 round(100 * row.correct / row.answers) if row.answers else "",
+                round(row.minutes),
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -95,13 +95,12 @@ def calendar_lines(week: CohortWeek, zone: str, late_join: bool = False, named: 
     """The cohort's week for /progress, the reminder and joining: week N of M, what opens, what is due. `named`
     says whose zone the times are in (the cohort's, to a learner whose own is not known yet)."""
     locale = reader_locale()
-    name = esc(week.cohort.name)
     if week.week == 0:
-        return [_("📅 {name} starts {when}.").format(name=name, when=when(week.starts_at, zone, named))]
+        return [standing_line(week, zone, named)]
     if week.ended:  # a late joiner's own dates may still be ahead
         own = [_due_line(d, zone, named) for d in week.due if d.late is LateWeeks.CATCH_UP and not d.finished]
-        return [_("📅 {name} has finished all its weeks.").format(name=name), *own]
-    lines = [_("📅 {name}: week {week} of {weeks}").format(name=name, week=week.week, weeks=week.weeks)]
+        return [standing_line(week, zone, named), *own]
+    lines = [standing_line(week, zone, named)]
     if late_join and week.week > 1:
         # Always several weeks (week 1 to this one): not a plural form, which Russian would pick for 21 too.
         lines.append(_("Weeks 1–{n} are open to you, like the week in progress.").format(n=week.week))
@@ -116,6 +115,38 @@ def calendar_lines(week: CohortWeek, zone: str, late_join: bool = False, named: 
         titles = ", ".join(weeks_label(d) for d in week.overdue)
         lines.append(_("Overdue: {titles}").format(titles=titles))
     return lines
+
+
+def standing_line(week: CohortWeek, zone: str, named: bool = False) -> str:
+    """Week N of M and where the member stands against the cohort's calendar (`cohorts.standing_of`): what /today,
+    /progress, the reminder and the weekly summary say in a cohort instead of a personal plan's pace."""
+    name, pace = esc(week.cohort.name), week.pace
+    stage = esc(pace.behind_in.title.get(reader_locale())) if pace.behind_in is not None else ""
+    if week.week == 0:
+        return _("📅 {name} starts {when}.").format(name=name, when=when(week.starts_at, zone, named))
+    if week.ended:
+        if not pace.behind:
+            return _("📅 {name} has finished all its weeks.").format(name=name)
+        return ngettext(
+            "📅 {name} has finished all its weeks; you are {n} topic behind it ({title}).",
+            "📅 {name} has finished all its weeks; you are {n} topics behind it ({title}).",
+            pace.behind,
+        ).format(name=name, n=pace.behind, title=stage)
+    if pace.behind:
+        return ngettext(
+            "📅 {name}: week {week} of {weeks}: {n} topic behind the cohort ({title})",
+            "📅 {name}: week {week} of {weeks}: {n} topics behind the cohort ({title})",
+            pace.behind,
+        ).format(name=name, week=week.week, weeks=week.weeks, n=pace.behind, title=stage)
+    if pace.ahead:
+        return ngettext(
+            "📅 {name}: week {week} of {weeks}: {n} topic ahead of the cohort",
+            "📅 {name}: week {week} of {weeks}: {n} topics ahead of the cohort",
+            pace.ahead,
+        ).format(name=name, week=week.week, weeks=week.weeks, n=pace.ahead)
+    return _("📅 {name}: week {week} of {weeks}: on schedule").format(
+        name=name, week=week.week, weeks=week.weeks
+    )
 
 
 def _due_line(stage: StageDate, zone: str, named: bool) -> str:

@@ -149,19 +149,20 @@ def ask_track(
     return Screen("\n".join(lines).strip(), kb.as_markup())
 
 
-def ask_hours(current: int | None, flow: Flow) -> Screen:
+def ask_hours(current: int | None, flow: Flow, cohort_hours: int | None = None, note: str = "") -> Screen:
+    """`cohort_hours`: what the calendar of the learner's cohort needs (a button of its own when the usual ones
+    lack it), with `note` saying so."""
     kb = Keyboard()
-    for value in HOURS_CHOICES:
+    choices = sorted(set(HOURS_CHOICES) | ({cohort_hours} if cohort_hours else set()))
+    for value in choices:
         kb.button(
             text=_mark(value == current) + _("{n} h").format(n=value),
             callback_data=HoursCb(hours=value, flow=flow),
         )
     _cancel(kb, flow)
-    kb.adjust(4, 3, 1)
-    return Screen(
-        _("How many hours a week can you study? Tap a button or type a whole number from 1 to 100."),
-        kb.as_markup(),
-    )
+    kb.adjust(4, len(choices) - 4, 1)
+    text = _("How many hours a week can you study? Tap a button or type a whole number from 1 to 100.")
+    return Screen(text + ("\n" + note if note else ""), kb.as_markup())
 
 
 def ask_days(weekdays: frozenset[int], flow: Flow, locale: str) -> Screen:

@@ -56,10 +56,13 @@ def progress_screen(
         if not plan.finished:
             lines.append(finish_line(plan, locale))
             lines.append(at_pace_line(plan, locale))
-            lines.append(pace_line(plan))
-            lines.append(
-                _("Your plan has {expected} by the end of today.").format(expected=hours(plan.hours_expected))
-            )
+            if not plan.in_cohort:  # in a cohort its calendar says where the learner stands (in `extra`)
+                lines.append(pace_line(plan))
+                lines.append(
+                    _("Your plan has {expected} by the end of today.").format(
+                        expected=hours(plan.hours_expected)
+                    )
+                )
     if extra:
         lines.append("")
         lines.extend(extra)

@@ -50,6 +50,12 @@ def pace_line(plan: PersonalPlan) -> str:
     return _("Pace: ✅ on your plan")
 
 
+def pace_lines(plan: PersonalPlan) -> list[str]:
+    """The pace against the learner's own plan; none in a cohort, where the cohort's calendar says where they stand
+    (`cohort_member.standing_line`, on the same screens) and a personal plan's «behind» would contradict it."""
+    return [] if plan.in_cohort else [pace_line(plan)]
+
+
 def at_pace_line(plan: PersonalPlan, locale: str) -> str:
     if plan.finish_at_pace is None and plan.too_early_for_pace:
         return _("At your own pace: too early to tell (after your first week).")
@@ -206,7 +212,7 @@ def today_screen(day: Today, locale: str) -> Screen:
             reviews += " " + _("(about {minutes})").format(minutes=minutes_text(day.reviews.minutes))
         lines.append(reviews)
     if plan is not None and not plan.finished:
-        lines += ["", studied_line(plan), finish_line(plan, locale), pace_line(plan)]
+        lines += ["", studied_line(plan), finish_line(plan, locale), *pace_lines(plan)]
     kb = Keyboard()
     widths: list[int] = []
     if day.topic is not None:

@@ -138,6 +138,9 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
             return json_error(404, "unknown_topic")
         except progress.EarlierPassOpen:
             return json_error(409, "earlier_pass")
+        # A mark in the map is the learner being here, as a message in the chat is: the organiser's dashboard, the
+        # admin's /stats and the back-off all read it.
+        await profile.touch(session, learner, clock())
         return web.json_response(views.card_payload(state, learner.language))
 
     app.router.add_get("/app/", index)

@@ -21,8 +21,10 @@ from db.models import (
     QuizReview,
     SendStatus,
     Status,
+    StudyEntry,
     TopicProgress,
 )
+from db.repositories.study_log import Entry
 from db.upsert import dialect_insert, skip_locked
 
 QUEUED = "queued"
@@ -163,15 +165,6 @@ async def late_members(session: AsyncSession) -> list[Membership]:
     return [Membership(member, cohort) for member, cohort in rows]
 
 
-async def cohort_on_track(session: AsyncSession, learner_id: int, track_id: str) -> Cohort | None:
-    """The cohort the learner is in on this track, if any (at most one: a unique key)."""
-    return await session.scalar(
-        select(Cohort)
-        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.learner_id == learner_id, CohortMember.track_id == track_id)
-    )
-
-
 async def join(
     session: AsyncSession, cohort: Cohort, learner_id: int, display_name: str, now: datetime
 ) -> bool:
@@ -220,6 +213,28 @@ async def progress_of_members(session: AsyncSession, cohort_id: int, track_id: s
         .where(CohortMember.cohort_id == cohort_id, TopicProgress.track_id == track_id)
     )
     return {(lid, topic, part): (Status(status), at) for lid, topic, part, status, at in rows}
+
+
+async def study_of_members(session: AsyncSession, cohort_id: int, track_id: str) -> dict[int, list[Entry]]:
+    """The members' study ledgers on the cohort's track (nothing of their other tracks), oldest row first."""
+    rows = await session.execute(
+        select(
+            StudyEntry.learner_id,
+            StudyEntry.track_id,
+            StudyEntry.topic_id,
+            StudyEntry.step,
+            StudyEntry.kind,
+            StudyEntry.minutes,
+            StudyEntry.at,
+        )
+        .join(CohortMember, CohortMember.learner_id == StudyEntry.learner_id)
+        .where(CohortMember.cohort_id == cohort_id, StudyEntry.track_id == track_id)
+        .order_by(StudyEntry.at, StudyEntry.id)
+    )
+    by_learner: dict[int, list[Entry]] = {}
+    for learner_id, track, topic, step, kind, minutes, at in rows:
+        by_learner.setdefault(learner_id, []).append(Entry(track, topic, step, kind, minutes, at))
+    return by_learner
 
 
 # (learner id, topic id) -> (answers, correct)
