@@ -86,15 +86,18 @@ async def test_two_months_of_a_learners_week(
         log[day] = sent
     for day, sent in log.items():
         print(day, day.strftime("%a"), sent)
-    on_break = [d for d in log if BREAK[0] <= d < BREAK[1]]
+    # The break ends at the reminder time of the first study day a week on, with the welcome back.
+    back = next(d for d in log if d >= BREAK[0] and any("Welcome back" in s for s in log[d]))
+    assert back.weekday() in days and BREAK[1] <= back <= BREAK[1] + timedelta(days=6)
+    on_break = [d for d in log if BREAK[0] <= d < back]
     assert all(not log[d] for d in on_break[1:]), {d: log[d] for d in on_break}  # nothing during a break
     for day, sent in log.items():
         if day.weekday() not in days and day.weekday() != 6:
             assert not sent, (day, sent)  # a day off: nothing
-        if day.weekday() not in days and day.weekday() == 6 and not (BREAK[0] <= day < BREAK[1]):
+        if day.weekday() not in days and day.weekday() == 6 and not (BREAK[0] <= day < back):
             assert sent == ["19h [summary]"], (day, sent)  # a Sunday off: the weekly summary alone
         studying = (
-            day.weekday() in days and not (AWAY[0] <= day <= AWAY[1]) and not (BREAK[0] <= day <= BREAK[1])
+            day.weekday() in days and not (AWAY[0] <= day <= AWAY[1]) and not (BREAK[0] <= day <= back)
         )
         first_back = (
             day.weekday() in days

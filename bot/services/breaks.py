@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.services import plan, profile, quiz, reminders, streaks, today
 from bot.services.plan import study_weekdays
-from bot.services.week import LearnerWeek
 from bot.services.reminders import QUIET_END, Claim, at_local, local_date
 from bot.services.streaks import FreezeNews
 from bot.services.today import Today
+from bot.services.week import LearnerWeek
 from db.models import Learner, LearnerBreak, SendKind
 from db.repositories import breaks as repo
 from db.repositories import learners as learner_repo
