@@ -77,17 +77,29 @@ def test_a_time_the_clocks_skip_moves_forward_with_them() -> None:
     assert planned.astimezone(ZoneInfo("Europe/Berlin")).hour == 3
 
 
-def test_backoff_for_a_learner_who_does_not_answer() -> None:
-    last_seen = datetime(2026, 5, 1, 12, tzinfo=UTC)  # their last visit, then silence
-    learner = _learner("UTC", 9 * 60, last_active=last_seen)
-    sent_days, after = [], last_seen
-    while (nxt := reminders.next_daily_at(learner, after)) is not None and nxt < last_seen + timedelta(
-        days=35
-    ):
-        sent_days.append((nxt - last_seen).days + 1)
-        after = nxt
-    # daily for three days, then every other day until two weeks, then weekly
-    assert sent_days == [1, 2, 3, 5, 7, 9, 11, 13, 14, 21, 28, 35]
+def test_backoff_for_a_learner_who_does_not_study() -> None:
+    """Counted in missed study days: every study day for three, then every other study day, then weekly."""
+    from bot.services.week import LearnerWeek, backoff_allows
+
+    studied = date(2026, 5, 1)  # a Friday: their last study, then silence
+    every_day = LearnerWeek(frozenset(range(7)))
+    sent = [
+        n
+        for n in range(1, 36)
+        if backoff_allows(every_day.missed([studied], studied + timedelta(days=n), studied), 7)
+    ]
+    assert sent == [1, 2, 3, 4, 6, 8, 10, 12, 14, 15, 22, 29]
+    # Monday to Thursday: the long weekend is not an absence; a study day is never skipped for it.
+    mon_thu = LearnerWeek(frozenset(range(4)))
+    thursday = date(2026, 4, 30)
+    days = [thursday + timedelta(days=n) for n in range(1, 22)]
+    allowed = [
+        d
+        for d in days
+        if mon_thu.is_study_day(d) and backoff_allows(mon_thu.missed([thursday], d, thursday), 4)
+    ]
+    assert allowed[:4] == [date(2026, 5, 4), date(2026, 5, 5), date(2026, 5, 6), date(2026, 5, 7)]
+    assert all(d.weekday() < 4 for d in allowed)
 
 
 async def _reminders_to(chat: Chat_) -> list[SendMessage]:
@@ -306,11 +318,11 @@ async def test_a_learner_back_after_days_away_is_welcomed(
     chat: Chat_, coach: CoachLoop, clock: FakeClock
 ) -> None:
     await chat.onboard(zone="UTC", minute=9 * 60)
-    clock.advance(days=5)
+    clock.advance(days=5)  # four study days missed (every day is one)
     await chat.send("/menu")
-    assert any("Welcome back! It's good to see you." in (s.text or "") for s in chat.screens())
+    assert any("Welcome back! 4 study days went by without you" in (s.text or "") for s in chat.screens())
     await chat.send("/menu")
-    welcomes = [s for s in chat.screens() if "It's good to see you" in (s.text or "")]
+    welcomes = [s for s in chat.screens() if "went by without you" in (s.text or "")]
     assert len(welcomes) == 1
 
 

@@ -96,9 +96,7 @@ async def test_two_months_of_a_learners_week(
             assert not sent, (day, sent)  # a day off: nothing
         if day.weekday() not in days and day.weekday() == 6 and not (BREAK[0] <= day < back):
             assert sent == ["19h [summary]"], (day, sent)  # a Sunday off: the weekly summary alone
-        studying = (
-            day.weekday() in days and not (AWAY[0] <= day <= AWAY[1]) and not (BREAK[0] <= day <= back)
-        )
+        studying = day.weekday() in days and not (AWAY[0] <= day <= AWAY[1]) and not (BREAK[0] <= day <= back)
         first_back = (
             day.weekday() in days
             and all(d.weekday() not in days for d in log if AWAY[1] < d < day)
