@@ -48,6 +48,7 @@ async def test_the_chart_is_a_phone_sized_png_of_the_learners_data(
     # The learner's data is what is drawn: two days with a topic each, counted as the pace counts them (a day
     # holds at most 3 h at the default 6 h a week), and their own plan's line (6/7 h a day).
     assert active.topics_by_day == Counter({date(2026, 4, 7): 1, date(2026, 4, 9): 1})
+    assert active.minutes_by_day == {date(2026, 4, 7): 180.0, date(2026, 4, 9): 180.0}  # the bars: minutes
     assert series.actual == [0.0, 3.0, 3.0, 6.0, 6.0, 6.0, 6.0]
     assert round(series.planned[6], 6) == 6.0 and len(series.plan_days) == 15  # 7 days of 6/7 h
 

@@ -79,6 +79,7 @@ class Activity:
     answers_by_day: Counter[date]
     today: date
     minutes_by_day: dict[date, float] = field(default_factory=dict)  # topic study, every track
+    review_minutes_by_day: dict[date, float] = field(default_factory=dict)  # quiz reviews answered
     studied_today: bool = False  # today is a study day by the ledger's rule
     study_days: frozenset[date] = frozenset()  # every local day with study, by the ledger's rule
     week: LearnerWeek = EVERY_DAY_WEEK  # the learner's study days and break days
@@ -105,6 +106,7 @@ def activity_of(
     topics: Counter[date] = Counter()
     answers: Counter[date] = Counter()
     minutes: dict[date, float] = {}
+    reviewing: dict[date, float] = {}
     for entry in ledger.entries:
         day = local_date(ledger.zone, entry.at)
         if entry.kind == StudyKind.DONE:
@@ -113,18 +115,21 @@ def activity_of(
             answers[day] += 1
         if entry.kind in TOPIC_KINDS and entry.minutes:
             minutes[day] = minutes.get(day, 0.0) + entry.minutes
+        elif entry.kind == StudyKind.REVIEW and entry.minutes:
+            reviewing[day] = reviewing.get(day, 0.0) + entry.minutes
     today = local_date(ledger.zone, now)
     days = ledger.study_days()
     week = LearnerWeek(weekdays, excused)
     return Activity(
-        streak(days, today, weekdays, excused),
-        topics,
-        answers,
-        today,
-        minutes,
-        today in days,
-        frozenset(days),
-        week,
+        streak=streak(days, today, weekdays, excused),
+        topics_by_day=topics,
+        answers_by_day=answers,
+        today=today,
+        minutes_by_day=minutes,
+        review_minutes_by_day=reviewing,
+        studied_today=today in days,
+        study_days=frozenset(days),
+        week=week,
     )
 
 

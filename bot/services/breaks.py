@@ -47,7 +47,9 @@ def break_until(learner: Learner, days: int, now: datetime) -> datetime | None:
     zone = ZoneInfo(learner.timezone or "UTC")
     minute = learner.reminder_minute
     at = time(minute // 60, minute % 60) if minute is not None else QUIET_END
-    back = LearnerWeek(study_weekdays(learner.study_days)).on_or_after(local_date(zone, now) + timedelta(days=days))
+    back = LearnerWeek(study_weekdays(learner.study_days)).on_or_after(
+        local_date(zone, now) + timedelta(days=days)
+    )
     return at_local(zone, back, at)
 
 

@@ -39,7 +39,7 @@ def progress_chart(progress: TrackProgress, active: Activity, series: PlanSeries
         locale,
         active.today,
         tuple((m.module.id, m.covered, m.total) for m in progress.modules),
-        tuple((active.topics_by_day.get(d, 0), active.answers_by_day.get(d, 0)) for d in window),
+        tuple((active.minutes_by_day.get(d, 0), active.review_minutes_by_day.get(d, 0)) for d in window),
         tuple(series.actual),
         tuple(series.planned),
     )
@@ -83,13 +83,17 @@ def _draw(progress: TrackProgress, active: Activity, series: PlanSeries, locale:
 
 def _activity(ax: Axes, active: Activity) -> None:
     days = [active.today - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
-    topics = [active.topics_by_day.get(d, 0) for d in days]
-    answers = [active.answers_by_day.get(d, 0) for d in days]
+    # Minutes from the study ledger: what was studied each day, and the reviews on top.
+    studied = [round(active.minutes_by_day.get(d, 0)) for d in days]
+    reviews = [round(active.review_minutes_by_day.get(d, 0)) for d in days]
     x = range(len(days))
-    ax.bar(x, topics, color=ACCENT, label=_("topics and passes done"))
-    ax.bar(x, answers, bottom=topics, color=MUTED, label=_("quiz answers"))
+    ax.bar(x, studied, color=ACCENT, label=_("minutes studied"))
+    ax.bar(x, reviews, bottom=studied, color=MUTED, label=_("minutes of reviews"))
+    ax.set_ylim(bottom=0)
     ax.set_title(
-        ngettext("Activity, last {n} day", "Activity, last {n} days", CHART_DAYS).format(n=CHART_DAYS)
+        ngettext("Study, last {n} day, minutes", "Study, last {n} days, minutes", CHART_DAYS).format(
+            n=CHART_DAYS
+        )
     )
     ax.set_xticks([0, len(days) // 2, len(days) - 1])
     ax.set_xticklabels([d.strftime("%d.%m") for d in (days[0], days[len(days) // 2], days[-1])])
