@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
@@ -19,7 +20,8 @@ from bot.services import activity, plan, profile
 from bot.services.ledger import topic_minutes
 from tests.harness import Chat_, FakeClock
 
-START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 08:00: the reminder's time
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"  # a Monday, 08:00: the reminder's time
 
 WORDS = {
     "en": {
@@ -352,3 +354,28 @@ async def test_a_break_is_not_weeks_of_no_study_for_the_own_pace_finish(
     finish_after = datetime.strptime(after.split("finish on ")[1], "%B %d, %Y").date()
     # Before: the two weeks of the break counted as weeks without study, and the finish jumped by years.
     assert finish_after - finish_before <= timedelta(days=15)
+
+
+async def test_twenty_real_topics_clicked_through_in_three_minutes_claim_no_weeks_ahead(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from bot.curriculum.loader import load_catalog
+    from bot.services import progress
+    from db.models import Status
+
+    real = load_catalog(REAL_CONTENT)
+    now = START
+    async with sessionmaker() as session:
+        await profile.start(session, 77, "en", now)
+        await profile.choose_track(session, real, 77, "mle", now)
+        for ref in real.plan("mle")[:20]:
+            now += timedelta(seconds=9)  # twenty topics in three minutes
+            for part in ref.topic.parts:
+                await progress.mark(session, real, 77, "mle", ref.topic.id, part, Status.DONE, now)
+        learner = await profile.get_learner(session, 77)
+        assert learner is not None
+        personal = await plan.personal_plan(session, real, learner, "mle", now)
+    assert personal is not None
+    assert personal.hours_done > 50  # twenty topics are done: they leave what comes next
+    assert personal.hours_counted <= personal.schedule.day_ceiling + 1e-9  # but count as one long day at most
+    assert personal.days_ahead <= 3
