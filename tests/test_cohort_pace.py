@@ -17,7 +17,18 @@ from aiohttp import web as aiohttp_web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.callbacks import CohortHoursCb, Flow, HoursCb, KnownCb, MarkCb, StudiedCb, TimeCb, ZoneCb
+from bot.callbacks import (
+    DAYS_DONE,
+    CohortHoursCb,
+    DaysCb,
+    Flow,
+    HoursCb,
+    KnownCb,
+    MarkCb,
+    StudiedCb,
+    TimeCb,
+    ZoneCb,
+)
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.metrics import Metrics
@@ -344,6 +355,7 @@ async def test_a_newcomer_by_link_is_told_the_cohorts_hours_and_chooses_their_ow
     assert words["ask_note"] in chat.text
     assert any(b.startswith("9 ") for b in chat.buttons())  # the cohort's hours, a tap away
     await chat.press_data(HoursCb(hours=4, flow=Flow.ONBOARDING).pack())  # fewer: their own choice
+    await chat.press_data(DaysCb(day=DAYS_DONE, flow=Flow.ONBOARDING).pack())
     await chat.press_data(TimeCb(minute=9 * 60, flow=Flow.ONBOARDING).pack())
     await chat.press_data(ZoneCb(zone="Europe/Berlin", flow=Flow.ONBOARDING).pack())
     await chat.send("/progress")
