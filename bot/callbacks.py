@@ -204,3 +204,18 @@ class StudiedCb(CallbackData, prefix="sd"):
 
 ASK_MINUTES = 0
 TYPE_MINUTES = -1
+
+
+class GroupCb(CallbackData, prefix="gr"):
+    """The organiser's screen of a cohort's group chat (checked against the organiser)."""
+
+    action: str  # open | day | time | deadlines | digest | unlink
+    cohort: int
+    arg: str = ""  # a weekday for `day`; "weekday:hour" or "off" for `time`
+
+
+class BoardCb(CallbackData, prefix="bd"):
+    """A member showing or hiding their first name on their cohort's group board (settings)."""
+
+    cohort: int
+    show: bool
