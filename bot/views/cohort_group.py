@@ -17,10 +17,6 @@ from bot.views.screen import Screen
 from db.models import Cohort
 
 
-def _on(value: bool) -> str:
-    return _("on") if value else _("off")
-
-
 def group_screen(view: GroupView, link: str | None) -> Screen:
     """`link`: the startgroup link with the one-time code, when no group is linked."""
     cohort, group = view.cohort, view.group
@@ -31,9 +27,11 @@ def group_screen(view: GroupView, link: str | None) -> Screen:
         lines.append(_("No group is linked yet."))
     battle = battle_when(group, cohort)
     lines += [
-        _("⚔️ Weekly quiz battle: {when}").format(when=battle or _("off")),
-        _("⏰ Deadlines in the group: {state}").format(state=_on(group.post_deadlines)),
-        _("📰 Monday digest in the group: {state}").format(state=_on(group.post_digest)),
+        _("⚔️ Weekly quiz battle: {when}").format(when=battle) if battle else _("⚔️ Weekly quiz battle: off"),
+        _("⏰ Deadlines in the group: on") if group.post_deadlines else _("⏰ Deadlines in the group: off"),
+        _("📰 Monday digest in the group: on")
+        if group.post_digest
+        else _("📰 Monday digest in the group: off"),
         "",
     ]
     if view.linked:
@@ -53,16 +51,17 @@ def group_screen(view: GroupView, link: str | None) -> Screen:
     kb = Keyboard()
     if link is not None and not view.linked:
         kb.button(text=_("➕ Add to the group"), url=link)
+    short_when = _battle_short(view)
     kb.button(
-        text=_("⚔️ Battle: {when}").format(when=_battle_short(view) or _("off")),
+        text=_("⚔️ Battle: {when}").format(when=short_when) if short_when else _("⚔️ Battle: off"),
         callback_data=GroupCb(action="day", cohort=cohort.id),
     )
     kb.button(
-        text=_("⏰ Deadlines: {state}").format(state=_on(group.post_deadlines)),
+        text=_("⏰ Deadlines: on") if group.post_deadlines else _("⏰ Deadlines: off"),
         callback_data=GroupCb(action="deadlines", cohort=cohort.id),
     )
     kb.button(
-        text=_("📰 Digest: {state}").format(state=_on(group.post_digest)),
+        text=_("📰 Digest: on") if group.post_digest else _("📰 Digest: off"),
         callback_data=GroupCb(action="digest", cohort=cohort.id),
     )
     if view.linked:
