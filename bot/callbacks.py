@@ -211,7 +211,7 @@ class GroupCb(CallbackData, prefix="gr"):
 
     action: str  # open | day | time | deadlines | digest | unlink
     cohort: int
-    arg: str = ""  # a weekday for `day`; "weekday:hour" or "off" for `time`
+    arg: str = ""  # a weekday for `day`; "weekday-hour" or "off" for `time`
 
 
 class BoardCb(CallbackData, prefix="bd"):

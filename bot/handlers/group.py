@@ -147,7 +147,7 @@ async def group_action(
             await show(query, views.ask_day(view.cohort))
             return
         if what == "time":
-            day, _, hour = arg.partition(":")
+            day, _, hour = arg.partition("-")
             chosen = (int(day), int(hour)) if day.isdigit() and hour.isdigit() else (None, None)
             view = await cohort_group.set_battle(session, cohort_id, organiser, *chosen)
         elif what in ("deadlines", "digest"):

@@ -167,16 +167,17 @@ async def due_steps(session: AsyncSession, catalog: Catalog, now: datetime) -> l
             continue
         language = await language_of(session, cohort)
         keys = battle.questions.split(";")
-        if battle.position < len(keys):
+        position = battle.position  # read before the claim: the claim's UPDATE refreshes the object
+        if position < len(keys):
             opened = timedelta(seconds=OPEN_SECONDS) + STEP_GAP
-            if not await repo.take_step(session, battle, now + opened):
+            if not await repo.take_step(session, battle.id, position, now + opened):
                 continue  # another process took it
-            item = _item(catalog, keys[battle.position])
+            item = _item(catalog, keys[position])
             if item is not None:  # a question that left the content is passed over
                 steps.append(
-                    PollStep(battle.id, cohort, group.chat_id, language, item, battle.position + 1, len(keys))
+                    PollStep(battle.id, cohort, group.chat_id, language, item, position + 1, len(keys))
                 )
-        elif await repo.take_step(session, battle, now):
+        elif await repo.take_step(session, battle.id, position, now):
             await repo.end_battle(session, battle.id, "done")
             results = await _results(session, catalog, battle, cohort, now)
             steps.append(ResultsStep(battle.id, cohort, group.chat_id, language, results))

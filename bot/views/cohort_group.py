@@ -101,7 +101,7 @@ def ask_hour(cohort: Cohort, weekday: int) -> Screen:
     for hour in BATTLE_HOURS:
         kb.button(
             text=f"{hour:02d}:00",
-            callback_data=GroupCb(action="time", cohort=cohort.id, arg=f"{weekday}:{hour}"),
+            callback_data=GroupCb(action="time", cohort=cohort.id, arg=f"{weekday}-{hour}"),
         )
     kb.button(text=_("⬅️ Back"), callback_data=GroupCb(action="day", cohort=cohort.id))
     kb.adjust(5, 5, 5, 1)

@@ -167,16 +167,13 @@ async def battles_due(session: AsyncSession, now: datetime) -> list[GroupBattle]
     return list(result)
 
 
-async def take_step(session: AsyncSession, battle: GroupBattle, next_at: datetime) -> bool:
-    """Claim the battle's next step (a poll, or the results): only one process gets it."""
+async def take_step(session: AsyncSession, battle_id: int, position: int, next_at: datetime) -> bool:
+    """Claim the battle's step after `position` polls (a poll, or the results): only one process gets it."""
     result = await session.execute(
         update(GroupBattle)
-        .where(
-            GroupBattle.id == battle.id,
-            GroupBattle.position == battle.position,
-            GroupBattle.status == RUNNING,
-        )
-        .values(position=battle.position + 1, next_at=next_at)
+        .where(GroupBattle.id == battle_id, GroupBattle.position == position, GroupBattle.status == RUNNING)
+        .values(position=position + 1, next_at=next_at)
+        .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
