@@ -107,8 +107,8 @@ def ask_hour(cohort: Cohort, weekday: int) -> Screen:
     kb.adjust(5, 5, 5, 1)
     day = get_day_names("wide", locale=reader_locale())[weekday]
     return Screen(
-        _("{day}: at what time ({city} time, the cohort's zone)?").format(
-            day=day, city=zone_city(cohort.timezone)
+        _("{day}: at what time? The cohort's time zone: {zone}.").format(
+            day=day, zone=zone_city(cohort.timezone)
         ),
         kb.as_markup(),
     )
@@ -141,7 +141,7 @@ def board_buttons(cohorts: list[Cohort], on_board: dict[int, bool]) -> list[list
     for cohort in cohorts:
         shown = on_board.get(cohort.id, True)
         text = (
-            _("🙈 Hide me from the board of “{name}”") if shown else _("🏆 Show me on the board of “{name}”")
+            _("🙈 Hide me from the board: {name}") if shown else _("🏆 Show me on the board: {name}")
         ).format(name=short(cohort.name))
         rows.append(
             [InlineKeyboardButton(text=text, callback_data=BoardCb(cohort=cohort.id, show=not shown).pack())]

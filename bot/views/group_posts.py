@@ -116,18 +116,14 @@ def battle_question(number: int, total: int, question: str) -> str:
 
 
 def results(cohort: Cohort, found: Results) -> str:
-    lines = [_("⚔️ <b>The quiz battle of {name} is over.</b>").format(name=esc(cohort.name))]
+    lines = [_("⚔️ <b>{name}: the quiz battle is over.</b>").format(name=esc(cohort.name))]
     if not found.answered:
         lines.append(_("No one answered this time."))
     else:
         lines.append(
-            ngettext("{n} person answered", "{n} people answered", found.answered).format(n=found.answered)
-            + ", "
-            + ngettext(
-                "{answered} of {n} member of the cohort.",
-                "{answered} of {n} members of the cohort.",
-                found.members,
-            ).format(answered=found.members_answered, n=found.members)
+            _("Answered: {n}; of them members of the cohort: {answered} of {members}.").format(
+                n=found.answered, answered=found.members_answered, members=found.members
+            )
         )
     hardest = found.hardest
     if hardest is not None:
@@ -135,11 +131,9 @@ def results(cohort: Cohort, found: Results) -> str:
         question = hardest.item.question
         lines += [
             "",
-            ngettext(
-                "<b>The hardest question</b> ({right} of {n} right):",
-                "<b>The hardest question</b> ({right} of {n} right):",
-                hardest.answered,
-            ).format(right=hardest.right, n=hardest.answered),
+            _("<b>The hardest question</b> (right answers: {right} of {n}):").format(
+                right=hardest.right, n=hardest.answered
+            ),
             esc(question.question.get(locale)),
             _("Answer: {answer}").format(answer=esc(question.options(locale)[question.correct])),
             esc(question.explanation.get(locale)),
@@ -162,12 +156,12 @@ def board_lines(board: Board) -> list[str]:
                 mark=mark, name=esc(row.name), points=row.points
             )
             + " "
-            + _("({days} d, {reviews} rev., {right} right)").format(
+            + _("(study days: {days}, reviews: {reviews}, right answers: {right})").format(
                 days=row.study_days, reviews=row.reviews, right=row.right_answers
             )
         )
     if board.more:
-        lines.append(ngettext("…and {n} more.", "…and {n} more.", board.more).format(n=board.more))
+        lines.append(_("…and {n} more.").format(n=board.more))
     return lines
 
 
@@ -201,7 +195,7 @@ def digest_post(board: Dashboard, week_board: Board, now: datetime) -> str:
     lines.append(
         ngettext("{n} member", "{n} members", members).format(n=members)
         + ": "
-        + _("{on} on track, {behind} behind, {inactive} not active this week.").format(
+        + _("on track: {on}, behind: {behind}, not active this week: {inactive}.").format(
             on=board.count(Standing.ON_TRACK),
             behind=board.count(Standing.BEHIND),
             inactive=board.count(Standing.INACTIVE),
