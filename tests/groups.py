@@ -121,6 +121,12 @@ class GroupChat:
         return any(isinstance(m, LeaveChat) and m.chat_id == self.chat_id for m in self.session.requests)
 
 
+def most_in_a_window(times: list[float], window: float = 60.0) -> int:
+    """The most messages in any `window` seconds (Telegram's group limit counts a minute)."""
+    times = sorted(times)
+    return max((sum(1 for t in times if start <= t < start + window) for start in times), default=0)
+
+
 def private_texts(session: FakeBotSession, user_id: int, marker: str = "") -> list[str]:
     return [
         m.text or ""

@@ -32,7 +32,7 @@ from bot.services import cohorts, profile, progress
 from bot.services.group_board import REVIEW_POINTS, RIGHT_ANSWER_POINTS, STUDY_DAY_POINTS
 from db.models import BattlePoll, QuizCard, QuizReview, Status
 from tests.conftest import TEST_DATABASE_URL
-from tests.groups import GroupChat, person, private_texts
+from tests.groups import GroupChat, most_in_a_window, person, private_texts
 from tests.harness import Chat_, FakeClock
 from tests.test_cohort_course import join, moscow
 from tests.test_group_link import GROUP_LINK
@@ -104,11 +104,6 @@ def stage_topics(catalog: Catalog, stage: str) -> list[str]:
 
 def board_of(text: str) -> dict[str, tuple[int, int, int, int]]:
     return {m[0]: (int(m[1]), int(m[2]), int(m[3]), int(m[4])) for m in BOARD_ROW.findall(text)}
-
-
-def most_in_a_minute(times: list[float]) -> int:
-    times = sorted(times)
-    return max((sum(1 for t in times if start <= t < start + 60) for start in times), default=0)
 
 
 async def test_four_weeks_of_battles_reviews_and_the_board(
@@ -300,4 +295,4 @@ async def test_four_weeks_of_battles_reviews_and_the_board(
 
     # Telegram's 20 a minute to one group was never exceeded, nor refused
     assert session.telegram.group_refusals == 0
-    assert 0 < most_in_a_minute([t for chat, t in session.telegram.group_log if chat == -4242]) <= 20
+    assert 0 < most_in_a_window([t for chat, t in session.telegram.group_log if chat == -4242]) <= 20

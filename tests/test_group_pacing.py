@@ -20,6 +20,7 @@ from bot.delivery import PER_GROUP, Pacer, Priority, is_group
 from bot.demo.session import FakeBotSession
 from bot.demo.telegram import FakeApiError, FakeTelegram
 from tests.fakes.bot_api_server import FakeBotApiServer
+from tests.groups import most_in_a_window
 
 GROUP = -1001234
 LEARNER = 7
@@ -39,11 +40,6 @@ def paced_bot(server: FakeBotApiServer) -> Bot:
     return create_bot(settings, pacer=Pacer(per_chat_interval=0, group_window=WINDOW))
 
 
-def most_in_a_window(times: list[float]) -> int:
-    times = sorted(times)
-    return max(sum(1 for t in times if start <= t < start + WINDOW) for start in times)
-
-
 async def test_a_burst_to_a_group_keeps_to_its_limit_and_a_learners_answer_goes_first(
     server: FakeBotApiServer,
 ) -> None:
@@ -59,7 +55,7 @@ async def test_a_burst_to_a_group_keeps_to_its_limit_and_a_learners_answer_goes_
         c for c in server.calls if c.method == "sendmessage" and str(c.params["chat_id"]) == str(GROUP)
     ]
     assert [c.status for c in to_group] == [200] * 45  # never refused
-    assert most_in_a_window([c.at for c in to_group]) <= 20
+    assert most_in_a_window([c.at for c in to_group], WINDOW) <= 20
     assert len(server.telegram.group_log) == 45 and server.telegram.group_refusals == 0
     answer = next(i for i, c in enumerate(server.calls) if str(c.params.get("chat_id")) == str(LEARNER))
     third_post = server.calls.index(to_group[2])

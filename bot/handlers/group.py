@@ -33,7 +33,7 @@ from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers.admin import IsAdmin
-from bot.services import cohort_group, cohorts, group_battle, profile
+from bot.services import battle_answers, cohort_group, cohorts, profile
 from bot.views import cohort as cohort_views
 from bot.views import cohort_group as views
 from bot.views import group_posts as posts
@@ -209,10 +209,10 @@ async def battle_answer(
     if user is None:
         return  # an anonymous group admin voting as the chat: nobody to count it for
     try:
-        result = await group_battle.answer(
+        result = await battle_answers.answer(
             session, catalog, answer.poll_id, user.id, user.first_name, list(answer.option_ids), clock()
         )
-    except group_battle.UnknownBattlePoll:
+    except battle_answers.UnknownBattlePoll:
         return
     if result is None or result.note is None:
         return

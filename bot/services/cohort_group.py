@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.admin import reader_language
 from bot.services.cohort_organiser import owned
 from db.models import Cohort, CohortGroup
+from db.repositories import battles as battle_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import groups as repo
 
@@ -144,7 +145,7 @@ async def bot_removed(session: AsyncSession, chat_id: int) -> Cohort | None:
     cohort_id = await repo.unlink(session, chat_id)
     cohort = await cohort_repo.get(session, cohort_id) if cohort_id is not None else None
     if cohort_id is not None:
-        await repo.stop_battles(session, cohort_id)
+        await battle_repo.stop_battles(session, cohort_id)
     await session.commit()
     return cohort
 
@@ -166,7 +167,7 @@ async def unlink(session: AsyncSession, cohort_id: int, organiser_id: int) -> in
     chat_id = view.group.chat_id
     if chat_id is not None:
         await repo.unlink(session, chat_id)
-        await repo.stop_battles(session, cohort_id)
+        await battle_repo.stop_battles(session, cohort_id)
         await session.commit()
     return chat_id
 

@@ -20,8 +20,8 @@ from bot.curriculum.catalog import Catalog
 from bot.services import activity
 from bot.services.reminders import at_local, local_date
 from db.models import Cohort, CohortMember
+from db.repositories import battles as battle_repo
 from db.repositories import cohorts as cohort_repo
-from db.repositories import groups as repo
 
 STUDY_DAY_POINTS = 10
 REVIEW_POINTS = 1
@@ -87,7 +87,7 @@ async def board(
     # Right answers are read for the week's widest span over every zone, then counted by each member's own dates.
     since = at_local(ZoneInfo("Etc/GMT-14"), monday, time(0, 0))
     until = at_local(ZoneInfo("Etc/GMT+12"), monday + timedelta(days=7), time(0, 0))
-    right = await repo.right_answers(session, [m.learner_id for m in members], since, until)
+    right = await battle_repo.right_answers(session, [m.learner_id for m in members], since, until)
     rows: list[BoardRow] = []
     hidden = 0
     for member in members:
