@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import BoardCb, Flow, GroupCb, HoursCb, TimeCb, ZoneCb
@@ -19,7 +20,7 @@ from bot.curriculum.catalog import Catalog
 from bot.demo.session import FakeBotSession
 from bot.scheduler import CoachLoop
 from bot.services import cohorts, progress
-from db.models import Status
+from db.models import QuizReview, Status
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 from tests.groups import GroupChat
 from tests.harness import Chat_, FakeClock
@@ -119,6 +120,9 @@ async def test_the_group_in_russian_with_a_battle_deadline_and_board(
         assert poll.question.startswith(f"⚔️ {number}/2. ") and re.search("[а-я]", poll.question)
         clock.advance(seconds=5)
         await group.answer(member.user, poll, poll_id, right)
+        await group.answer(member.user, poll, poll_id, right)  # Telegram delivers it again: counted once
+        async with sessionmaker() as db:
+            assert len(list(await db.scalars(select(QuizReview).where(QuizReview.learner_id == 1)))) == number
         clock.advance(seconds=65)
         await coach.tick()
     results = group.messages()[-1]
