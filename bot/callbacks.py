@@ -246,3 +246,18 @@ class RadarCb(CallbackData, prefix="rd"):
     topic: str = ""
     learner: int = 0
     page: int = 0
+
+
+class GroupCb(CallbackData, prefix="gr"):
+    """The organiser's screen of a cohort's group chat (checked against the organiser)."""
+
+    action: str  # open | day | time | deadlines | digest | unlink
+    cohort: int
+    arg: str = ""  # a weekday for `day`; "weekday-hour" or "off" for `time`
+
+
+class BoardCb(CallbackData, prefix="bd"):
+    """A member showing or hiding their first name on their cohort's group board (settings)."""
+
+    cohort: int
+    show: bool

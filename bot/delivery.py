@@ -1,10 +1,11 @@
 """One way out: everything the bot puts in a chat takes its turn here, within Telegram's limits.
 
-About 30 messages a second overall and one a second per chat. Replies, edits, quiz polls, photos, documents,
+About 30 messages a second overall, one a second per chat and 20 a minute to one group. Replies, edits, quiz polls, photos, documents,
 reminders, summaries and broadcasts all wait for a turn from the one `Pacer` of the bot (the request middleware in
 bot/middlewares/pacing.py asks it for every such call), and the turns go by priority: the answer to a learner's own
-action first, then quiz polls, then reminders and summaries, then broadcasts. A 429 pauses the whole path for the
-`retry_after` Telegram asked for. `answerCallbackQuery` is not a message and never waits here.
+action first, then quiz polls, then what goes to a group, then reminders and summaries, then broadcasts. A 429 pauses
+the whole path for the `retry_after` Telegram asked for; a 429 about one group pauses that group alone, so nothing
+to a group ever holds up a learner's own answer. `answerCallbackQuery` is not a message and never waits here.
 
 What the bot sends on its own (reminders, summaries, broadcasts) goes through a `Courier`, which only says how
 urgent the send is and what to record just before the HTTP call; the pacing is the same for everyone.
@@ -27,6 +28,8 @@ T = TypeVar("T")
 
 MESSAGES_PER_SECOND = 29.0  # Telegram's limit is about 30; under it, so jitter on the wire is not refused
 PER_CHAT_INTERVAL = 1.05  # about one a second per chat; a hair more for the same reason
+PER_GROUP = 19  # Telegram allows 20 messages a minute to one group; one under, for the same reason
+GROUP_WINDOW = 60.0
 
 
 class Priority(IntEnum):
@@ -34,8 +37,16 @@ class Priority(IntEnum):
 
     REPLY = 0  # the answer to the learner's own tap or message
     POLL = 1  # a quiz question
-    REMINDER = 2  # reminders, weekly summaries, reports to organisers
-    BROADCAST = 3
+    GROUP = 2  # anything to a group chat (a cohort's battle, deadlines, digest): never before a learner's own
+    REMINDER = 3  # reminders, weekly summaries, reports to organisers
+    BROADCAST = 4
+
+
+def is_group(chat_id: int | str) -> bool:
+    """Group and supergroup (and channel) ids are negative; a private chat's is the user's own, positive."""
+    if isinstance(chat_id, int):
+        return chat_id < 0
+    return chat_id.startswith("-")
 
 
 _priority: ContextVar[Priority] = ContextVar("send_priority", default=Priority.REPLY)
@@ -90,13 +101,22 @@ class _Waiter:
 
 
 class Pacer:
-    """The bot-wide turn-taking: one call per 1/rate seconds overall, one per interval per chat, by priority."""
+    """The bot-wide turn-taking: one call per 1/rate seconds overall, one per interval per chat, at most
+    `per_group` per `group_window` seconds to one group, by priority. A chat that must wait (its interval, its
+    group's minute, a 429 about it) is passed over, and the next most urgent waiter goes."""
 
     def __init__(
-        self, per_second: float = MESSAGES_PER_SECOND, per_chat_interval: float = PER_CHAT_INTERVAL
+        self,
+        per_second: float = MESSAGES_PER_SECOND,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        per_group: int = PER_GROUP,
+        group_window: float = GROUP_WINDOW,
     ) -> None:
         self.spacing = 1 / per_second if per_second > 0 else 0.0
         self.per_chat_interval = per_chat_interval
+        self.per_group = per_group
+        self.group_window = group_window
+        self._group_turns: dict[int | str, deque[float]] = {}  # turns given to each group in its window
         self._waiting: list[_Waiter] = []
         self._seq = itertools.count()
         self._next_turn_at = 0.0
@@ -112,7 +132,7 @@ class Pacer:
     @classmethod
     def unlimited(cls) -> Pacer:
         """No pacing at all: for the in-memory fakes of the tests and the demo."""
-        return cls(per_second=0, per_chat_interval=0)
+        return cls(per_second=0, per_chat_interval=0, per_group=0)
 
     @property
     def waiting(self) -> int:
@@ -121,6 +141,11 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends for `seconds`."""
         self._resume_at = max(self._resume_at, _now() + seconds)
+
+    def pause_chat(self, chat_id: int | str, seconds: float) -> None:
+        """Telegram said 429 about one chat (a group's minute): that chat waits `seconds`, everyone else goes on."""
+        self._chat_free_at[chat_id] = max(self._chat_free_at.get(chat_id, 0.0), _now() + seconds)
+        self._arrived.set()
 
     @contextlib.asynccontextmanager
     async def turn(self, chat_id: int | str, level: Priority) -> AsyncIterator[None]:
@@ -139,7 +164,14 @@ class Pacer:
         self._settle(departed=True)
 
     async def _wait_for_turn(self, chat_id: int | str, level: Priority) -> None:
-        if self.spacing == 0 and self.per_chat_interval == 0 and _now() >= self._resume_at:
+        now = _now()
+        if (
+            self.spacing == 0
+            and self.per_chat_interval == 0
+            and now >= self._resume_at
+            and self._chat_free_at.get(chat_id, 0.0) <= now
+            and not (self.per_group and is_group(chat_id))
+        ):
             return
         waiter = _Waiter(int(level), next(self._seq), chat_id, asyncio.get_running_loop().create_future())
         heapq.heappush(self._waiting, waiter)
@@ -197,28 +229,46 @@ class Pacer:
                 self._in_flight += 1
             self._next_turn_at = now + self.spacing
             if self.per_chat_interval:
-                self._chat_free_at[chosen.chat_id] = now + self.per_chat_interval
+                self._chat_free_at[chosen.chat_id] = max(
+                    self._chat_free_at.get(chosen.chat_id, 0.0), now + self.per_chat_interval
+                )
                 if len(self._chat_free_at) > 10_000:
                     self._chat_free_at = {c: at for c, at in self._chat_free_at.items() if at > now}
+            if self.per_group and is_group(chosen.chat_id):
+                self._group_turns.setdefault(chosen.chat_id, deque()).append(now)
+
+    def _free_at(self, chat_id: int | str, now: float) -> float:
+        """When the chat may get its next message: its interval or a 429 about it, and a group's minute."""
+        free_at = self._chat_free_at.get(chat_id, 0.0)
+        turns = self._group_turns.get(chat_id) if self.per_group else None
+        if turns:
+            while turns and now - turns[0] >= self.group_window:
+                turns.popleft()
+            if len(turns) >= self.per_group:
+                free_at = max(free_at, turns[0] + self.group_window)
+            elif not turns:
+                del self._group_turns[chat_id]
+        return free_at
 
     def _pick(self, now: float) -> tuple[_Waiter | None, float | None]:
         """The most urgent waiter whose chat is free, and otherwise how long until one is."""
-        held: list[_Waiter] = []
+        held: list[tuple[_Waiter, float]] = []
         chosen = None
         while self._waiting:
             waiter = heapq.heappop(self._waiting)
             if waiter.turn.done():
                 continue  # its caller gave up
-            if self._chat_free_at.get(waiter.chat_id, 0.0) > now:
-                held.append(waiter)
+            free_at = self._free_at(waiter.chat_id, now)
+            if free_at > now:
+                held.append((waiter, free_at))
                 continue
             chosen = waiter
             break
-        for waiter in held:
+        for waiter, _ in held:
             heapq.heappush(self._waiting, waiter)
         if chosen is not None or not held:
             return chosen, None
-        return None, min(self._chat_free_at[w.chat_id] for w in held) - now
+        return None, min(free_at for _, free_at in held) - now
 
 
 class Courier:

@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.cohort_mail import CohortMailer
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier, Priority
+from bot.group_mail import GroupMailer
 from bot.metrics import Metrics
 from bot.outage import DatabaseOutage, WhenBack, database_unavailable
 from bot.services import (
@@ -103,6 +104,9 @@ class CoachLoop:
         )
         self.outage = outage or DatabaseOutage()
         self.when_back = WhenBack(self.outage)  # what an outage kept from the database
+        self.group_mail = GroupMailer(
+            bot, sessionmaker, catalog, i18n, clock, self.courier, metrics, lambda: self._stopping
+        )
 
     async def tick(self) -> int:
         """Send everything due now; returns how many sends were delivered.
@@ -177,6 +181,7 @@ class CoachLoop:
             delivered += await self._nudges()
             delivered += await self._broadcasts()
             delivered += await self.cohort_mail.send()
+            delivered += await self.group_mail.send()
         self.last_tick_at = self.clock()
         if self.metrics is not None:
             self.metrics.scheduler_ticks.inc()

@@ -25,6 +25,7 @@ _PARADIGMS = {
     "срок": ("m", "срок срока сроку срок сроком сроке", "сроки сроков срокам сроки сроками сроках"),
     "проход": ("m", "проход прохода проходу проход проходом проходе",
                "проходы проходов проходам проходы проходами проходах"),
+    "очко": ("n", "очко очка очку очко очком очке", "очки очков очкам очки очками очках"),
 }  # fmt: skip
 
 
@@ -56,15 +57,15 @@ RU_NOT_NOUNS = {"из", "в", "при", "по", "до", "с", "и", "или", "�
 EN_NOUNS = {
     "day": "days", "week": "weeks", "topic": "topics", "question": "questions", "review": "reviews",
     "learner": "learners", "member": "members", "problem": "problems", "freeze": "freezes", "answer": "answers",
-    "deadline": "deadlines", "pass": "passes", "stage": "stages", "h": "h", "min": "min",
+    "deadline": "deadlines", "pass": "passes", "stage": "stages", "h": "h", "min": "min", "point": "points",
 }  # fmt: skip
 EN_NOT_NOUNS = {"of", "more", "left", "to", "a", "today", "is", "are", "in", "on", "at", "and", "or", "by", "with",
                 "right", "ahead", "behind", "waiting", "sent", "delivered", "failed", "blocked", "finished", "done", "quiz"}  # fmt: skip
 # The nouns that may introduce a title, in any case.
 INTRODUCERS = {
     "ru": {"тема", "тему", "темы", "теме", "модуль", "модуля", "модулю", "трек", "трека", "треку", "треке",
-           "поток", "потока", "потоку", "потоке", "этап", "этапа", "пояс"},
-    "en": {"topic", "module", "track", "cohort", "stage"},
+           "поток", "потока", "потоку", "потоке", "этап", "этапа", "пояс", "чат", "чата", "чату", "чате"},
+    "en": {"topic", "module", "track", "cohort", "stage", "group"},
 }  # fmt: skip
 # Words with a gender that refer back to a named thing; «его» is a masculine's or a neuter's.
 RU_GENDERED = {
@@ -72,5 +73,13 @@ RU_GENDERED = {
     "знакомый": {"m"}, "знакомая": {"f"}, "знакомую": {"f"}, "знакомое": {"n"},
     "отмечен": {"m"}, "отмечена": {"f"}, "отмечено": {"n"}, "пройден": {"m"}, "пройдена": {"f"},
 }  # fmt: skip
-RU_INTRODUCER_GENDER = {"тем": "f", "модул": "m", "трек": "m", "поток": "m", "этап": "m", "пояс": "m"}
+RU_INTRODUCER_GENDER = {
+    "тем": "f",
+    "модул": "m",
+    "трек": "m",
+    "поток": "m",
+    "этап": "m",
+    "пояс": "m",
+    "чат": "m",
+}
 RU_IMPERSONAL = {"отмечено", "пройдено"}  # «📈 {track}: пройдено 40%»: a neuter with no subject

@@ -36,6 +36,8 @@ def response_body(method: TelegramMethod[Any], telegram: FakeTelegram) -> tuple[
         body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
         if exc.retry_after is not None:
             body["parameters"] = {"retry_after": exc.retry_after}
+        if exc.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": exc.migrate_to_chat_id}
         return exc.code, json.dumps(body)
     return 200, json.dumps({"ok": True, "result": to_json(result)})
 

@@ -7,6 +7,9 @@ built on it, so all three agree on what a call returns and on which calls fail.
 from __future__ import annotations
 
 import itertools
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +22,7 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    LeaveChat,
     SendChatAction,
     SendDocument,
     SendMessage,
@@ -42,17 +46,25 @@ from aiogram.types import (
 
 from bot.demo.limits import LimitError, check, visible_text
 
+PUTS_IN_A_CHAT = ("send", "edit", "copy", "forward", "stop")  # what Telegram counts as a message to a chat
 BOT_USER = User(id=4242, is_bot=True, first_name="MLE Coach", username="mle_coach_bot")
 
 
 class FakeApiError(Exception):
     """An error Telegram would answer with: `code` and `description` as in its JSON."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 @dataclass
@@ -75,6 +87,17 @@ class FakeTelegram:
     # Poll ids are unique on Telegram forever; the console demo gives each run its own prefix, so the polls
     # a previous run stored in the database never clash with this run's.
     poll_prefix: str = "poll"
+    # Telegram's 20 messages a minute to one group, counted on `clock` (seconds; the tests pass their own).
+    group_limit: int = 20
+    group_window: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    group_log: list[tuple[int, float]] = field(
+        default_factory=list
+    )  # (group, when) of every message accepted
+    group_refusals: int = 0
+    left_chats: set[int] = field(default_factory=set)  # groups the bot left or was removed from
+    migrated: dict[int, int] = field(default_factory=dict)  # a group that became a supergroup -> its new id
+    _group_recent: dict[int, deque[float]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _poll_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -85,8 +108,15 @@ class FakeTelegram:
         except LimitError as exc:
             raise FakeApiError(400, exc.description) from exc
         chat_id = getattr(method, "chat_id", None)
+        if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
+            chat_id = int(chat_id)
         if isinstance(chat_id, int) and chat_id in self.blocked_chats:
             raise FakeApiError(403, "Forbidden: bot was blocked by the user")
+        if isinstance(chat_id, int) and chat_id < 0:
+            self._group_checks(method, chat_id)
+        if isinstance(method, LeaveChat):
+            self.left_chats.add(_int(method.chat_id))
+            return True
 
         if isinstance(method, SendMessage):
             return self._store(method.chat_id, method.text, _inline(method.reply_markup))
@@ -127,6 +157,30 @@ class FakeTelegram:
         if isinstance(method, GetMe):
             return BOT_USER
         raise FakeApiError(404, f"Not Found: the fake Bot API does not know {type(method).__name__}")
+
+    def _group_checks(self, method: TelegramMethod[Any], chat_id: int) -> None:
+        """A group the bot is not in refuses everything; an old group id says where the group moved; a message
+        beyond the group's 20 a minute gets 429."""
+        if chat_id in self.migrated:
+            raise FakeApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.migrated[chat_id],
+            )
+        if chat_id in self.left_chats:
+            raise FakeApiError(403, "Forbidden: bot is not a member of the group chat")
+        if not method.__api_method__.startswith(PUTS_IN_A_CHAT) or isinstance(method, SendChatAction):
+            return
+        now = self.clock()
+        recent = self._group_recent.setdefault(chat_id, deque())
+        while recent and now - recent[0] >= self.group_window:
+            recent.popleft()
+        if len(recent) >= self.group_limit:
+            self.group_refusals += 1
+            wait = max(1, int(recent[0] + self.group_window - now + 0.999))
+            raise FakeApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        recent.append(now)  # `respond` checked the call first: what reaches here is a message Telegram takes
+        self.group_log.append((chat_id, now))
 
     def _find(self, chat_id: Any, message_id: Any) -> StoredMessage:
         stored = self.messages.get((_int(chat_id), _int(message_id)))
@@ -190,11 +244,14 @@ class FakeTelegram:
             members_only=False,
             correct_option_ids=method.correct_option_ids,
             explanation=_str(method.explanation),
+            open_period=method.open_period if isinstance(method.open_period, int) else None,
         )
 
 
 def _chat(chat_id: int) -> Chat:
-    return Chat(id=chat_id, type="private" if chat_id > 0 else "group")
+    if chat_id > 0:
+        return Chat(id=chat_id, type="private")
+    return Chat(id=chat_id, type="supergroup" if str(chat_id).startswith("-100") else "group", title="Group")
 
 
 def _int(value: Any) -> int:

@@ -13,6 +13,7 @@ from bot.handlers import (
     admin,
     cohort,
     fallback,
+    group,
     menu,
     onboarding,
     privacy,
@@ -35,6 +36,7 @@ def get_routers() -> list[Router]:
         admin.create_router(),
         cohort.create_router(),
         radar.create_router(),
+        group.create_router(),
         onboarding.create_router(),
         settings.create_router(),
         menu.create_router(),
@@ -42,6 +44,7 @@ def get_routers() -> list[Router]:
         roadmap.create_router(),
         progress.create_router(),
         quiz.create_router(),
+        group.create_answers_router(),  # after the quiz's: battle polls are the ones it passes on
         reminders.create_router(),
         privacy.create_router(),
         search.create_router(),  # plain text: after every dialog that waits for some

@@ -27,10 +27,11 @@ from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers.admin import IsAdmin
 from bot.middlewares.answers import answer_now
-from bot.services import cohorts, profile
+from bot.services import cohort_group, cohorts, profile
 from bot.services.reminders import local_date
 from bot.states import CohortAsk
 from bot.views import cohort as views
+from bot.views import cohort_group as group_views
 from bot.views import profile as profile_views
 from bot.views.cohort_chart import completion_table
 from bot.views.screen import Screen, alert, notify, show
@@ -443,7 +444,12 @@ async def leave(
     notify(callback_answer, views.left(cohort))
     followed = await profile.tracks_followed(session, learner.id)
     screen = profile_views.settings_screen(learner, catalog, followed)
-    await show(query, views.with_cohorts(screen, await cohorts.memberships(session, learner.id)))
+    member_of = await cohorts.memberships(session, learner.id)
+    screen = views.with_cohorts(screen, member_of)
+    await show(
+        query,
+        group_views.with_board(screen, member_of, await cohort_group.board_choices(session, learner.id)),
+    )
 
 
 # Learners: the hours a week, on joining

@@ -104,7 +104,9 @@ async def _invited(
         problem = cohort_views.invite_problem(state)
         await message.answer(problem + " " + cohort_views.invite_problem_tail(onboarded))
         return learner, False
-    outcome, cohort = await cohorts.join(session, learner.id, cohort, display_name(message.from_user), now)
+    outcome, cohort = await cohorts.join(
+        session, learner.id, cohort, display_name(message.from_user), now, message.from_user.first_name
+    )
     if outcome is cohorts.JoinOutcome.OTHER:
         await message.answer(cohort_views.in_other(cohort))
         return learner, False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, PollAnswer
@@ -163,7 +164,7 @@ async def poll_answer(
             study_weekdays(learner.study_days),
         )
     except quiz.UnknownPoll:
-        return  # not ours, or its question left the content: nothing to rate
+        raise SkipHandler from None  # not a private quiz poll (a group battle's is answered further on)
     if result is None:
         return  # a repeated delivery or a retracted vote
     metrics.quiz_answers.labels(str(result.correct).lower()).inc()

@@ -16,11 +16,12 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import SetUp
 from bot.handlers.questions import hours_screen
-from bot.services import breaks, cohorts, plan, profile, reminders, streaks
+from bot.services import breaks, cohort_group, cohorts, plan, profile, reminders, streaks
 from bot.services.plan import study_weekdays
 from bot.states import Ask
 from bot.views import breaks as break_views
 from bot.views import cohort as cohort_views
+from bot.views import cohort_group as group_views
 from bot.views import profile as views
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
@@ -36,7 +37,12 @@ async def settings_screen(
     await state.clear()
     followed = await profile.tracks_followed(session, learner.id)
     screen = views.settings_screen(learner, catalog, followed)
-    await show(event, cohort_views.with_cohorts(screen, await cohorts.memberships(session, learner.id)))
+    member_of = await cohorts.memberships(session, learner.id)
+    screen = cohort_views.with_cohorts(screen, member_of)
+    await show(
+        event,
+        group_views.with_board(screen, member_of, await cohort_group.board_choices(session, learner.id)),
+    )
 
 
 async def ask(

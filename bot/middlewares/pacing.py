@@ -1,6 +1,7 @@
 """Every Bot API call of the bot passes here (a request middleware on the bot's session, in polling and webhook
 mode alike): what puts something in a chat waits for its turn from the bot's one `Pacer`; a 429 pauses that path
-for as long as Telegram asked and the call is tried again, until a deadline in minutes; network trouble and 5xx
+for as long as Telegram asked (a 429 about a group pauses that group alone: its 20 a minute are its own, and a
+learner's answer must not wait for them) and the call is tried again, until a deadline in minutes; network trouble and 5xx
 are retried with backoff. Nothing is reported to a learner as an error because Telegram asked the bot to wait.
 A send that recorded its attempt (a reminder, a broadcast: bot/delivery.py's `BeforeSend`) has it taken back on a
 429, which means "not delivered", and recorded again just before the retry.
@@ -20,7 +21,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-from bot.delivery import Pacer, Priority, current_priority, take_before_send
+from bot.delivery import Pacer, Priority, current_priority, is_group, take_before_send
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -66,6 +67,8 @@ class PacedRequests(BaseRequestMiddleware):
         level = current_priority()
         if name == "sendPoll":
             level = max(level, Priority.POLL)
+        if chat is not None and is_group(chat):
+            level = max(level, Priority.GROUP)
         forever = name in STARTUP_METHODS
         deadline = loop.time() + (ANSWER_DEADLINE if name == "answerCallbackQuery" else SEND_DEADLINE)
         before_send = take_before_send() if chat is not None else None
@@ -79,7 +82,9 @@ class PacedRequests(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                if chat is not None:
+                if chat is not None and is_group(chat):
+                    self.pacer.pause_chat(chat, exc.retry_after)
+                elif chat is not None:
                     self.pacer.pause(exc.retry_after)
                 if not forever and loop.time() + exc.retry_after > deadline:
                     raise

@@ -84,7 +84,12 @@ class JoinOutcome(StrEnum):
 
 
 async def join(
-    session: AsyncSession, learner_id: int, cohort: Cohort, display_name: str, now: datetime
+    session: AsyncSession,
+    learner_id: int,
+    cohort: Cohort,
+    display_name: str,
+    now: datetime,
+    first_name: str | None = None,
 ) -> tuple[JoinOutcome, Cohort]:
     """Join the cohort and make its track the learner's current one (following it if they did not yet)."""
     for membership in await repo.memberships(session, learner_id):
@@ -92,7 +97,7 @@ async def join(
             await session.commit()
             same = membership.cohort.id == cohort.id
             return (JoinOutcome.ALREADY if same else JoinOutcome.OTHER), membership.cohort
-    if not await repo.join(session, cohort, learner_id, display_name[:128], now):
+    if not await repo.join(session, cohort, learner_id, display_name[:128], now, first_name):
         await session.rollback()  # a second tap raced this one: it joined
         return JoinOutcome.ALREADY, cohort
     await learner_repo.enroll(session, learner_id, cohort.track_id, now)

@@ -103,7 +103,7 @@ class UnknownPoll(LookupError):
     """Not a poll this bot sent to this learner (or the content no longer has its question)."""
 
 
-def _card(row: QuizCard | repo.CardRow) -> Card:
+def fsrs_card(row: QuizCard | repo.CardRow) -> Card:
     return Card(
         card_id=1,
         state=State(row.state),
@@ -273,7 +273,7 @@ def due_load(rows: Cards, zone: ZoneInfo) -> Counter[date]:
 
 def retrievability(row: QuizCard | repo.CardRow, now: datetime) -> float:
     """FSRS's estimate that the learner still remembers the card's answer now (0 for a card never answered)."""
-    return float(SCHEDULER.get_card_retrievability(_card(row), now))
+    return float(SCHEDULER.get_card_retrievability(fsrs_card(row), now))
 
 
 async def spread_due(
@@ -491,8 +491,8 @@ async def answer(
         row = repo.CardRow(poll.track_id, poll.topic_id, **new_card_values(question, now))  # type: ignore[arg-type]
         fresh = True
     others = [r for r in rows if (r.track_id, r.topic_id, r.question_id) != key]
-    card, _log = SCHEDULER.review_card(_card(row), rating, review_datetime=now)
-    card.due = _balanced_due(others, card.due, zone, cap, weekdays, now)
+    card, _log = SCHEDULER.review_card(fsrs_card(row), rating, review_datetime=now)
+    card.due = balanced_due(others, card.due, zone, cap, weekdays, now)
     row = row._replace(
         state=int(card.state),
         step=card.step,
@@ -548,7 +548,7 @@ async def answer(
     )
 
 
-def _balanced_due(
+def balanced_due(
     others: Cards,
     due: datetime,
     zone: ZoneInfo,
@@ -672,7 +672,9 @@ def stats_of(catalog: Catalog, reviews: Reviews, rows: Cards, now: datetime) -> 
             continue
         right, total = accuracy.get(ref.module.id, (0, 0))
         accuracy[ref.module.id] = (right + int(review.correct), total + 1)
-    recalls = [SCHEDULER.get_card_retrievability(_card(r), now) for r in rows if r.last_review is not None]
+    recalls = [
+        SCHEDULER.get_card_retrievability(fsrs_card(r), now) for r in rows if r.last_review is not None
+    ]
     return QuizStats(
         accuracy_by_module=accuracy,
         recall=sum(recalls) / len(recalls) if recalls else None,

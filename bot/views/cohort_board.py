@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.callbacks import CohortCb, CohortNewCb
+from bot.callbacks import CohortCb, CohortNewCb, GroupCb
 from bot.curriculum.catalog import Catalog
 from bot.services.cohorts import (
     CohortLine,
@@ -154,12 +154,13 @@ def dashboard(board: Dashboard, catalog: Catalog) -> Screen:
     kb.button(text=_("📄 CSV"), callback_data=CohortCb(action="csv", cohort=cohort.id))
     dashboard_buttons(kb, cohort.id)
     kb.button(text=_("✉️ Message the cohort"), callback_data=CohortCb(action="msg", cohort=cohort.id))
+    kb.button(text=_("👥 Group chat"), callback_data=GroupCb(action="open", cohort=cohort.id))
     if cohort.status == CohortStatus.OPEN:
         kb.button(text=_("🔒 Close the link"), callback_data=CohortCb(action="close", cohort=cohort.id))
     else:
         kb.button(text=_("🔓 Open the link"), callback_data=CohortCb(action="reopen", cohort=cohort.id))
     kb.button(text=_("⬅️ Cohorts"), callback_data=CohortCb(action="list"))
-    kb.adjust(2, 2, 2, 1, 1, 1, 1)
+    kb.adjust(2, 2, 2, 1, 1, 1, 1, 1)
     return Screen(dashboard_text(board, catalog), kb.as_markup())
 
 

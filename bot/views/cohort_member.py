@@ -62,6 +62,10 @@ def joined(cohort: Cohort, catalog: Catalog, week: CohortWeek | None, locale: st
             "The organiser will see your name, your progress and your quiz accuracy on this track, nothing else. "
             "You can leave the cohort in /settings."
         ),
+        _(
+            "If the cohort has a group chat, your first name appears on its weekly board (points for study days, "
+            "reviews and right battle answers); you can hide it in /settings."
+        ),
     ]
     if week is not None:
         lines.append("")

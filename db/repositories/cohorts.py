@@ -166,7 +166,12 @@ async def late_members(session: AsyncSession) -> list[Membership]:
 
 
 async def join(
-    session: AsyncSession, cohort: Cohort, learner_id: int, display_name: str, now: datetime
+    session: AsyncSession,
+    cohort: Cohort,
+    learner_id: int,
+    display_name: str,
+    now: datetime,
+    first_name: str | None = None,
 ) -> bool:
     """False when the learner is already in a cohort on this track (this one or another)."""
     stmt = dialect_insert(session, CohortMember).values(
@@ -175,6 +180,7 @@ async def join(
         track_id=cohort.track_id,
         display_name=display_name,
         joined_at=now,
+        first_name=first_name[:64] if first_name else None,
     )
     result = await session.execute(stmt.on_conflict_do_nothing())
     return bool(result.rowcount)  # type: ignore[attr-defined]
