@@ -144,7 +144,9 @@ async def test_unknown_command_and_text_show_the_menu(chat: Chat_) -> None:
     await chat.onboard()
     await chat.send("/frobnicate")
     assert "I don't know that command" in chat.text
-    await chat.send("x" * 4000)
+    await chat.send("x" * 4000)  # a huge message: a plain answer, the text cut short, no error
+    assert chat.text.startswith("Search the course for “") and len(chat.text) < 200
+    await chat.send("🙂🙂")  # nothing to search for: the menu
     assert "Here is the menu" in chat.text
 
 

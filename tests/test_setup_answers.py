@@ -158,7 +158,7 @@ async def test_commands_work_in_any_case(make_chat: Callable[..., Chat_], langua
     await chat.send("/Progress")
     assert ("Progress: Demo roadmap" if language == "en" else "Прогресс: Демо-роадмап") in chat.text
     await chat.send("/START")
-    assert ("Welcome back!" if language == "en" else "С возвращением!") in chat.text
+    assert ("You are all set up" if language == "en" else "Всё уже настроено") in chat.text
 
 
 # The study days named -------------------------------------------------------------------------------------

@@ -238,7 +238,7 @@ def create_router() -> Router:
     in_group = F.chat.type.in_(GROUPS)
     router.my_chat_member.register(bot_added, ChatMemberUpdatedFilter(JOIN_TRANSITION), in_group)
     router.my_chat_member.register(bot_removed, ChatMemberUpdatedFilter(LEAVE_TRANSITION), in_group)
-    router.message.register(group_start, CommandStart(), in_group)
+    router.message.register(group_start, CommandStart(ignore_case=True), in_group)
     router.message.register(migrated, in_group, F.migrate_to_chat_id | F.migrate_from_chat_id)
     router.callback_query.register(group_action, GroupCb.filter(), IsAdmin())
     router.callback_query.register(board_choice, BoardCb.filter(), KnownLearner())

@@ -141,7 +141,7 @@ def create_router() -> Router:
     """Tried after every other screen but the fallback: a dialog waiting for typed text sees it first."""
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(ask, Command("ask"), HasTrack())
+    router.message.register(ask, Command("ask", ignore_case=True), HasTrack())
     router.message.register(offer, F.text, ~F.text.startswith("/"), StateFilter(None), HasTrack())
     router.callback_query.register(search_button, SearchCb.filter(), HasTrack())
     router.inline_query.register(inline)
