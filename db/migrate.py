@@ -7,6 +7,9 @@ the newest revision, every start but the first after an upgrade, is recognised f
 from __future__ import annotations
 
 import ast
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,8 +76,29 @@ MIGRATION_LOCK = 7_420_001  # any number the application does not use elsewhere
 
 
 async def upgrade_to_head(engine: AsyncEngine) -> None:
-    """Upgrade to the newest schema. On PostgreSQL, replicas starting together take turns (an advisory lock):
-    the first upgrades, the others find nothing left to do."""
+    """Upgrade to the newest schema. Processes starting together take turns (on PostgreSQL an advisory lock, on
+    a SQLite file a lock file beside it): the first upgrades, the others find nothing left to do."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:":
+        with _file_lock(Path(database).with_name(Path(database).name + ".migrate.lock")):
+            await _upgrade_to_head(engine)
+        return
+    await _upgrade_to_head(engine)
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on a file for the upgrade's length (start-up only: blocking the loop here is fine)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+async def _upgrade_to_head(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         postgres = connection.dialect.name == "postgresql"
         if postgres:

@@ -15,6 +15,8 @@ from pathlib import Path
 from bench.common import iso
 from bot.isolation import LOCK_SECONDS
 from bot.services.sends import PENDING_STALE
+from db.engine import create_engine
+from db.migrate import upgrade_to_head
 from tests.fakes.bot_api_server import FakeBotApiServer
 from tests.fakes.telegram_webhook import Delivery, TelegramWebhook
 from tests.replicas import SECRET, learners_due_now, random_token, start_replica, start_update, until
@@ -103,6 +105,11 @@ async def test_sigkill_loses_no_update_in_progress_applies_none_twice_and_frees_
     server = FakeBotApiServer()
     await server.start()
     token = random_token()
+    # The schema first: two processes upgrading one SQLite file at the same moment race each other (a deploy
+    # upgrades once, before its replicas start).
+    engine = create_engine(database)
+    await upgrade_to_head(engine)
+    await engine.dispose()
     first = await start_replica(server, database, tmp_path / "first.log", token=token, redis_url=redis_url)
     second = await start_replica(server, database, tmp_path / "second.log", token=token, redis_url=redis_url)
     try:
