@@ -112,7 +112,7 @@ async def test_the_organisers_message_waits_for_each_members_quiet_hours(
     await coach.tick()
     assert sent(moscow, "Seminar at 18:00") and not sent(auckland, "Seminar at 18:00")
     report = {
-        "en": "Message #1 to Spring group is done: 2 delivered, 0 blocked the bot, 0 failed.",
+        "en": "Message #1 to the cohort Spring group is done: 2 delivered, 0 blocked the bot, 0 failed.",
         "ru": "Сообщение №1 для потока Spring group разослано: доставлено 2, заблокировали бота 0, ошибок 0.",
     }
     assert not sent(admin, report[language])  # not done while one waits

@@ -83,7 +83,7 @@ async def test_the_organiser_finds_the_broken_questions_from_the_dashboard(
     text = admin.text
     assert "<b>Questions to check</b> · Sim group" in text
     assert "3 of 12 questions flagged." in text
-    assert "1 question has fewer than 20 first answers and is not judged yet." in text
+    assert "1 question is not judged yet: it has fewer first answers than the 20 needed." in text
     first = text.split("\n\n")[1]  # worst first: the miskeyed question
     assert "Which is right in case miskeyed?" in first
     assert "almost nobody gets it right — check the key; strong learners pick another option" in first
@@ -117,7 +117,7 @@ async def test_another_organiser_sees_only_their_own_cohort(
     await other.press_data(RadarCb(view="q", cohort=theirs.id).pack())
     text = other.text
     assert "0 of 12 questions flagged." in text  # their three answers only: nothing judged
-    assert "12 questions have fewer than 20 first answers" in text
+    assert "12 questions are not judged yet: they have fewer first answers than the 20 needed." in text
     await other.press_data(RadarCb(view="t", cohort=theirs.id, track="sim", topic="bad").pack())
     assert "not judged yet: needs 17 more first answers" in other.text  # 3 answers: ours are not counted
     clock.now = datetime(2026, 3, 20, 12, tzinfo=UTC)  # everyone silent for two weeks

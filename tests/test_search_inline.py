@@ -106,7 +106,7 @@ async def test_the_cards_link_opens_the_topic_after_onboarding(course: MakeChat,
     await newcomer.send(f"/start {_start_parameter(card)}")
     title = {"en": "Feature stores: Feast, Hopsworks", "ru": "Feature Stores: Feast, Hopsworks"}[language]
     promise = {
-        "en": f"First a few questions to set up your plan, then I'll open “{title}” for you.",
+        "en": f"First a few questions to set up your plan, then I'll open the topic “{title}” for you.",
         "ru": f"Сначала несколько вопросов, чтобы составить ваш план, а потом я открою тему «{title}».",
     }
     assert newcomer.screens()[0].text == promise[language]

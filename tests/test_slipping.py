@@ -184,12 +184,15 @@ async def test_the_organiser_sends_a_note_that_arrives_at_the_learners_reminder_
     assert "<b>Never</b> · has not studied yet" in text
     assert "behind the calendar: Stage one (due Sun, March 15, 11:59 PM)" in text
     assert "6 reviews waiting for days" in text
-    await admin.press("Note to Slipped")
+    await admin.press("Note: Slipped")
     assert "It reaches them at their reminder time, Fri, March 27, 9:00 AM their time." in admin.text
     await admin.send("x" * 1001)
     assert "That is 1001 characters; a note may have up to 1000." in admin.text
     await admin.send("Are you stuck on <b>stage two</b>? Write to me & we'll sort it out.")
-    assert "Your note to Slipped is queued: it arrives Fri, March 27, 9:00 AM their time." in admin.text
+    assert (
+        "Your note to the learner Slipped is queued: it arrives Fri, March 27, 9:00 AM their time."
+        in admin.text
+    )
     await admin.press("Who is slipping")
     assert "✉️ Your note arrives Fri, March 27, 9:00 AM." in admin.text
 
@@ -244,7 +247,7 @@ async def test_a_note_dialog_refuses_what_it_cannot_use(
     await admin.send("/cohort")
     await admin.press("Sim group")
     await admin.press("Who is slipping")
-    await admin.press("Note to Never")
+    await admin.press("Note: Never")
     await admin.send("/cohort")  # a command mid-dialog is a command
     assert "Your cohorts" in admin.text
     await admin.send("hello")  # the dialog is over: no note is queued
@@ -265,14 +268,16 @@ async def test_cancel_leaves_no_note_and_the_admin_writes_from_stats(
     await admin.press("Who is slipping")
     assert "<b>Who is slipping</b> · all learners" in admin.text
     assert "⚠️ <b>Pile</b> · Sim group · last studied" in admin.text
-    await admin.press("Note to Pile")
+    await admin.press("Note: Pile")
     await admin.press("Cancel")
     await admin.send("not a note")
     async with sessionmaker() as session:
         assert list(await session.scalars(select(Broadcast))) == []
-    await admin.press("Note to Pile")
+    await admin.press("Note: Pile")
     await admin.send("See you on Thursday")
-    assert "Your note to Pile is queued: it arrives Fri, March 27, 9:00 AM their time." in admin.text
+    assert (
+        "Your note to the learner Pile is queued: it arrives Fri, March 27, 9:00 AM their time." in admin.text
+    )
     async with sessionmaker() as session:
         note = (await session.scalars(select(Broadcast))).one()
         delivery = (await session.scalars(select(BroadcastDelivery))).one()

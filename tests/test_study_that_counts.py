@@ -294,7 +294,7 @@ async def test_steps_tick_and_minutes_log_on_the_card(chat: Chat_, clock: FakeCl
     await chat.press_data(StepCb(track="demo", topic="big-o", step="r0").pack())  # a second tap unticks it
     assert "▫️ 1." in chat.text and "nothing studied yet" in chat.text
     await chat.press("⏱ I studied…")
-    assert "How long did you study <b>Complexity: Big-O</b>?" in chat.text
+    assert "How long did you study the topic <b>Complexity: Big-O</b>?" in chat.text
     await chat.press("45 min")
     assert "⏱ 45 min of 4 h studied" in chat.text
     await chat.press("⏱ I studied…")

@@ -30,9 +30,11 @@ from babel.support import Translations
 
 from bot.app import LOCALES_DIR
 from tests.words import (
+    EN_MODIFIERS,
     EN_NOT_NOUNS,
     EN_NOUNS,
     INTRODUCERS,
+    RU_ADJECTIVES,
     RU_GENDERED,
     RU_IMPERSONAL,
     RU_INTRODUCER_GENDER,
@@ -45,7 +47,7 @@ PLACEHOLDER = re.compile(r"\{(\w*)\}")
 TITLES = {"track", "topic", "module", "title", "titles", "name", "names"}
 # Placeholders that hold text, not a number; every other one gets the count.
 TEXTS = {"date", "due", "when", "time", "zone", "zones", "link", "path", "text", "command", "status", "kind",
-         "value", "icon", "mark", "length", "organiser", "planned", "moved", "day"}  # fmt: skip
+         "value", "icon", "mark", "length", "organiser", "planned", "moved", "day", "city"}  # fmt: skip
 SAMPLE_TITLES = {
     "ru": {"m": "Градиентный спуск", "f": "Линейная регрессия", "n": "Обучение с подкреплением"},
     "en": {"m": "Gradient descent", "f": "Linear regression", "n": "Reinforcement learning"},
@@ -124,9 +126,10 @@ MARK = re.compile(r"⟦(\d+)⟧")
 WORD = re.compile(r"\w+|[^\w\s]")
 
 
-def neighbours(template: str, count: int) -> Iterator[tuple[str, str]]:
+def neighbours(template: str, count: int, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
     """(the word before, the word after) each count inserted in `template` (lowercase; "" for punctuation or
-    nothing). A count after «#», «№» or in a range («1–21») is a number's name, not a count of things."""
+    nothing); the words in `skip` (a count's adjectives) are passed over to reach its noun. A count after «#», «№»
+    or in a range («1–21») is a number's name, not a count of things."""
     values = {n: f"⟦{count}⟧" if n not in TITLES | TEXTS else "Title" for n in PLACEHOLDER.findall(template)}
     text = re.sub(r"<[^>]+>", " ", template.format(**values))
     for match in MARK.finditer(text):
@@ -134,6 +137,8 @@ def neighbours(template: str, count: int) -> Iterator[tuple[str, str]]:
         if before.endswith(("#", "№", "–", "-")) or after.startswith(("–", "-")):
             continue
         words_before, words_after = WORD.findall(before), WORD.findall(after)
+        while words_after and words_after[0].lower() in skip:
+            words_after.pop(0)
         previous = words_before[-1].lower() if words_before else ""
         following = words_after[0].lower() if words_after else ""
         yield (previous if previous[:1].isalpha() else ""), (following if following[:1].isalpha() else "")
@@ -170,7 +175,9 @@ def test_russian_plural_forms_follow_the_count(template: Template) -> None:
 def test_russian_nouns_and_predicates_agree_with_the_count(template: Template) -> None:
     for count in COUNTS:
         form = RU_FORM[count]
-        for before, after in neighbours(template.source("ru", count), count):
+        text = template.source("ru", count)
+        # The word after the count (an adjective agrees with it too), then the noun past any adjective.
+        for before, after in {*neighbours(text, count), *neighbours(text, count, frozenset(RU_ADJECTIVES))}:
             noun = RU_NOUNS.get(after)
             if noun is not None:
                 assert form in noun[1], f"«{count} {after}» in {template.source('ru', count)!r}"
@@ -199,7 +206,7 @@ def test_english_nouns_agree_with_the_count(template: Template) -> None:
         assert template.plural != template.msgid, "a plural template whose two forms are the same"
     plurals = set(EN_NOUNS.values())
     for count in COUNTS:
-        for _before, after in neighbours(template.source("en", count), count):
+        for _before, after in neighbours(template.source("en", count), count, frozenset(EN_MODIFIERS)):
             if after in EN_NOUNS and EN_NOUNS[after] != after:
                 assert count == 1, f"«{count} {after}» in {template.source('en', count)!r}"
             elif after in plurals and after not in EN_NOUNS:

@@ -25,7 +25,18 @@ _PARADIGMS = {
     "срок": ("m", "срок срока сроку срок сроком сроке", "сроки сроков срокам сроки сроками сроках"),
     "проход": ("m", "проход прохода проходу проход проходом проходе",
                "проходы проходов проходам проходы проходами проходах"),
+    "этап": ("m", "этап этапа этапу этап этапом этапе", "этапы этапов этапам этапы этапами этапах"),
     "очко": ("n", "очко очка очку очко очком очке", "очки очков очкам очки очками очках"),
+    "символ": ("m", "символ символа символу символ символом символе",
+               "символы символов символам символы символами символах"),
+}  # fmt: skip
+# Russian adjectives between a number and its noun («1 учебный день», «2 учебных дня»): masculine, feminine,
+# neuter and plural forms, each nom gen dat acc ins prep. They agree with the number as the noun does.
+_ADJECTIVES = {
+    "учебный": ("учебный учебного учебному учебный учебным учебном", "учебная учебной учебной учебную учебной учебной",
+                "учебное учебного учебному учебное учебным учебном", "учебные учебных учебным учебные учебными учебных"),
+    "первый": ("первый первого первому первый первым первом", "первая первой первой первую первой первой",
+               "первое первого первому первое первым первом", "первые первых первым первые первыми первых"),
 }  # fmt: skip
 
 
@@ -43,29 +54,56 @@ def _noun_forms() -> dict[str, tuple[str, set[int]]]:
     return table
 
 
-RU_NOUNS = _noun_forms()
+def _adjective_forms() -> dict[str, tuple[str, set[int]]]:
+    """Each form → (its gender, "pl" for a plural; the first gender listed for a form two share), the plural form
+    indexes it may follow: any singular after 1 and 21, after 2 the nominative plural («2 учебные недели») or an
+    oblique plural («2 учебных дня»), after 5 an oblique plural («5 учебных дней»)."""
+    table: dict[str, tuple[str, set[int]]] = {}
+    for paradigm in _ADJECTIVES.values():
+        m, f, n, pl = (forms.split() for forms in paradigm)
+        oblique = {pl[1], pl[2], pl[4], pl[5]}
+        allowed = {0: set(m) | set(f) | set(n), 1: {pl[0]} | oblique, 2: oblique}
+        for gender, forms in (("m", m), ("f", f), ("n", n), ("pl", pl)):
+            for form in forms:
+                indexes = {index for index, found in allowed.items() if form in found}
+                table.setdefault(form, (gender, indexes))
+    return table
+
+
+RU_ADJECTIVES = _adjective_forms()
+
+
+RU_NOUNS = _noun_forms() | RU_ADJECTIVES
 # Predicates next to a number: their gender ("pl" plural, "sg" any singular).
 RU_PREDICATES = {
     **{f"пройден{e}": g for e, g in (("", "m"), ("а", "f"), ("о", "n"), ("ы", "pl"))},
     **{f"использован{e}": g for e, g in (("", "m"), ("а", "f"), ("о", "n"), ("ы", "pl"))},
     **{f"отмечен{e}": g for e, g in (("", "m"), ("а", "f"), ("о", "n"), ("ы", "pl"))},
+    **{f"пропущен{e}": g for e, g in (("", "m"), ("а", "f"), ("о", "n"), ("ы", "pl"))},
     **{f"остал{e}": g for e, g in (("ся", "m"), ("ась", "f"), ("ось", "n"), ("ись", "pl"))},
     **{f"прош{e}": g for e, g in (("ёл", "m"), ("ла", "f"), ("ло", "n"), ("ли", "pl"))},
     "получит": "sg", "получат": "pl", "ждёт": "sg", "ждут": "pl",
 }  # fmt: skip
-RU_NOT_NOUNS = {"из", "в", "при", "по", "до", "с", "и", "или", "на", "от", "вместе", "ч", "мин", "ещё"}
+# «идёт», «тоже»: after a number that names a thing («Проход 2 идёт после прохода 1», «Отметить проход 1 тоже?»).
+RU_NOT_NOUNS = {"из", "в", "при", "по", "до", "с", "и", "или", "на", "от", "вместе", "ч", "мин", "ещё", "идёт",
+                "тоже"}  # fmt: skip
 EN_NOUNS = {
     "day": "days", "week": "weeks", "topic": "topics", "question": "questions", "review": "reviews",
     "learner": "learners", "member": "members", "problem": "problems", "freeze": "freezes", "answer": "answers",
-    "deadline": "deadlines", "pass": "passes", "stage": "stages", "h": "h", "min": "min", "point": "points",
+    "deadline": "deadlines", "pass": "passes", "stage": "stages", "character": "characters", "point": "points", "h": "h", "min": "min",
 }  # fmt: skip
 EN_NOT_NOUNS = {"of", "more", "left", "to", "a", "today", "is", "are", "in", "on", "at", "and", "or", "by", "with",
-                "right", "ahead", "behind", "waiting", "sent", "delivered", "failed", "blocked", "finished", "done", "quiz"}  # fmt: skip
+                "right", "ahead", "behind", "waiting", "sent", "delivered", "failed", "blocked", "finished", "done", "quiz",
+                "studied", "credited", "needed", "comes"}  # fmt: skip
+# English words between a count and its noun that have no plural («1 study day», «21 first answers»): the noun
+# after them is checked.
+EN_MODIFIERS = {"study", "first"}
 # The nouns that may introduce a title, in any case.
 INTRODUCERS = {
-    "ru": {"тема", "тему", "темы", "теме", "модуль", "модуля", "модулю", "трек", "трека", "треку", "треке",
-           "поток", "потока", "потоку", "потоке", "этап", "этапа", "пояс", "чат", "чата", "чату", "чате"},
-    "en": {"topic", "module", "track", "cohort", "stage", "group"},
+    "ru": {"тема", "тему", "темы", "теме", "темой", "модуль", "модуля", "модулю", "трек", "трека", "треку", "треке",
+           "поток", "потока", "потоку", "потоке", "этап", "этапа", "пояс",
+           "ученик", "ученика", "ученику", "чат", "чата", "чату", "чате"},
+    "en": {"topic", "module", "track", "cohort", "stage", "learner", "group"},
 }  # fmt: skip
 # Words with a gender that refer back to a named thing; «его» is a masculine's or a neuter's.
 RU_GENDERED = {

@@ -99,7 +99,7 @@ def broadcast_report(report: BroadcastReport) -> str:
     }
     if report.cohort_name is not None:
         return _(
-            "Message #{id} to {name} is done: {sent} delivered, {blocked} blocked the bot, {failed} failed."
+            "Message #{id} to the cohort {name} is done: {sent} delivered, {blocked} blocked the bot, {failed} failed."
         ).format(name=esc(report.cohort_name), **figures)
     return _("Broadcast #{id} is done: {sent} delivered, {blocked} blocked the bot, {failed} failed.").format(
         **figures

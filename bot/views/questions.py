@@ -30,7 +30,11 @@ def flag_text(flag: Flag) -> str:
 
 def figures_line(item: QuestionFigures) -> str:
     """The right share with its interval, the answers, the discrimination."""
-    line = _("right {share} of {n} first answers (interval {low}–{high} at 95%)").format(
+    line = ngettext(
+        "right {share} of {n} first answer (interval {low}–{high} at 95%)",
+        "right {share} of {n} first answers (interval {low}–{high} at 95%)",
+        item.answers,
+    ).format(
         share=percent(item.facility), low=percent(item.facility_low), high=percent(item.facility_high),
         n=item.answers,
     )  # fmt: skip
@@ -82,8 +86,8 @@ def questions_screen(
     if unjudged:
         lines.append(
             ngettext(
-                "{n} question has fewer than {min} first answers and is not judged yet.",
-                "{n} questions have fewer than {min} first answers and are not judged yet.",
+                "{n} question is not judged yet: it has fewer first answers than the {min} needed.",
+                "{n} questions are not judged yet: they have fewer first answers than the {min} needed.",
                 unjudged,
             ).format(n=unjudged, min=MIN_ANSWERS)
         )

@@ -82,7 +82,13 @@ def stop_lines(points: list[StopPoint]) -> list[str]:
         ).format(days=SILENT_DAYS)
     ]
     if not points:
-        lines.append(_("Nobody has gone silent for {days} days.").format(days=SILENT_DAYS))
+        lines.append(
+            ngettext(
+                "Nobody has gone silent for {days} day.",
+                "Nobody has gone silent for {days} days.",
+                SILENT_DAYS,
+            ).format(days=SILENT_DAYS)
+        )
     for point in points:
         place = _("before the first topic") if point.ref is None else esc(point.ref.topic.title.get(locale))
         lines.append(f"• {place} ({esc(point.track.title.get(locale))}): {point.learners}")

@@ -174,7 +174,7 @@ def _study_button(link: str) -> Keyboard:
 
 
 def link_first_setup(ref: TopicRef, locale: str) -> str:
-    return _("First a few questions to set up your plan, then I'll open “{topic}” for you.").format(
+    return _("First a few questions to set up your plan, then I'll open the topic “{topic}” for you.").format(
         topic=esc(ref.topic.title.get(locale))
     )
 

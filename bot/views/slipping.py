@@ -115,7 +115,7 @@ def slipping_screen(
         if note:
             lines.append(note)
         kb.button(
-            text=_("✉️ Note to {name}").format(name=short(name, 24)),
+            text=_("✉️ Note: {name}").format(name=short(name, 24)),
             callback_data=RadarCb(view="n", cohort=cohort_id, learner=found.learner_id, page=page),
         )
     lines += [
@@ -135,25 +135,30 @@ def ask_note(to: Recipient, cohort_id: int, page: int) -> Screen:
     kb = Keyboard()
     kb.button(text=_("Cancel"), callback_data=RadarCb(view="s", cohort=cohort_id, page=page))
     return Screen(
-        _(
-            "✉️ Type a short note to <b>{name}</b> (up to {max} characters). It reaches them at their reminder "
-            "time, {when} their time."
+        ngettext(
+            "✉️ Type a short note to the learner <b>{name}</b> (up to {max} character). It reaches them at their "
+            "reminder time, {when} their time.",
+            "✉️ Type a short note to the learner <b>{name}</b> (up to {max} characters). It reaches them at their "
+            "reminder time, {when} their time.",
+            NOTE_MAX,
         ).format(name=esc(name_of(to.name, to.learner_id)), max=NOTE_MAX, when=when(to.send_at, to.timezone)),
         kb.as_markup(),
     )
 
 
 def note_too_long(length: int) -> str:
-    return _("That is {n} characters; a note may have up to {max}. Type a shorter one.").format(
-        n=length, max=NOTE_MAX
-    )
+    return ngettext(
+        "That is {n} character; a note may have up to {max}. Type a shorter one.",
+        "That is {n} characters; a note may have up to {max}. Type a shorter one.",
+        length,
+    ).format(n=length, max=NOTE_MAX)
 
 
 def note_queued(to: Recipient, cohort_id: int) -> Screen:
     kb = Keyboard()
     kb.button(text=_("⬅️ Who is slipping"), callback_data=RadarCb(view="s", cohort=cohort_id))
     return Screen(
-        _("✉️ Your note to {name} is queued: it arrives {when} their time.").format(
+        _("✉️ Your note to the learner {name} is queued: it arrives {when} their time.").format(
             name=esc(name_of(to.name, to.learner_id)), when=when(to.send_at, to.timezone)
         ),
         kb.as_markup(),

@@ -53,7 +53,9 @@ def how_long(ref: TopicRef, study: TopicStudy, locale: str) -> Screen:
     """The choice of minutes for a topic."""
     text = "\n".join(
         [
-            _("How long did you study <b>{topic}</b>?").format(topic=esc(ref.topic.title.get(locale))),
+            _("How long did you study the topic <b>{topic}</b>?").format(
+                topic=esc(ref.topic.title.get(locale))
+            ),
             progress_line(study),
         ]
     )
