@@ -94,6 +94,7 @@ async def site(tmp_path: Path) -> AsyncIterator[MapSite]:
     async with sessionmaker() as session:
         await profile.start(session, LEARNER, "en", clock())
         await profile.set_weekly_hours(session, LEARNER, 8, clock())
+        await profile.finish_onboarding(session, LEARNER, clock())  # the map shows no plan before set-up
     try:
         yield MapSite(str(server.make_url("/app/")), bot, clock, catalog, sessionmaker)
     finally:
