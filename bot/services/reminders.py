@@ -201,7 +201,9 @@ class _Decision:
     send: tuple[SendKind, date] | None  # what to send now, for which local day
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Claim]:
+async def claim_due(
+    session: AsyncSession, now: datetime, limit: int, owner: str | None = None
+) -> list[Claim]:
     """Claim up to `limit` due reminders and summaries, and plan each learner's next one.
 
     A handful of statements for the whole batch, whatever its size: the tick's cost follows the number due."""
@@ -211,7 +213,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Cl
     decisions += [_decide(learner, now, summary=True) for learner in summaries_due]
     await repo.plan_many(session, now, [(d.learner.id, d.plan) for d in decisions])
     wanted = [(d.learner.id, d.send[0], d.send[1]) for d in decisions if d.send is not None]
-    claimed = await repo.claim_sends(session, wanted, now)
+    claimed = await repo.claim_sends(session, wanted, now, owner)
     await session.commit()
     claims = []
     for decision in decisions:
