@@ -183,7 +183,6 @@ class CoachLoop:
             delivered += sum(results)
             if len(claims) < BATCH:
                 break
-            # A long fan-out looks between its batches for what a dead replica left (its heartbeat stopped).
             delivered += await self._recover()
         if not self._stopping:
             delivered += await self._returns()
@@ -363,13 +362,15 @@ class CoachLoop:
             self.when_back.later(give_back)  # never attempted: due again once the database is back
             return False
 
+        late: list[timedelta | None] = [None]
+
         async def record() -> None:
             async with self.sessionmaker() as session:
-                await reminders.record(session, claim.send_id, status, self.clock(), error)
+                late[0] = await reminders.record(session, claim.send_id, status, self.clock(), error)
 
         await self.when_back.now_or_later(record)
         if self.metrics is not None:
-            self.metrics.sends.labels(claim.kind.value, status.value).inc()
+            self.metrics.count_send(claim.kind.value, status.value, late[0])
         return status is SendStatus.SENT
 
     async def _send_reminder(self, claim: Claim, attempt: Attempt) -> bool:

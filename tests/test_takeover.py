@@ -45,11 +45,15 @@ async def _statuses(sessionmaker: async_sessionmaker[AsyncSession]) -> list[str]
         return list(await session.scalars(select(ReminderSend.status).order_by(ReminderSend.id)))
 
 
-def _loop(bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog, clock: FakeClock) -> CoachLoop:
+def _loop(
+    bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], catalog: Catalog, clock: FakeClock
+) -> CoachLoop:
     return CoachLoop(bot, sessionmaker, catalog, create_i18n(), clock, Courier())
 
 
-@pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="SQLite's one-process rule; PostgreSQL's test is below")
+@pytest.mark.skipif(
+    TEST_DATABASE_URL is not None, reason="SQLite's one-process rule; PostgreSQL's test is below"
+)
 async def test_a_restarted_process_sends_the_dead_ones_claims_at_once(
     make_chat: Callable[..., Chat_],
     bot: Bot,
@@ -70,7 +74,9 @@ async def test_a_restarted_process_sends_the_dead_ones_claims_at_once(
     assert await restarted.tick() == 0  # nothing twice
 
 
-@pytest.mark.skipif(TEST_DATABASE_URL is None, reason="replicas side by side need PostgreSQL (TEST_DATABASE_URL)")
+@pytest.mark.skipif(
+    TEST_DATABASE_URL is None, reason="replicas side by side need PostgreSQL (TEST_DATABASE_URL)"
+)
 async def test_a_live_replica_finishes_a_dead_ones_fan_out_within_seconds(
     make_chat: Callable[..., Chat_],
     bot: Bot,

@@ -63,7 +63,11 @@ async def plan_many(session: AsyncSession, now: datetime, plans: list[tuple[int,
 
 
 async def claim_sends(
-    session: AsyncSession, wanted: list[tuple[int, SendKind, date]], now: datetime, owner: str | None = None
+    session: AsyncSession,
+    wanted: list[tuple[int, SendKind, date]],
+    now: datetime,
+    owner: str | None = None,
+    planned: dict[int, datetime] | None = None,
 ) -> dict[tuple[int, str], int]:
     """Claim every wanted send in one statement; (learner, kind) -> send id for those not already claimed for
     that local day (the unique key turns a second claim into nothing)."""
@@ -78,6 +82,7 @@ async def claim_sends(
             "claimed_at": now,
             "owner": owner,
             "beat_at": now if owner else None,
+            "planned_at": (planned or {}).get(learner),
         }
         for learner, kind, day in wanted
     ]
@@ -96,12 +101,27 @@ async def claim_sends(
 
 async def finish_send(
     session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None
-) -> None:
-    await session.execute(
+) -> datetime | None:
+    """Record the outcome; the minute the send was planned for, when known."""
+    result = await session.execute(
         update(ReminderSend)
         .where(ReminderSend.id == send_id)
         .values(status=status, sent_at=now, error=error[:200] if error else None)
+        .returning(ReminderSend.planned_at)
     )
+    return result.scalar_one_or_none()
+
+
+async def lateness_since(session: AsyncSession, since: datetime) -> list[tuple[datetime, datetime]]:
+    """(planned, sent) of every send delivered since `since` whose minute is known."""
+    rows = await session.execute(
+        select(ReminderSend.planned_at, ReminderSend.sent_at).where(
+            ReminderSend.status == SendStatus.SENT,
+            ReminderSend.planned_at >= since,
+            ReminderSend.sent_at.isnot(None),
+        )
+    )
+    return [(planned, sent) for planned, sent in rows if planned is not None and sent is not None]
 
 
 async def attempt(session: AsyncSession, send_id: int, claimed_at: datetime, now: datetime) -> bool:

@@ -1,4 +1,5 @@
-"""a claimed send's owner and heartbeat, so a live replica takes over a dead one's claims within seconds
+"""a claimed send's owner and heartbeat (a live replica takes over a dead one's claims within seconds), and the
+minute it was planned for (its lateness)
 
 Revision ID: 0016
 Revises: 0010
@@ -19,9 +20,11 @@ def upgrade() -> None:
     with op.batch_alter_table("reminder_sends") as batch:
         batch.add_column(sa.Column("owner", sa.String(32), nullable=True))
         batch.add_column(sa.Column("beat_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("planned_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("reminder_sends") as batch:
+        batch.drop_column("planned_at")
         batch.drop_column("beat_at")
         batch.drop_column("owner")
