@@ -7,14 +7,18 @@ replies and look again less often."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from redis.asyncio import ConnectionPool
+from redis.exceptions import RedisError
 
 from bot.delivery import MESSAGES_PER_SECOND, Priority
+
+log = logging.getLogger(__name__)
 
 RESERVED_FOR_REPLIES = 3  # places of each second a reminder or broadcast never takes
 RETRY = {
@@ -33,6 +37,7 @@ class SharedRate:
         pool: ConnectionPool | None = None,
     ) -> None:
         self.pool = pool
+        self._warned = False
         self.limiter = MovingWindowRateLimiter(storage)
         self.bot_id = str(bot_id)
         self.per_second = max(1, int(per_second))
@@ -64,8 +69,17 @@ class SharedRate:
         reserve = 0 if level <= Priority.POLL else RESERVED_FOR_REPLIES
         pause = RETRY.get(level, OWN_SENDS_RETRY)
         while True:
-            if await self._take(chat_id, reserve):
+            try:
+                if await self._take(chat_id, reserve):
+                    return
+            except RedisError:
+                # Redis unreachable: this replica's own pacing still holds (its turn was given), so the send goes
+                # rather than fails; with several replicas a fan-out may then draw 429s, which are retried.
+                if not self._warned:
+                    log.warning("shared sending rate unavailable (Redis): pacing this replica alone")
+                    self._warned = True
                 return
+            self._warned = False
             await asyncio.sleep(pause)
 
     async def _take(self, chat_id: int | str, reserve: int) -> bool:

@@ -49,3 +49,24 @@ async def test_two_replicas_sharing_one_redis_never_exceed_the_budget() -> None:
     )
     busiest = max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent)
     assert busiest <= BUDGET
+
+
+async def test_without_redis_a_send_goes_on_the_replicas_own_pacing() -> None:
+    server = FakeBotApiServer(send_rate_limit=BUDGET, per_chat_interval=1.0)
+    await server.start()
+    settings = Settings(
+        _env_file=None,
+        bot_token="123:SECRET-no-redis",
+        telegram_api_url=server.url,
+        redis_url="redis://127.0.0.1:1/0",
+    )
+    pacer = Pacer(per_second=PER_SECOND)
+    bot = create_bot(settings, pacer=pacer)
+    try:
+        message = await bot.send_message(4242, "still delivered")
+    finally:
+        await bot.session.close()
+        assert isinstance(pacer.shared, SharedRate)
+        await pacer.shared.close()
+        await server.stop()
+    assert message.text == "still delivered"
