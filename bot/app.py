@@ -38,6 +38,7 @@ from bot.middlewares.throttle import Throttle
 from bot.outage import DatabaseOutage
 from bot.scheduler import CoachLoop, create_scheduler
 from bot.services.search import SearchIndex
+from bot.shared_rate import SharedRate
 from bot.startup import DatabaseUnreachable
 from bot.storage_keys import ConversationKeys
 from bot.views.menu import COMMANDS, map_button
@@ -147,6 +148,8 @@ def create_bot(settings: Settings, session: BaseSession | None = None, pacer: Pa
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
         pacer = pacer or Pacer()
     token = settings.token or "0:demo"  # the demo and tests never send it anywhere
+    if pacer is not None and pacer.shared is None and settings.redis_url and pacer.spacing:
+        pacer.shared = SharedRate.from_url(settings.redis_url, token.split(":")[0], 1 / pacer.spacing)
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     bot.session.middleware(KeepResponseTypes())
     bot.session.middleware(PacedRequests(pacer or Pacer.unlimited()))

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -128,6 +128,7 @@ class Pacer:
         self.per_window = max(1, int(per_second) - 1) if per_second > 0 else 0
         self._departed: deque[float] = deque()
         self._in_flight = 0  # turns given whose request has not left yet
+        self.shared: SharedBudget | None = None
 
     @classmethod
     def unlimited(cls) -> Pacer:
@@ -157,6 +158,8 @@ class Pacer:
         no more than `per_window` requests leave in any second, and no 429 pauses everyone."""
         await self._wait_for_turn(chat_id, level)
         try:
+            if self.shared is not None:  # one budget across replicas (bot/shared_rate.py)
+                await self.shared.acquire(chat_id, level)
             yield
         except BaseException:
             self._settle(departed=False)
@@ -292,6 +295,10 @@ class Courier:
         finally:
             _before_send.reset(hook_token)
             _priority.reset(priority_token)
+
+
+class SharedBudget(Protocol):
+    async def acquire(self, chat_id: int | str, level: Priority) -> None: ...
 
 
 def _now() -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -28,6 +29,13 @@ class Metrics:
             "coach_sends_total", "Reminders, summaries and broadcasts, by kind and outcome", ["kind", "status"],
             registry=self.registry,
         )  # fmt: skip
+        self.send_lateness = Histogram(
+            "coach_send_lateness_seconds",
+            "How long after its planned minute a reminder, summary or nudge was delivered, by kind",
+            ["kind"],
+            buckets=(1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600),
+            registry=self.registry,
+        )
         self.sends_interrupted = Counter(
             "coach_sends_interrupted_total",
             "Sends interrupted by a stop or a crash, by what became of them: released (by a graceful stop), "
@@ -48,6 +56,11 @@ class Metrics:
         self.scheduler_ticks = Counter(
             "coach_scheduler_ticks_total", "Scheduler ticks run", registry=self.registry
         )
+
+    def count_send(self, kind: str, status: str, lateness: timedelta | None) -> None:
+        self.sends.labels(kind, status).inc()
+        if lateness is not None:
+            self.send_lateness.labels(kind).observe(max(0.0, lateness.total_seconds()))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -50,6 +50,7 @@ from bot.services import (
     today,
 )
 from bot.services.reminders import Claim
+from bot.takeover import Heartbeat, report_recovery
 from bot.views import admin as admin_views
 from bot.views import breaks as break_views
 from bot.views import coach
@@ -92,6 +93,7 @@ class CoachLoop:
         self.courier = courier or Courier()
         self.last_tick_at: datetime | None = None
         self.started_at = clock()
+        self.heartbeat = Heartbeat(sessionmaker, clock, self.started_at)
         self.metrics = metrics
         self._active_counted_at: datetime | None = None
         self._lock = asyncio.Lock()
@@ -133,6 +135,13 @@ class CoachLoop:
             finally:
                 self._running = None
 
+    async def beat(self) -> int:
+        """Every few seconds: this process is alive, and what a dead one claimed is taken over now, not at the next
+        tick (a running tick does it between its batches). Returns how many sends the takeover delivered."""
+        if self._stopping or not await self.heartbeat.orphans() or self._lock.locked():
+            return 0
+        return await self.tick()
+
     async def _until_database_answers(self) -> bool:
         """Look once a second until the database answers (True), or the loop stops (False)."""
         while not self._stopping:
@@ -162,20 +171,24 @@ class CoachLoop:
         log.info("coach stopped: %d claimed sends released for the next start", self.released)
         return self.released
 
-    async def _tick(self) -> int:
+    async def _recover(self) -> int:
         now = self.clock()
         async with self.sessionmaker() as session:
-            recovery = await sends.recover(session, now)
-        self._report(recovery)
-        delivered = sum(await asyncio.gather(*(self._deliver(claim, now) for claim in recovery.resend)))
+            recovery = await sends.recover(session, now, self.heartbeat.owner, self.started_at)
+        report_recovery(recovery, self.metrics)
+        return sum(await asyncio.gather(*(self._deliver(claim, now) for claim in recovery.resend)))
+
+    async def _tick(self) -> int:
+        delivered = await self._recover()
         while not self._stopping:
             claimed_at = self.clock()
             async with self.sessionmaker() as session:
-                claims = await reminders.claim_due(session, claimed_at, BATCH)
+                claims = await reminders.claim_due(session, claimed_at, BATCH, self.heartbeat.owner)
             results = await asyncio.gather(*(self._deliver(claim, claimed_at) for claim in claims))
             delivered += sum(results)
             if len(claims) < BATCH:
                 break
+            delivered += await self._recover()
         if not self._stopping:
             delivered += await self._returns()
             delivered += await self._nudges()
@@ -193,25 +206,6 @@ class CoachLoop:
         """The session a send reads its screen in: only READ_AHEAD of them at once (see there)."""
         async with self._reading, self.sessionmaker() as session:
             yield session
-
-    def _report(self, recovery: sends.Recovery) -> None:
-        outcomes = {
-            "resent": len(recovery.resend) + recovery.broadcasts_requeued,
-            "expired": recovery.expired,
-            "unknown": recovery.unknown + recovery.broadcasts_unknown,
-        }
-        if outcomes["expired"] or outcomes["unknown"]:
-            log.warning(
-                "interrupted sends given up: %d never sent (their day is over), %d attempted with no answer "
-                "(maybe delivered; not sent again)",
-                outcomes["expired"], outcomes["unknown"],
-            )  # fmt: skip
-        if outcomes["resent"]:
-            log.info("interrupted sends never attempted, sent again now: %d", outcomes["resent"])
-        if self.metrics is not None:
-            for outcome, count in outcomes.items():
-                if count:
-                    self.metrics.sends_interrupted.labels(outcome).inc(count)
 
     def _count_released(self, count: int) -> None:
         self.released += count
@@ -374,13 +368,15 @@ class CoachLoop:
             self.when_back.later(give_back)  # never attempted: due again once the database is back
             return False
 
+        late: list[timedelta | None] = [None]
+
         async def record() -> None:
             async with self.sessionmaker() as session:
-                await reminders.record(session, claim.send_id, status, self.clock(), error)
+                late[0] = await reminders.record(session, claim.send_id, status, self.clock(), error)
 
         await self.when_back.now_or_later(record)
         if self.metrics is not None:
-            self.metrics.sends.labels(claim.kind.value, status.value).inc()
+            self.metrics.count_send(claim.kind.value, status.value, late[0])
         return status is SendStatus.SENT
 
     async def _send_reminder(self, claim: Claim, attempt: Attempt) -> bool:
@@ -518,5 +514,9 @@ def create_scheduler(loop: CoachLoop, interval_seconds: float) -> AsyncIOSchedul
     scheduler.add_job(
         loop.tick, "interval", seconds=interval_seconds, id="coach-tick", max_instances=3, coalesce=True,
         misfire_grace_time=None,
+    )  # fmt: skip
+    scheduler.add_job(
+        loop.beat, "interval", seconds=sends.HEARTBEAT.total_seconds(), id="coach-heartbeat", max_instances=1,
+        coalesce=True, misfire_grace_time=None,
     )  # fmt: skip
     return scheduler

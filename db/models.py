@@ -220,6 +220,9 @@ class ReminderSend(Base):
     attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     error: Mapped[str | None] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(32))  # the claim's process (bot/takeover.py)
+    beat_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # when that process was last alive
+    planned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # lateness is measured from it
 
     __table_args__ = (
         UniqueConstraint("learner_id", "kind", "local_date", name="uq_reminder_sends_once_a_day"),

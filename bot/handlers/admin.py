@@ -18,7 +18,7 @@ from bot.callbacks import BroadcastCb
 from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.services import admin, radar
+from bot.services import admin, lateness, radar
 from bot.services.search import SearchIndex
 from bot.views import admin as views
 from bot.views.format import current_locale
@@ -43,7 +43,8 @@ async def stats_screen(session: AsyncSession, catalog: Catalog, now: datetime) -
     """/stats: the course's numbers, where learners stop, and the radar's buttons; in the reader's language
     (track titles too: an organiser need not be a learner)."""
     course = await admin.course_stats(session, catalog, now, current_locale())
-    return views.stats_screen(course, await radar.where_learners_stop(session, catalog, now))
+    stops = await radar.where_learners_stop(session, catalog, now)
+    return views.stats_screen(course, stops, await lateness.daily(session, now))
 
 
 async def broadcast(

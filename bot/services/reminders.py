@@ -199,9 +199,12 @@ class _Decision:
     learner: Learner
     plan: dict[str, object]  # the learner's next planned times
     send: tuple[SendKind, date] | None  # what to send now, for which local day
+    planned_at: datetime | None = None  # the minute it was planned for (its lateness is measured from it)
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Claim]:
+async def claim_due(
+    session: AsyncSession, now: datetime, limit: int, owner: str | None = None
+) -> list[Claim]:
     """Claim up to `limit` due reminders and summaries, and plan each learner's next one.
 
     A handful of statements for the whole batch, whatever its size: the tick's cost follows the number due."""
@@ -211,7 +214,8 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Cl
     decisions += [_decide(learner, now, summary=True) for learner in summaries_due]
     await repo.plan_many(session, now, [(d.learner.id, d.plan) for d in decisions])
     wanted = [(d.learner.id, d.send[0], d.send[1]) for d in decisions if d.send is not None]
-    claimed = await repo.claim_sends(session, wanted, now)
+    planned = {d.learner.id: d.planned_at for d in decisions if d.planned_at is not None}
+    claimed = await repo.claim_sends(session, wanted, now, owner, planned)
     await session.commit()
     claims = []
     for decision in decisions:
@@ -271,14 +275,16 @@ def _decide(learner: Learner, now: datetime, summary: bool) -> _Decision:
     else:
         plan = {"next_reminder_at": next_daily_at(learner, max(now, planned)), "reminder_snoozed": False}
     send = today == local_date(zone, planned) and not held
-    return _Decision(learner, plan, (kind, today) if send else None)
+    return _Decision(learner, plan, (kind, today) if send else None, planned)
 
 
 async def record(
     session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None = None
-) -> None:
-    await repo.finish_send(session, send_id, status, now, error)
+) -> timedelta | None:
+    """Record the outcome; a delivered send's lateness against its planned minute, when known."""
+    planned = await repo.finish_send(session, send_id, status, now, error)
     await session.commit()
+    return now - planned if planned is not None and status is SendStatus.SENT else None
 
 
 async def mark_blocked(session: AsyncSession, learner_id: int, now: datetime) -> None:

@@ -34,6 +34,12 @@ from db.repositories import reminders as repo
 # claimed by a process that is gone. Taking it over is safe even if that process lives: it attempts a send only
 # while the claim is still its own (`attempt` checks the claim time).
 PENDING_STALE = timedelta(minutes=2)
+# A claim carries its owner (one id per running coach loop) and the owner's heartbeat, refreshed every
+# HEARTBEAT: a claim whose owner has not beaten for OWNER_STALE belongs to a dead process, and a live one takes it
+# over at its next beat (so within about OWNER_STALE + HEARTBEAT of the crash). On SQLite only one process runs,
+# so whatever another owner claimed before this process started is dead at once.
+HEARTBEAT = timedelta(seconds=2)
+OWNER_STALE = timedelta(seconds=6)
 # Longer than any call may keep retrying (bot/middlewares/pacing.py, SEND_DEADLINE of five minutes).
 ATTEMPT_STALE = timedelta(minutes=7)
 RECOVER_AT_ONCE = 500
@@ -94,11 +100,28 @@ async def release_deliveries(session: AsyncSession, keys: list[tuple[int, int]])
     await session.commit()
 
 
-async def recover(session: AsyncSession, now: datetime) -> Recovery:
+async def beat(session: AsyncSession, owner: str, now: datetime) -> None:
+    await repo.beat(session, owner, now)
+    await session.commit()
+
+
+async def orphans_exist(session: AsyncSession, owner: str, started_at: datetime, now: datetime) -> bool:
+    """Whether a dead process left claims this one should take over now (its next tick does)."""
+    found = await repo.orphans_exist(session, now - PENDING_STALE, owner, now - OWNER_STALE, started_at)
+    await session.commit()
+    return found
+
+
+async def recover(
+    session: AsyncSession, now: datetime, owner: str | None = None, started_at: datetime | None = None
+) -> Recovery:
     """Find the sends a stopped or crashed process left behind, and decide each one (see the module's doc)."""
     recovery = Recovery()
     recovery.unknown = await repo.give_up_attempted(session, now - ATTEMPT_STALE, now)
-    for send, learner in await repo.interrupted(session, now - PENDING_STALE, RECOVER_AT_ONCE):
+    interrupted = await repo.interrupted(
+        session, now - PENDING_STALE, RECOVER_AT_ONCE, owner, now - OWNER_STALE, started_at
+    )
+    for send, learner in interrupted:
         zone = ZoneInfo(learner.timezone) if learner.timezone else None
         if (
             not learner.active
@@ -110,8 +133,11 @@ async def recover(session: AsyncSession, now: datetime) -> Recovery:
             recovery.expired += 1
             continue
         if now - send.claimed_at > CATCH_UP_AFTER and in_quiet_hours(zone, now):
-            continue  # late, and the learner is asleep: it waits for the end of quiet hours (same day)
-        await repo.take_over(session, send.id, now)
+            # Late, and the learner is asleep: it waits for the end of quiet hours (same day), released so that
+            # no heartbeat check keeps finding it.
+            await repo.release(session, [send.id])
+            continue
+        await repo.take_over(session, send.id, now, owner)
         recovery.resend.append(
             Claim(
                 send.id,

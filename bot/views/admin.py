@@ -8,14 +8,18 @@ from aiogram.utils.i18n import ngettext
 from bot.callbacks import BroadcastCb
 from bot.curriculum.loader import ContentProblem
 from bot.services.admin import BroadcastReport, CourseStats
+from bot.services.lateness import DayLateness
 from bot.services.survival import StopPoint
 from bot.views import radar
 from bot.views.format import esc
 from bot.views.keyboard import Keyboard
+from bot.views.lateness import lateness_lines
 from bot.views.screen import TEXT_LIMIT, Screen
 
 
-def stats_screen(stats: CourseStats, stops: list[StopPoint] | None = None) -> Screen:
+def stats_screen(
+    stats: CourseStats, stops: list[StopPoint] | None = None, lateness: list[DayLateness] | None = None
+) -> Screen:
     lines = [
         _("<b>Course statistics</b>"),
         _("Learners: {n} ({onboarded} finished onboarding, {blocked} blocked the bot)").format(
@@ -46,6 +50,8 @@ def stats_screen(stats: CourseStats, stops: list[StopPoint] | None = None) -> Sc
         )
     else:
         lines.append(_("Quiz answers: none yet"))
+    if lateness is not None:
+        lines += ["", *lateness_lines(lateness)]
     lines += ["", *radar.stop_lines(stops or [])]
     kb = Keyboard()
     radar.stats_buttons(kb)

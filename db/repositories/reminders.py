@@ -63,7 +63,11 @@ async def plan_many(session: AsyncSession, now: datetime, plans: list[tuple[int,
 
 
 async def claim_sends(
-    session: AsyncSession, wanted: list[tuple[int, SendKind, date]], now: datetime
+    session: AsyncSession,
+    wanted: list[tuple[int, SendKind, date]],
+    now: datetime,
+    owner: str | None = None,
+    planned: dict[int, datetime] | None = None,
 ) -> dict[tuple[int, str], int]:
     """Claim every wanted send in one statement; (learner, kind) -> send id for those not already claimed for
     that local day (the unique key turns a second claim into nothing)."""
@@ -76,6 +80,9 @@ async def claim_sends(
             "local_date": day,
             "status": SendStatus.PENDING,
             "claimed_at": now,
+            "owner": owner,
+            "beat_at": now if owner else None,
+            "planned_at": (planned or {}).get(learner),
         }
         for learner, kind, day in wanted
     ]
@@ -94,12 +101,27 @@ async def claim_sends(
 
 async def finish_send(
     session: AsyncSession, send_id: int, status: SendStatus, now: datetime, error: str | None
-) -> None:
-    await session.execute(
+) -> datetime | None:
+    """Record the outcome; the minute the send was planned for, when known."""
+    result = await session.execute(
         update(ReminderSend)
         .where(ReminderSend.id == send_id)
         .values(status=status, sent_at=now, error=error[:200] if error else None)
+        .returning(ReminderSend.planned_at)
     )
+    return result.scalar_one_or_none()
+
+
+async def lateness_since(session: AsyncSession, since: datetime) -> list[tuple[datetime, datetime]]:
+    """(planned, sent) of every send delivered since `since` whose minute is known."""
+    rows = await session.execute(
+        select(ReminderSend.planned_at, ReminderSend.sent_at).where(
+            ReminderSend.status == SendStatus.SENT,
+            ReminderSend.planned_at >= since,
+            ReminderSend.sent_at.isnot(None),
+        )
+    )
+    return [(planned, sent) for planned, sent in rows if planned is not None and sent is not None]
 
 
 async def attempt(session: AsyncSession, send_id: int, claimed_at: datetime, now: datetime) -> bool:
@@ -148,19 +170,39 @@ async def give_up_attempted(session: AsyncSession, attempted_before: datetime, n
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def _orphaned(
+    claimed_before: datetime,
+    owner: str | None,
+    beat_before: datetime | None,
+    started_at: datetime | None,
+    sqlite: bool,
+) -> Any:
+    """Never attempted and nobody's any more: released by a graceful stop, claimed long ago, claimed by another
+    process whose heartbeat stopped, or (SQLite: one process runs) claimed by another before this one started."""
+    pending = ReminderSend.status == SendStatus.PENDING
+    others = ReminderSend.owner.is_(None) | (ReminderSend.owner != owner)
+    dead = [ReminderSend.status == SendStatus.RELEASED, pending & (ReminderSend.claimed_at < claimed_before)]
+    if owner is not None and beat_before is not None:
+        dead.append(pending & ReminderSend.owner.isnot(None) & others & (ReminderSend.beat_at < beat_before))
+    if owner is not None and started_at is not None and sqlite:
+        dead.append(pending & others & (ReminderSend.claimed_at <= started_at))
+    return or_(*dead)
+
+
 async def interrupted(
-    session: AsyncSession, claimed_before: datetime, limit: int
+    session: AsyncSession,
+    claimed_before: datetime,
+    limit: int,
+    owner: str | None = None,
+    beat_before: datetime | None = None,
+    started_at: datetime | None = None,
 ) -> list[tuple[ReminderSend, Learner]]:
-    """Sends never attempted: released by a graceful stop, or claimed long ago by a process that died."""
+    """Sends never attempted whose claim is nobody's any more (see `_orphaned`)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
     stmt = (
         select(ReminderSend, Learner)
         .join(Learner, Learner.id == ReminderSend.learner_id)
-        .where(
-            or_(
-                ReminderSend.status == SendStatus.RELEASED,
-                (ReminderSend.status == SendStatus.PENDING) & (ReminderSend.claimed_at < claimed_before),
-            )
-        )
+        .where(_orphaned(claimed_before, owner, beat_before, started_at, sqlite))
         .order_by(ReminderSend.id)
         .limit(limit)
     )
@@ -169,9 +211,38 @@ async def interrupted(
     return [(send, learner) for send, learner in await session.execute(stmt)]
 
 
-async def take_over(session: AsyncSession, send_id: int, now: datetime) -> None:
+async def take_over(session: AsyncSession, send_id: int, now: datetime, owner: str | None = None) -> None:
     await session.execute(
         update(ReminderSend)
         .where(ReminderSend.id == send_id)
-        .values(status=SendStatus.PENDING, claimed_at=now)
+        .values(status=SendStatus.PENDING, claimed_at=now, owner=owner, beat_at=now if owner else None)
     )
+
+
+async def beat(session: AsyncSession, owner: str, now: datetime) -> None:
+    """The owner is alive: its claims not yet finished are not to be taken over."""
+    await session.execute(
+        update(ReminderSend)
+        .where(
+            ReminderSend.status.in_([SendStatus.PENDING, SendStatus.ATTEMPTED]),
+            ReminderSend.owner == owner,
+        )
+        .values(beat_at=now)
+    )
+
+
+async def orphans_exist(
+    session: AsyncSession, claimed_before: datetime, owner: str, beat_before: datetime, started_at: datetime
+) -> bool:
+    """Whether another process's claims were left by it (its heartbeat stopped, or on SQLite it ran before this
+    one): the fast path of a takeover. Released and long-stale claims wait for the next tick as before."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    found = await session.scalar(
+        select(ReminderSend.id)
+        .where(
+            ReminderSend.status == SendStatus.PENDING,
+            _orphaned(claimed_before, owner, beat_before, started_at, sqlite),
+        )
+        .limit(1)
+    )
+    return found is not None
