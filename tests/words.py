@@ -26,6 +26,8 @@ _PARADIGMS = {
     "проход": ("m", "проход прохода проходу проход проходом проходе",
                "проходы проходов проходам проходы проходами проходах"),
     "этап": ("m", "этап этапа этапу этап этапом этапе", "этапы этапов этапам этапы этапами этапах"),
+    "отправка": ("f", "отправка отправки отправке отправку отправкой отправке",
+                 "отправки отправок отправкам отправки отправками отправках"),
     "очко": ("n", "очко очка очку очко очком очке", "очки очков очкам очки очками очках"),
     "символ": ("m", "символ символа символу символ символом символе",
                "символы символов символам символы символами символах"),
@@ -90,7 +92,7 @@ RU_NOT_NOUNS = {"из", "в", "при", "по", "до", "с", "и", "или", "�
 EN_NOUNS = {
     "day": "days", "week": "weeks", "topic": "topics", "question": "questions", "review": "reviews",
     "learner": "learners", "member": "members", "problem": "problems", "freeze": "freezes", "answer": "answers",
-    "deadline": "deadlines", "pass": "passes", "stage": "stages", "character": "characters", "point": "points", "h": "h", "min": "min",
+    "deadline": "deadlines", "pass": "passes", "stage": "stages", "character": "characters", "point": "points", "send": "sends", "s": "s", "h": "h", "min": "min",
 }  # fmt: skip
 EN_NOT_NOUNS = {"of", "more", "left", "to", "a", "today", "is", "are", "in", "on", "at", "and", "or", "by", "with",
                 "right", "ahead", "behind", "waiting", "sent", "delivered", "failed", "blocked", "finished", "done", "quiz",
