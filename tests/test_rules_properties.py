@@ -280,7 +280,7 @@ def histories(draw: st.DrawFn, max_days: int = 60) -> History:
     cursor = 1
     for _ in range(draw(st.integers(0, 2))):
         start = cursor + draw(st.integers(0, 20))
-        length = draw(st.integers(0, 14))
+        length = draw(st.integers(1, 14))
         if start > span:
             break
         begun = moment(first + timedelta(days=start), draw(st.integers(0, 24 * 60 - 1)))
