@@ -18,7 +18,7 @@ from pathlib import Path
 from bench import fanout, inbound, planning, process, rush, search
 from bench.common import machine, median
 from bot.config import PROJECT_ROOT
-from bot.scheduler import BATCH
+from bot.loop.coach import BATCH
 
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 

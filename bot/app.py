@@ -28,6 +28,7 @@ from bot.handled_updates import HandledOnce, handled_updates_for
 from bot.handlers import get_routers
 from bot.in_progress import UpdatesInProgress
 from bot.isolation import isolation_for
+from bot.loop.coach import CoachLoop
 from bot.metrics import Metrics, UpdateMetrics
 from bot.middlewares.answers import AnswerEveryPress
 from bot.middlewares.database import DatabaseMiddleware
@@ -36,7 +37,7 @@ from bot.middlewares.pacing import PacedRequests
 from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.throttle import Throttle
 from bot.outage import DatabaseOutage
-from bot.scheduler import CoachLoop, create_scheduler
+from bot.scheduler import create_scheduler
 from bot.services.search import SearchIndex
 from bot.shared_rate import SharedRate
 from bot.startup import DatabaseUnreachable

@@ -25,7 +25,7 @@ from bot.callbacks import CatchUpCb, MarkCb
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import breaks, plan, quiz
 from bot.services.activity import Streak, streak
 from bot.services.quiz import SCHEDULER, ReviewDay, balanced_day, fuzz_range

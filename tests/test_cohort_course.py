@@ -19,7 +19,7 @@ from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import progress
 from db.models import Status
 from tests.conftest import TEST_DATABASE_URL

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import DAYS_DONE, CohortCb, CohortNewCb, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import cohorts
 from db.models import Cohort, CohortMember, CohortSend, CohortStage
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL

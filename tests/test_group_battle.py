@@ -27,7 +27,7 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.demo.session import FakeBotSession
 from bot.demo.telegram import FakeTelegram
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import cohorts, profile, progress
 from bot.services.group_board import REVIEW_POINTS, RIGHT_ANSWER_POINTS, STUDY_DAY_POINTS
 from db.models import BattlePoll, QuizCard, QuizReview, Status

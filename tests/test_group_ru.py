@@ -18,7 +18,7 @@ from bot.callbacks import DAYS_DONE, BoardCb, DaysCb, Flow, GroupCb, HoursCb, Ti
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.demo.session import FakeBotSession
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import cohorts, progress
 from db.models import QuizReview, Status
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL

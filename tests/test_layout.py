@@ -21,7 +21,6 @@ NOT_SPLIT_YET = {
     "bot/views/coach.py": 376,
     "bot/handlers/onboarding.py": 390,
     "bot/handlers/cohort.py": 492,
-    "bot/scheduler.py": 522,
     "bot/services/plan.py": 533,
     "db/models.py": 550,
     "bot/views/roadmap.py": 556,

@@ -11,7 +11,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import DAYS_DONE, AskCb, DaysCb, Flow, HoursCb, KnownCb, MarkCb, StudiedCb, TimeCb, ZoneCb
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services.week import LearnerWeek, backoff_allows
 from db.models import QuizCard
 from tests.harness import Chat_, FakeClock

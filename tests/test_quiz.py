@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import MarkCb, QuizCb
 from bot.curriculum.catalog import Catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import quiz
 from db.models import QuizCard, QuizReview
 from tests.harness import Chat_, FakeClock, shown_right

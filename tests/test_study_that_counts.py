@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, MarkCb, StepCb, StudiedCb, TimeCb, ZoneCb
 from bot.curriculum.catalog import Catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import activity, plan, profile
 from bot.services.ledger import topic_minutes
 from tests.harness import Chat_, FakeClock
