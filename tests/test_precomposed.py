@@ -255,3 +255,31 @@ async def test_a_mon_thu_learner_gets_none_on_friday_even_when_the_days_change_a
         await coach.tick()
     assert len(_reminders(mon_thu)) == 1  # Thursday's
     assert len(_reminders(every_day)) == 1  # Thursday's; Friday is a day off now
+
+
+async def test_a_process_that_dies_between_composing_and_sending_loses_and_doubles_nothing(
+    make_chat: Callable[..., Chat_],
+    bot: Bot,
+    clock: FakeClock,
+    catalog: Catalog,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    chats = [make_chat(user_id=7050 + n) for n in range(3)]
+    clock.now = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    for chat in chats:
+        await set_up(chat, list(range(7)))
+    clock.now = MONDAY_NOON
+    dying = CoachLoop(bot, sessionmaker, catalog, create_i18n(), clock, Courier())
+    await dying.tick()
+    clock.now = MONDAY_20 - timedelta(minutes=2)
+    await dying.tick()  # claimed and composed, held for 20:00; then the process stands still (no heartbeat)
+    assert [status for status, _, _ in await _sends(sessionmaker)] == ["pending"] * 3
+    clock.now += timedelta(seconds=10)  # a new process (SQLite), or a live replica past OWNER_STALE (PostgreSQL)
+    taking_over = CoachLoop(bot, sessionmaker, catalog, create_i18n(), clock, Courier())
+    assert await taking_over.beat() == 0  # taken over at once, and held for its minute: not sent before it
+    assert [_reminders(chat) for chat in chats] == [[], [], []]
+    clock.now = MONDAY_20
+    assert await taking_over.tick() == 3
+    assert await dying.tick() == 0  # woken at last, the old holder finds its claims are not its own any more
+    assert [len(_reminders(chat)) for chat in chats] == [1, 1, 1]
+    assert await _sends(sessionmaker) == [("sent", MONDAY_20, MONDAY_20)] * 3
