@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, inbound, planning, process, rush, search
+from bench import fanout, inbound, planning, process, rush, search, side_by_side
 from bench.common import machine, median
 from bot.config import PROJECT_ROOT
 from bot.scheduler import BATCH
@@ -23,12 +23,13 @@ from bot.scheduler import BATCH
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
-SECTIONS = ("inbound", "planning", "fanout", "rush", "process", "search")
+SECTIONS = ("inbound", "reminder", "planning", "fanout", "rush", "process", "search")
 LATENCY_TARGETS_MS = {"navigation": 1, "mark": 2, "quiz answer": 3, "/progress text": 4}
 TICK_TARGET_MS = 100
 MEMORY_TARGET_MB = 40
 RATIO_TARGET = 0.25
 BATCH_SWEEP = (30, 60, 100, 150, 300)
+REMINDER_TARGETS = {False: 2.0, True: 3.0}  # times less CPU than the baseline: no history, a month of it
 
 
 async def measure(
@@ -49,6 +50,8 @@ async def measure(
         tmp = Path(folder)
         if "inbound" in sections:
             await _inbound(out, tmp, runs, updates, postgres_url)
+        if "reminder" in sections:
+            await _reminder(out, runs, quick)
         if "planning" in sections:
             await _planning(out, tmp, runs, quick)
         if "fanout" in sections:
@@ -115,6 +118,39 @@ async def _inbound(out: Out, tmp: Path, runs: int, updates: int, postgres_url: s
     out("| --- | --- | --- | --- |")
     for kind, (p50, p99, n) in pg_summary["latency"].items():
         out(f"| {kind} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {n} |")
+    out("")
+
+
+async def _reminder(out: Out, runs: int, quick: bool) -> None:
+    learners = 100 if quick else 300
+    out(
+        f"## 1c. One reminder's CPU, side by side with {side_by_side.BASELINE} ({learners} reminders a run, "
+        "SQLite, in-process fake Bot API)"
+    )
+    out("")
+    out(
+        f"| learners | {side_by_side.BASELINE}, ms (median) | now, ms (median) | runs then / now | times less | target |"
+    )
+    out("| --- | --- | --- | --- | --- | --- |")
+    for cost in await asyncio.to_thread(side_by_side.reminder_costs, learners, runs):
+        target = REMINDER_TARGETS[cost.history]
+        runs_text = (
+            ", ".join(f"{x:.1f}" for x in cost.baseline_ms)
+            + " / "
+            + ", ".join(f"{x:.1f}" for x in cost.ours_ms)
+        )
+        out(
+            f"| {'a month of history' if cost.history else 'no history'} | {median(cost.baseline_ms):.1f} | "
+            f"{median(cost.ours_ms):.1f} | {runs_text} | {cost.ratio:.2f} | ≥ {target:.0f}× {_met(cost.ratio >= target)}"
+            f"{'' if cost.delivered_ok else ' (some reminders lost or doubled!)'} |"
+        )
+    out("")
+    out(
+        "Process CPU (every thread, the fake Bot API included) over the tick that claims, composes and sends the "
+        "reminders, divided by the reminders sent; each run a fresh process of `bench/reminder_cost.py` in its "
+        "checkout, the two taking turns. A month of history: a topic finished each weekday for 35 days, their "
+        "quiz cards (some due today) and answers."
+    )
     out("")
 
 

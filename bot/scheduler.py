@@ -44,10 +44,10 @@ from bot.services import (
     profile,
     progress,
     quiz,
+    record,
     reminders,
     sends,
     streaks,
-    today,
 )
 from bot.services.reminders import Claim
 from bot.takeover import Heartbeat, report_recovery
@@ -389,11 +389,14 @@ class CoachLoop:
             learner = await profile.get_learner(session, claim.learner_id)
             if learner is None:
                 return False
-            active = await activity.activity(session, self.catalog, learner, now)
+            seen = await record.read_record(session, self.catalog, learner, claim.track_id, now)
+            active = record.activity(seen, now)
             if not activity.reminder_wanted(learner, active):
                 return False  # a day off, a break day, or the back-off of an absence: nothing today
-            await breaks.spread_left_over(session, self.catalog, learner, now)  # no backlog piles up
-            day = await today.learner_today(session, self.catalog, learner, claim.track_id, now)
+            if record.left_over(self.catalog, seen, now):  # no backlog piles up; rare, so read again after
+                await breaks.spread_left_over(session, self.catalog, learner, now)
+                seen = await record.read_record(session, self.catalog, learner, claim.track_id, now)
+            day = record.today(self.catalog, seen, now)
             offer = plan.catch_up_offer(day.plan, learner, now) if day.plan else None
             screen = coach.reminder(day, active.streak, claim.language, offer)
             if screen is not None and offer is not None:

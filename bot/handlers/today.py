@@ -14,7 +14,7 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import plan, profile, today
+from bot.services import plan, profile, record
 from bot.views import today as views
 from bot.views.format import long_date
 from bot.views.screen import alert, notify, show
@@ -29,7 +29,7 @@ async def show_today(
     catalog: Catalog,
     clock: Clock,
 ) -> None:
-    day = await today.learner_today(session, catalog, learner, track_id, clock())
+    day = await record.learner_today(session, catalog, learner, track_id, clock())
     await show(event, views.today_screen(day, learner.language))
 
 
@@ -60,7 +60,7 @@ async def catch_up(
                 date=long_date(personal.planned_finish, learner.language)
             ),
         )
-    day = await today.learner_today(session, catalog, learner, track_id, now)
+    day = await record.learner_today(session, catalog, learner, track_id, now)
     await show(query, views.today_screen(day, learner.language))
 
 

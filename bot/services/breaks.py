@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services import plan, profile, quiz, reminders, streaks, today
+from bot.services import plan, profile, quiz, record, reminders, streaks
 from bot.services.plan import study_weekdays
 from bot.services.reminders import QUIET_END, Claim, at_local, local_date
 from bot.services.streaks import FreezeNews
@@ -117,7 +117,7 @@ async def welcome_back(
         return None
     day = None
     if learner.current_track and catalog.track(learner.current_track) is not None:
-        day = await today.learner_today(session, catalog, learner, learner.current_track, now)
+        day = await record.learner_today(session, catalog, learner, learner.current_track, now)
     return WelcomeBack(days, day)
 
 
@@ -140,7 +140,7 @@ async def restart(session: AsyncSession, catalog: Catalog, learner: Learner, now
         session, catalog, learner.id, zone, learner.daily_review_cap, weekdays, now, lowest_recall_first=True
     )
     at_risk = await quiz.most_at_risk(session, catalog, learner.id, zone, now)
-    day = await today.learner_today(session, catalog, learner, learner.current_track, now)
+    day = await record.learner_today(session, catalog, learner, learner.current_track, now)
     planned = moved = None
     if day.plan is not None and not day.plan.finished:
         planned = day.plan.planned_finish
