@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services import cohorts, progress, quiz
+from bot.services import cohorts, progress, quiz_day
 from bot.services import plan as plan_service
 from bot.services.cohorts import CohortWeek
 from bot.services.ledger import Ledger, topic_minutes
 from bot.services.plan import PersonalPlan
 from bot.services.progress import TopicState
-from bot.services.quiz import ReviewDay
+from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import local_date
 from db.models import Learner, Status
 from db.repositories import study_log as study_repo
@@ -71,7 +71,7 @@ async def learner_today(
     """What to do today on the track (the one source for /today, the menu, the reminder, Continue and /next)."""
     zone = ZoneInfo(learner.timezone or "UTC")
     personal = await plan_service.personal_plan(session, catalog, learner, track_id, now)
-    reviews = await quiz.review_day(session, catalog, learner.id, zone, learner.daily_review_cap, now)
+    reviews = await quiz_day.review_day(session, catalog, learner.id, zone, learner.daily_review_cap, now)
     state = await progress.next_topic(session, catalog, learner.id, track_id)
     rows = await study_repo.entries(session, learner.id)
     await session.commit()
