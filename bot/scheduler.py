@@ -42,8 +42,8 @@ from bot.services import (
     cohorts,
     plan,
     profile,
-    progress,
-    quiz,
+    progress_counts,
+    quiz_day,
     record,
     reminders,
     sends,
@@ -455,14 +455,14 @@ class CoachLoop:
                 return
             week = await activity.week_numbers(session, self.catalog, learner, now)
             active = await activity.activity(session, self.catalog, learner, now)
-            cap = learner.daily_review_cap if learner else quiz.DEFAULT_DAILY_CAP
-            reviews = await quiz.review_day(session, self.catalog, claim.learner_id, zone, cap, now)
+            cap = learner.daily_review_cap if learner else quiz_day.DEFAULT_DAILY_CAP
+            reviews = await quiz_day.review_day(session, self.catalog, claim.learner_id, zone, cap, now)
             summary = personal = series = offer = cohort_week = None
             if learner and claim.track_id and self.catalog.track(claim.track_id) is not None:
                 cohort_week = await cohorts.learner_week(
                     session, self.catalog, learner.id, claim.track_id, now
                 )
-                summary = await progress.track_progress(
+                summary = await progress_counts.track_progress(
                     session, self.catalog, claim.learner_id, claim.track_id, now
                 )
                 personal = await plan.personal_plan(session, self.catalog, learner, claim.track_id, now)

@@ -16,7 +16,7 @@ from bot.config import PROJECT_ROOT
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.services.activity import Streak, Week
-from bot.services.quiz import ReviewDay
+from bot.services.quiz_day import ReviewDay
 from bot.views import coach, profile, roadmap
 from tests.harness import Chat_, FakeClock
 

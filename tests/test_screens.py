@@ -16,7 +16,7 @@ from bot.config import PROJECT_ROOT
 from bot.curriculum.loader import load_catalog
 from bot.curriculum.models import Localized, Module, Topic, Track
 from bot.services.activity import Streak, Week
-from bot.services.quiz import ReviewDay
+from bot.services.quiz_day import ReviewDay
 from bot.views import coach, roadmap
 from bot.views.format import hours, weeks_range
 from db.models import Learner

@@ -22,7 +22,7 @@ from bot.handlers import topic_link
 from bot.handlers.cohort import display_name
 from bot.handlers.questions import STATES, ask_next, hours_screen
 from bot.middlewares.prompt import LeavePromptOnCommand
-from bot.services import cohorts, parsing, plan, profile, setup, topic_links
+from bot.services import cohorts, parsing, plan, profile, setup, time_labels, time_zones, topic_links
 from bot.services.plan import study_weekdays
 from bot.services.setup import Question
 from bot.states import Ask
@@ -263,7 +263,7 @@ async def typed_time(
 ) -> None:
     flow = await _flow(state)
     try:
-        readings = parsing.time_readings(message.text or "", parsing.twelve_hour_clock(learner.language))
+        readings = parsing.time_readings(message.text or "", time_labels.twelve_hour_clock(learner.language))
     except parsing.ParseError:
         await show(message, Screen(views.bad_time(), views.ask_time(learner.reminder_minute, flow).markup))
         return
@@ -286,7 +286,7 @@ async def typed_zone(
     flow = await _flow(state)
     text = message.text or ""
     try:
-        zone = parsing.parse_timezone(text)
+        zone = time_zones.parse_timezone(text)
     except parsing.ParseError as exc:
         markup = views.ask_zone(learner.timezone, flow, exc.suggestions).markup
         await show(message, Screen(views.unknown_zone(text, exc.suggestions), markup))
@@ -360,7 +360,7 @@ def _answers(question: Question, text: str) -> bool:
         elif question is Question.TIME:
             parsing.parse_time(text)
         else:
-            parsing.parse_timezone(text)
+            time_zones.parse_timezone(text)
     except parsing.ParseError as exc:
         return exc.reason in ("fraction", "range") or bool(exc.suggestions)
     return True

@@ -30,7 +30,7 @@ from bot.filters import HasTrack
 from bot.handlers import known_check
 from bot.handlers.cards import topic_card
 from bot.handlers.moments import moments
-from bot.services import plan, profile, progress
+from bot.services import marking, plan, profile, progress
 from bot.views import roadmap as views
 from bot.views.format import status_name
 from bot.views.screen import alert, notify, show
@@ -187,7 +187,7 @@ async def mark(
         status = Status(callback_data.status)
         if status is Status.KNOWN:
             raise ValueError(status)  # known goes through its confirmation
-        state = await progress.mark(
+        state = await marking.mark(
             session,
             catalog,
             learner.id,
@@ -200,7 +200,7 @@ async def mark(
     except (ValueError, progress.UnknownTopic):
         _stale(callback_answer)
         return
-    except progress.EarlierPassOpen as open_pass:  # pass 2 before pass 1: ask whether pass 1 is done too
+    except marking.EarlierPassOpen as open_pass:  # pass 2 before pass 1: ask whether pass 1 is done too
         await show(
             query,
             views.earlier_passes_confirm(open_pass.ref, open_pass.part, open_pass.earlier, learner.language),
@@ -221,7 +221,7 @@ async def mark_with_earlier(
 ) -> None:
     """«Both done»: the pass and the passes before it that were not."""
     try:
-        state = await progress.mark(
+        state = await marking.mark(
             session,
             catalog,
             learner.id,
@@ -285,7 +285,7 @@ async def known(
         count = len(known_check.questions(topics))
         await show(query, views.known_confirm(track, module, topic, learner.language, count))
     elif callback_data.action == "yes":
-        marked = await progress.mark_known(
+        marked = await marking.mark_known(
             session, catalog, learner.id, track.id, [t.id for t in topics], clock()
         )
         notify(callback_answer, _("Marked: {status}").format(status=status_name(Status.KNOWN)))

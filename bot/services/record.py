@@ -16,16 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import plan as plan_rules
-from bot.services import quiz
+from bot.services import quiz_day
 from bot.services.activity import Activity, activity_of
 from bot.services.cohort_progress import CohortWeek, Member, cohort_week
 from bot.services.ledger import Ledger
 from bot.services.plan import PersonalPlan, study_weekdays
 from bot.services.progress import TopicState
-from bot.services.quiz import ReviewDay
+from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import at_local, local_date
 from bot.services.today import Today, today_of
-from db.models import CohortStage, Learner, Status
+from db.models import CohortStage, Enrollment, Learner, Status
 from db.repositories import breaks as break_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
@@ -51,7 +51,7 @@ class LearnerRecord:
     breaks: tuple[tuple[datetime, datetime | None], ...]
     statuses: dict[PartKey, Status]
     events: tuple[Event, ...]
-    enrollment: EnrollmentRow | None
+    enrollment: Enrollment | EnrollmentRow | None
     membership: Membership | None
     stages: tuple[CohortStage, ...]
     cards: tuple[CardRow, ...]
@@ -66,7 +66,9 @@ async def read_record(
     rows = await study_repo.entries(session, learner.id)
     spans = await break_repo.spans(session, learner.id)
     cards = await quiz_repo.card_rows(session, learner.id)
-    answers = await quiz_repo.review_rows(session, learner.id, at_local(zone, local_date(zone, now), time(0, 0)))
+    answers = await quiz_repo.review_rows(
+        session, learner.id, at_local(zone, local_date(zone, now), time(0, 0))
+    )
     statuses: dict[PartKey, Status] = {}
     events: Sequence[Event] = ()
     enrollment = membership = None
@@ -126,20 +128,22 @@ def activity(record: LearnerRecord, now: datetime) -> Activity:
 
 
 def reviews_of(catalog: Catalog, record: LearnerRecord, now: datetime) -> ReviewDay:
-    """The day's reviews within the cap (`quiz.review_day`)."""
-    answered = quiz.answered_due(list(record.answers_today), record.zone, now)
+    """The day's reviews within the cap (`quiz_day.review_day`)."""
+    answered = quiz_day.answered_due(list(record.answers_today), record.zone, now)
     cap = record.learner.daily_review_cap
-    return quiz.day_of(catalog, list(record.cards), answered, record.zone, cap, now, record.weekdays)
+    return quiz_day.day_of(catalog, list(record.cards), answered, record.zone, cap, now, record.weekdays)
 
 
 def left_over(catalog: Catalog, record: LearnerRecord, now: datetime) -> bool:
-    """Whether reviews left over from earlier days exceed today's room: only then does `quiz.spread_due` move
+    """Whether reviews left over from earlier days exceed today's room: only then does `quiz_balance.spread_due` move
     some, so a reminder writes nothing on the usual day."""
     zone, day = record.zone, local_date(record.zone, now)
     start, end = at_local(zone, day, time(0, 0)), at_local(zone, day + timedelta(days=1), time(0, 0))
     live = [c for c in record.cards if catalog.question(c.track_id, c.topic_id, c.question_id) is not None]
     due = [c for c in live if c.due < end]
-    room = max(0, record.learner.daily_review_cap - quiz.answered_due(list(record.answers_today), zone, now))
+    room = max(
+        0, record.learner.daily_review_cap - quiz_day.answered_due(list(record.answers_today), zone, now)
+    )
     return len(due) > room and any(c.due < start for c in due)
 
 

@@ -18,7 +18,7 @@ from bot.services.cohort_progress import CohortWeek
 from bot.services.ledger import Ledger, topic_minutes
 from bot.services.plan import PersonalPlan
 from bot.services.progress import TopicState
-from bot.services.quiz import ReviewDay
+from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import local_date
 from db.models import Status
 

@@ -10,11 +10,11 @@ from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import MenuCb, QuizCb, ReminderCb, TopicCb
 from bot.callbacks import Screen as Nav
+from bot.services import progress_counts, quiz_day, quiz_stats
 from bot.services.activity import Streak, Week
 from bot.services.cohorts import CohortWeek
 from bot.services.plan import CatchUp, PersonalPlan
-from bot.services.progress import TrackProgress
-from bot.services.quiz import QuizItem, QuizStats, ReviewDay, RoundOutcome
+from bot.services.quiz_rounds import QuizItem, RoundOutcome
 from bot.services.today import Today
 from bot.views.cohort import calendar_lines, standing_line
 from bot.views.format import duration, esc, hours, minutes_text, short_date, weekday_names
@@ -173,9 +173,9 @@ def resumed(time_text: str) -> Screen:
 
 
 def weekly_caption(
-    progress: TrackProgress | None,
+    progress: progress_counts.TrackProgress | None,
     plan: PersonalPlan | None,
-    reviews: ReviewDay,
+    reviews: quiz_day.ReviewDay,
     week: Week,
     streak: Streak,
     locale: str,
@@ -254,7 +254,7 @@ def week_done_lines(week: Week) -> list[str]:
 
 
 def quiz_stats_lines(
-    stats: QuizStats, reviews: ReviewDay, module_titles: dict[str, str], locale: str
+    stats: quiz_stats.QuizStats, reviews: quiz_day.ReviewDay, module_titles: dict[str, str], locale: str
 ) -> list[str]:
     if not stats.cards:
         return [_("🧠 Quizzes start the day after you finish a topic.")]
@@ -279,7 +279,7 @@ def quiz_stats_lines(
 
 
 def question_text(item: QuizItem, locale: str, order: list[int] | None = None) -> tuple[str, list[str], str]:
-    """The poll's question, options (in the shown `order`, see `quiz.shuffled_order`) and explanation in the
+    """The poll's question, options (in the shown `order`, see `quiz_send.shuffled_order`) and explanation in the
     learner's language."""
     options = item.question.options(locale)
     return (
@@ -289,7 +289,7 @@ def question_text(item: QuizItem, locale: str, order: list[int] | None = None) -
     )
 
 
-def nothing_due(day: ReviewDay, locale: str) -> Screen:
+def nothing_due(day: quiz_day.ReviewDay, locale: str) -> Screen:
     if day.next_on is None:
         text = _("No quiz questions yet: they arrive the day after you finish a topic.")
     else:
@@ -299,7 +299,7 @@ def nothing_due(day: ReviewDay, locale: str) -> Screen:
     return Screen(text, back_to_menu().as_markup())
 
 
-def cap_reached(day: ReviewDay, locale: str) -> Screen:
+def cap_reached(day: quiz_day.ReviewDay, locale: str) -> Screen:
     return Screen(
         cap_line(day, locale) + "\n" + _("Spacing them out is what makes them stick."),
         back_to_menu().as_markup(),
@@ -319,10 +319,10 @@ REREAD_BUTTONS = 3  # at most this many topics offered for re-reading after a ba
 BUTTON_TITLE = 48
 
 
-def round_done(outcome: RoundOutcome, locale: str, next_text: str | None, day: ReviewDay) -> Screen:
+def round_done(outcome: RoundOutcome, locale: str, next_text: str | None, day: quiz_day.ReviewDay) -> Screen:
     """The end of a round: after a bad one (most answers wrong) kind words and the topics to re-read; after a
     good one what is left and when the next review comes (`next_text`: the learner's local time of it). The
-    counts are the day's (`quiz.review_day`), the same every screen shows."""
+    counts are the day's (`quiz_day.review_day`), the same every screen shows."""
     score = ngettext(
         "{correct} of {n} answer right this round.",
         "{correct} of {n} answers right this round.",

@@ -23,10 +23,10 @@ from bot.callbacks import (
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
-from bot.services.parsing import short_clock_label, zone_label
 from bot.services.plan import PersonalPlan, study_weekdays
 from bot.services.profile import REVIEW_CAP_CHOICES
 from bot.services.reminders import SUMMARY_TIME
+from bot.services.time_labels import short_clock_label, zone_label
 from bot.views.format import (
     clock,
     current_locale,
