@@ -53,7 +53,7 @@ from bot.services.reminders import Claim
 from bot.takeover import Heartbeat, report_recovery
 from bot.views import admin as admin_views
 from bot.views import breaks as break_views
-from bot.views import coach
+from bot.views import reminder, weekly
 from bot.views.chart import progress_chart
 from db.models import SendKind, SendStatus
 
@@ -398,7 +398,7 @@ class CoachLoop:
                 seen = await record.read_record(session, self.catalog, learner, claim.track_id, now)
             day = record.today(self.catalog, seen, now)
             offer = plan.catch_up_offer(day.plan, learner, now) if day.plan else None
-            screen = coach.reminder(day, active.streak, claim.language, offer)
+            screen = reminder.reminder(day, active.streak, claim.language, offer)
             if screen is not None and offer is not None:
                 await plan.record_catch_up_offer(session, learner.id, now)
         if screen is None:
@@ -474,7 +474,7 @@ class CoachLoop:
                     if offer is not None:
                         await plan.record_catch_up_offer(session, learner.id, now)
         study_day = active.week.is_study_day(active.today)
-        caption = coach.weekly_caption(
+        caption = weekly.weekly_caption(
             summary,
             personal,
             reviews,
@@ -486,7 +486,7 @@ class CoachLoop:
             claim.timezone,
             study_day,
         )
-        markup = coach.catch_up_markup(offer) if offer is not None else None
+        markup = weekly.catch_up_markup(offer) if offer is not None else None
         if summary is not None and series is not None:
             png = await asyncio.to_thread(progress_chart, summary, active, series, claim.language)
             photo = BufferedInputFile(png, filename="week.png")

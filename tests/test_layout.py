@@ -13,16 +13,12 @@ MAX_LINES = 300
 NOT_SPLIT_YET = {
     "bot/delivery.py": 305,
     "bot/demo/console.py": 342,
-    "bot/handlers/roadmap.py": 348,
     "db/repositories/cohorts.py": 357,
-    "bot/views/profile.py": 363,
-    "bot/views/coach.py": 376,
     "bot/handlers/onboarding.py": 390,
     "bot/handlers/cohort.py": 492,
     "bot/scheduler.py": 522,
     "bot/services/plan.py": 533,
     "db/models.py": 550,
-    "bot/views/roadmap.py": 556,
 }
 
 

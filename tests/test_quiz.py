@@ -306,7 +306,7 @@ async def test_review_outlook_counts_the_learner_s_day_within_the_cap(
 @pytest.mark.parametrize("locale", ["en", "ru"])
 def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
     from bot.app import create_i18n
-    from bot.views import coach as coach_views
+    from bot.views import quiz as quiz_views
 
     ref = catalog.topic("demo", "big-o")
     assert ref is not None
@@ -314,7 +314,7 @@ def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
     with i18n.context(), i18n.use_locale(locale):
         outlook = quiz_rounds.ReviewOutlook(due_today=3, waiting=0, next_at=None)
         day = quiz_day.ReviewDay(date(2026, 3, 2), 10, 2, 3, 0, None)
-        screen = coach_views.round_done(quiz_rounds.RoundOutcome(2, 2, [], outlook), locale, "now", day)
+        screen = quiz_views.round_done(quiz_rounds.RoundOutcome(2, 2, [], outlook), locale, "now", day)
         assert screen.markup is not None
         buttons = [b.text for row in screen.markup.inline_keyboard for b in row]
         if locale == "en":
@@ -323,8 +323,8 @@ def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
         else:
             assert screen.text == "✅ Верно 2 из 2 в этом раунде.\nНа сегодня осталось ещё 3 повторения."
         # 2 of 4 is not a bad round, but not a tick either; 1 of 4 is
-        tie = coach_views.round_done(quiz_rounds.RoundOutcome(4, 2, [ref], outlook), locale, None, day)
+        tie = quiz_views.round_done(quiz_rounds.RoundOutcome(4, 2, [ref], outlook), locale, None, day)
         assert not tie.text.startswith(("✅", "📖"))
-        bad = coach_views.round_done(quiz_rounds.RoundOutcome(4, 1, [ref, ref], outlook), locale, None, day)
+        bad = quiz_views.round_done(quiz_rounds.RoundOutcome(4, 1, [ref, ref], outlook), locale, None, day)
         assert bad.text.startswith("📖") and "✅" not in bad.text
         assert bad.markup is not None and len(bad.markup.inline_keyboard) == 3  # two topics and Menu

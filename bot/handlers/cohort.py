@@ -32,7 +32,7 @@ from bot.services.reminders import local_date
 from bot.states import CohortAsk
 from bot.views import cohort as views
 from bot.views import cohort_group as group_views
-from bot.views import profile as profile_views
+from bot.views import settings as settings_views
 from bot.views.cohort_chart import completion_table
 from bot.views.screen import Screen, alert, notify, show
 from db.models import Cohort, LateWeeks, Learner
@@ -443,7 +443,7 @@ async def leave(
     await cohorts.leave(session, learner.id, cohort.id)
     notify(callback_answer, views.left(cohort))
     followed = await profile.tracks_followed(session, learner.id)
-    screen = profile_views.settings_screen(learner, catalog, followed)
+    screen = settings_views.settings_screen(learner, catalog, followed)
     member_of = await cohorts.memberships(session, learner.id)
     screen = views.with_cohorts(screen, member_of)
     await show(

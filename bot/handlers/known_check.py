@@ -20,7 +20,7 @@ from bot.curriculum.models import Topic
 from bot.handlers.moments import moments
 from bot.handlers.polls import send_question
 from bot.services import marking, quiz_rounds
-from bot.views import roadmap as views
+from bot.views import known_check as views
 from db.models import Learner
 
 QUESTIONS = 3

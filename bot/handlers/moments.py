@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.services import activity, plan, progress, progress_counts, quiz_stats
-from bot.views import roadmap as views
+from bot.views import moments as views
 from db.models import Learner
 
 

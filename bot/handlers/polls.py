@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services import quiz_rounds, quiz_send
-from bot.views import coach
+from bot.views import quiz as quiz_views
 from db.models import Learner
 
 
@@ -26,7 +26,7 @@ async def send_question(
     """Send a question as a quiz poll with its options in a new order; `round_started_at` continues a round.
     Returns the poll's id."""
     order = quiz_send.shuffled_order(item.question)
-    question, options, explanation = coach.question_text(item, learner.language, order)
+    question, options, explanation = quiz_views.question_text(item, learner.language, order)
     message = await bot.send_poll(
         chat_id=learner.id,
         question=question,

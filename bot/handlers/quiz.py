@@ -23,7 +23,7 @@ from bot.metrics import Metrics
 from bot.services import profile, quiz_answers, quiz_rounds
 from bot.services.plan import study_weekdays
 from bot.services.search import QUERY_MAX, Answer, SearchIndex
-from bot.views import coach
+from bot.views import quiz as quiz_views
 from bot.views import search as search_views
 from bot.views.format import short_date
 from bot.views.menu import roadmap_or_menu
@@ -74,7 +74,7 @@ async def _choose(message: Message, words: str, found: Answer, learner: Learner)
     if found.hits:
         await show(message, search_views.quiz_choice(found, learner.language))
         return
-    text = coach.unknown_topic(words)
+    text = quiz_views.unknown_topic(words)
     if found.suggestions:
         text += "\n" + search_views.closest_words(found.suggestions)
     await show(message, Screen(text, roadmap_or_menu()))
@@ -113,7 +113,7 @@ async def _practise(
 ) -> None:
     item = quiz_rounds.practice_item(catalog, track_id, topic_id)
     if item is None:
-        await bot.send_message(learner.id, coach.no_quiz_for_topic())
+        await bot.send_message(learner.id, quiz_views.no_quiz_for_topic())
         return
     await send_question(bot, session, learner, item, clock)
 
@@ -132,9 +132,9 @@ async def _reviews(
     )
     if item is None:
         screen = (
-            coach.cap_reached(day, learner.language)
+            quiz_views.cap_reached(day, learner.language)
             if day.waiting
-            else coach.nothing_due(day, learner.language)
+            else quiz_views.nothing_due(day, learner.language)
         )
         await show(event, screen)
         return
@@ -179,7 +179,7 @@ async def poll_answer(
     day = result.day  # `quiz_day.review_day`'s count, from the answer's own read
     # Reviews come by the learner's local date: the next one is named by its day, as every screen does.
     next_day = short_date(day.next_on, learner.language) if day.next_on else None
-    screen = coach.round_done(result.outcome, learner.language, next_day, day)
+    screen = quiz_views.round_done(result.outcome, learner.language, next_day, day)
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
 
 
