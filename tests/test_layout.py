@@ -23,7 +23,6 @@ NOT_SPLIT_YET = {
     "bot/handlers/cohort.py": 492,
     "bot/scheduler.py": 522,
     "bot/services/plan.py": 533,
-    "db/models.py": 550,
     "bot/views/roadmap.py": 556,
     "bot/services/quiz.py": 682,
 }
