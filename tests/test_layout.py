@@ -16,7 +16,6 @@ NOT_SPLIT_YET = {
     "bot/demo/console.py": 342,
     "bot/handlers/roadmap.py": 348,
     "bot/services/progress.py": 357,
-    "db/repositories/cohorts.py": 357,
     "bot/views/profile.py": 363,
     "bot/views/coach.py": 376,
     "bot/handlers/onboarding.py": 390,
