@@ -18,8 +18,6 @@ NOT_SPLIT_YET = {
     "bot/services/progress.py": 357,
     "bot/views/profile.py": 363,
     "bot/views/coach.py": 376,
-    "bot/handlers/onboarding.py": 390,
-    "bot/handlers/cohort.py": 492,
     "bot/scheduler.py": 522,
     "bot/services/plan.py": 533,
     "bot/views/roadmap.py": 556,
