@@ -13,7 +13,6 @@ MAX_LINES = 300
 NOT_SPLIT_YET = {
     "bot/delivery.py": 305,
     "bot/services/parsing.py": 320,
-    "bot/demo/console.py": 342,
     "bot/handlers/roadmap.py": 348,
     "bot/services/progress.py": 357,
     "bot/views/profile.py": 363,
