@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import prepare
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.demo.console import ConsoleChat, serve_map
+from bot.demo.console import ConsoleChat
+from bot.demo.map import serve_map
 from bot.metrics import Metrics
 from bot.services import marking, progress
 from bot.web import create_web_app

@@ -22,6 +22,7 @@ from bot.services.ledger import review_minutes
 from bot.services.plan import study_weekdays
 from db.models import Cohort, CohortStatus, Learner, StudyKind
 from db.repositories import battles as battle_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import groups as repo
 from db.repositories import learners as learner_repo
@@ -64,7 +65,7 @@ async def answer(
     if not option_ids:
         await session.commit()
         return None
-    membership = await cohort_repo.membership_on_track(session, user_id, cohort.track_id)
+    membership = await member_repo.membership_on_track(session, user_id, cohort.track_id)
     member = membership is not None and membership.cohort.id == cohort.id
     learner = await learner_repo.get(session, user_id) if member else None
     key = (poll.track_id, poll.topic_id, poll.question_id)

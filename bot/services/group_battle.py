@@ -25,6 +25,7 @@ from bot.services.group_board import Board, board, week_of
 from bot.services.reminders import at_local, local_date
 from db.models import BattlePoll, Cohort, CohortStage, GroupBattle
 from db.repositories import battles as battle_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import groups as repo
 
@@ -208,7 +209,7 @@ async def _results(
 ) -> Results:
     polls = {p.poll_id: p for p in await battle_repo.polls_of(session, battle.id)}
     answers = await battle_repo.answers_of(session, battle.id)
-    members = await cohort_repo.members(session, cohort.id)
+    members = await member_repo.members(session, cohort.id)
     tally: dict[str, tuple[int, int]] = {}
     for answer in answers:
         right, total = tally.get(answer.poll_id, (0, 0))

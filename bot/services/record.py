@@ -27,12 +27,13 @@ from bot.services.reminders import at_local, local_date
 from bot.services.today import Today, today_of
 from db.models import CohortStage, Enrollment, Learner, Status
 from db.repositories import breaks as break_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
 from db.repositories import quiz as quiz_repo
 from db.repositories import study_log as study_repo
-from db.repositories.cohorts import Membership
+from db.repositories.cohort_members import Membership
 from db.repositories.learners import EnrollmentRow
 from db.repositories.progress import Event, PartKey
 from db.repositories.quiz import CardRow, ReviewRow
@@ -79,7 +80,7 @@ async def read_record(
         enrollment = next(
             (e for e in await learner_repo.enrollments(session, learner.id) if e.track_id == track_id), None
         )
-        membership = await cohort_repo.membership_on_track(session, learner.id, track_id)
+        membership = await member_repo.membership_on_track(session, learner.id, track_id)
         if membership is not None:
             stages = await cohort_repo.stages(session, membership.cohort.id)
     await session.commit()

@@ -19,6 +19,7 @@ from bot.services import activity, cohorts, plan, progress_counts, quiz_day, qui
 from bot.services.plan import study_weekdays
 from db.models import CohortStage, Learner
 from db.repositories import breaks as break_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
@@ -48,10 +49,10 @@ async def progress_report(
     answers = await quiz_repo.all_review_rows(session, learner.id)
     breaks = await break_repo.spans(session, learner.id)
     rows = await study_repo.entries(session, learner.id)
-    membership: cohort_repo.Membership | None = None
+    membership: member_repo.Membership | None = None
     stages: list[CohortStage] = []
-    if await cohort_repo.in_cohort_on_track(session, learner.id, track_id):
-        membership = await cohort_repo.membership_on_track(session, learner.id, track_id)
+    if await member_repo.in_cohort_on_track(session, learner.id, track_id):
+        membership = await member_repo.membership_on_track(session, learner.id, track_id)
         stages = await cohort_repo.stages(session, membership.cohort.id) if membership is not None else []
     await session.commit()
 
