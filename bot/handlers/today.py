@@ -52,15 +52,14 @@ async def catch_up(
         alert(callback_answer, _("This button is out of date."))
         return
     learner = await profile.get_learner(session, learner.id) or learner
-    personal = await plan.personal_plan(session, catalog, learner, track_id, now)
-    if personal is not None:
+    day = await record.learner_today(session, catalog, learner, track_id, now)
+    if day.plan is not None:
         notify(
             callback_answer,
             _("Your plan: finish on {date}.").format(
-                date=long_date(personal.planned_finish, learner.language)
+                date=long_date(day.plan.planned_finish, learner.language)
             ),
         )
-    day = await record.learner_today(session, catalog, learner, track_id, now)
     await show(query, views.today_screen(day, learner.language))
 
 

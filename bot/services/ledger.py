@@ -77,6 +77,10 @@ class Ledger:
     def _rows(self) -> Iterable[tuple[Entry, date]]:
         return zip(self.entries, self._days, strict=True)
 
+    def dated(self) -> Iterable[tuple[Entry, date]]:
+        """Each row with its local day (worked out once, when the ledger was built)."""
+        return self._rows()
+
     # The ledger is immutable, so what several rules ask of it again and again (a plan asks every topic's credit)
     # is worked out once, on first use.
     @cached_property

@@ -27,6 +27,7 @@ KNOWN_FIRST_REVIEW_AFTER = timedelta(days=7)  # a topic the learner already knew
 
 
 Cards = Sequence[QuizCard | repo.CardRow]
+Dues = Sequence[QuizCard | repo.CardRow | repo.CardDue]  # what counting the day's reviews reads
 Reviews = Sequence[QuizReview | repo.ReviewRow]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.services.plan import study_weekdays
-from bot.services.quiz_cards import Cards, Reviews, retrievability
+from bot.services.quiz_cards import Dues, Reviews, retrievability
 from bot.services.reminders import at_local, local_date
 from db.models import Learner, QuizReview
 from db.repositories import quiz as repo
@@ -83,7 +83,7 @@ def answered_due(reviews: Reviews, zone: ZoneInfo, now: datetime) -> int:
 
 def day_of(
     catalog: Catalog,
-    rows: Cards,
+    rows: Dues,
     answered: int,
     zone: ZoneInfo,
     cap: int,

@@ -36,7 +36,7 @@ from db.repositories import study_log as study_repo
 from db.repositories.cohort_members import Membership
 from db.repositories.learners import EnrollmentRow
 from db.repositories.progress import Event, PartKey
-from db.repositories.quiz import CardRow, ReviewRow
+from db.repositories.quiz import CardDue, ReviewRow
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class LearnerRecord:
     enrollment: Enrollment | EnrollmentRow | None
     membership: Membership | None
     stages: tuple[CohortStage, ...]
-    cards: tuple[CardRow, ...]
+    cards: tuple[CardDue, ...]
     answers_today: tuple[ReviewRow, ...]  # since the start of the learner's local day (at the read)
 
 
@@ -66,7 +66,7 @@ async def read_record(
     zone = ZoneInfo(learner.timezone or "UTC")
     rows = await study_repo.entries(session, learner.id)
     spans = await break_repo.spans(session, learner.id)
-    cards = await quiz_repo.card_rows(session, learner.id)
+    cards = await quiz_repo.card_dues(session, learner.id)
     answers = await quiz_repo.review_rows(
         session, learner.id, at_local(zone, local_date(zone, now), time(0, 0))
     )
@@ -76,11 +76,14 @@ async def read_record(
     stages: Sequence[CohortStage] = ()
     if track_id is not None and catalog.track(track_id) is not None:
         statuses = await progress_repo.statuses(session, learner.id, track_id)
-        events = await progress_repo.events(session, learner.id, track_id)
+        events = [e for e in await progress_repo.history(session, learner.id) if e.track_id == track_id]
         enrollment = next(
-            (e for e in await learner_repo.enrollments(session, learner.id) if e.track_id == track_id), None
+            (e for e in await learner_repo.enrollment_rows(session, learner.id) if e.track_id == track_id),
+            None,
         )
-        membership = await member_repo.membership_on_track(session, learner.id, track_id)
+        # Most learners are in no cohort: a quick look first, the cohort's rows only for members.
+        if await member_repo.in_cohort_on_track(session, learner.id, track_id):
+            membership = await member_repo.membership_on_track(session, learner.id, track_id)
         if membership is not None:
             stages = await cohort_repo.stages(session, membership.cohort.id)
     await session.commit()
