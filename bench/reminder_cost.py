@@ -190,12 +190,33 @@ async def _measure(learners: int, history: bool) -> dict[str, Any]:
     }
 
 
+def _sqlalchemy_dbapi() -> Any:
+    import sqlite3
+
+    import aiosqlite
+    from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_dbapi
+
+    return AsyncAdapt_aiosqlite_dbapi(aiosqlite, sqlite3)
+
+
+def _sqlalchemys_driver() -> None:
+    """SQLAlchemy's own aiosqlite adapter instead of db/sqlite_driver.py's one trip per statement."""
+    from db import sqlite_driver
+
+    sqlite_driver.dbapi = _sqlalchemy_dbapi  # type: ignore[assignment]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=300)
     parser.add_argument("--history", action="store_true")
+    parser.add_argument(
+        "--driver", choices=("ours", "sqlalchemy"), default="ours", help="sqlalchemy: without db/sqlite_driver.py"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path.cwd()))
+    if args.driver == "sqlalchemy":
+        _sqlalchemys_driver()
     print(json.dumps(asyncio.run(_measure(args.learners, args.history))))
 
 
