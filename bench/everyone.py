@@ -92,6 +92,7 @@ class Result:
     rate: float  # reminders a second, first to last arrival
     paid: int  # reminders accepted as paid broadcasts (0.1 Telegram Star each)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per second, from the minute to the last
+    load: float = 0.0  # the machine's load average (1 min) at the end: other work on the same cores
 
     @property
     def physical(self) -> float:
@@ -121,7 +122,9 @@ class Result:
             if self.lateness
             else "–"
         )
-        cpu = ", ".join(f"{name} {share:.2f}" for name, share in self.cpu.items())
+        cpu = (
+            ", ".join(f"{name} {share:.2f}" for name, share in self.cpu.items()) + f" (load {self.load:.1f})"
+        )
         return (
             f"| {self.scenario.name} | {self.learners:,} | {late} | {self.physical:.1f} | {self.rate:.1f} | "
             f"{self.refused:,} | {self.lost:,} | {self.doubled:,} | {self.paid:,} | {cpu} | {'; '.join(self.verdicts())} |"
@@ -333,6 +336,7 @@ async def everyone_at(
         deadline = minute_at + 120 + 4 * learners / scenario.rate + learners * 0.1
         await _until_done(server, learners, minute_at, stall=tick + 60, deadline=deadline)
         cpu = meters[0].shares() if meters else {}
+        load = os.getloadavg()[0]
         await asyncio.sleep(2)  # a second copy on its way
     finally:
         for replica in replicas:
@@ -357,6 +361,7 @@ async def everyone_at(
         if len(firsts) > 1 and firsts[-1] > firsts[0]
         else 0.0,
         cpu=cpu,
+        load=load,
     )
 
 

@@ -260,7 +260,8 @@ async def _everyone(
         "against its planned minute. Targets: p99 within 10 % (+5 s) of N ÷ rate; 0 429s with 2 replicas at 30/s; "
         f"{everyone.BIG_N:,} reminders from 2 replicas at 1,000/s with p99 ≤ {everyone.BIG_P99:.0f} s. CPU: CPU "
         "seconds per second of the bench process (the fake) and of each replica, from the minute to the last "
-        "reminder. PostgreSQL rows need `BENCH_POSTGRES_URL` and `BENCH_REDIS_URL`."
+        "reminder, and the machine's load average then (other work on the same cores). PostgreSQL rows need "
+        "`BENCH_POSTGRES_URL` and `BENCH_REDIS_URL`."
     )
     out("")
 
