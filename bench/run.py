@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, inbound, planning, process, rush, search, side_by_side
+from bench import everyone, fanout, inbound, planning, process, rush, search, side_by_side
 from bench.common import machine, median
 from bot.config import PROJECT_ROOT
 from bot.scheduler import BATCH
@@ -23,7 +23,7 @@ from bot.scheduler import BATCH
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
-SECTIONS = ("inbound", "reminder", "planning", "fanout", "rush", "process", "search")
+SECTIONS = ("inbound", "reminder", "planning", "fanout", "rush", "everyone", "process", "search")
 LATENCY_TARGETS_MS = {"navigation": 1, "mark": 2, "quiz answer": 3, "/progress text": 4, "/today": 2}
 TICK_TARGET_MS = 100
 MEMORY_TARGET_MB = 40
@@ -38,6 +38,7 @@ async def measure(
     rush_sizes: list[int] | None = None,
     sections: tuple[str, ...] = SECTIONS,
     postgres_url: str | None = None,
+    redis_url: str | None = None,
 ) -> list[str]:
     runs = 2 if quick else 3
     updates = 800 if quick else 3000
@@ -59,6 +60,8 @@ async def measure(
             await _fanout(out, tmp, quick)
         if "rush" in sections:
             await _rush(out, tmp, quick, rush_sizes)
+        if "everyone" in sections:
+            await _everyone(out, tmp, quick, postgres_url, redis_url)
         if "process" in sections:
             await _process(out, tmp, runs, quick)
         if "search" in sections:
@@ -244,6 +247,25 @@ async def _rush(out: Out, tmp: Path, quick: bool, rush_sizes: list[int] | None) 
     out("")
 
 
+async def _everyone(
+    out: Out, tmp: Path, quick: bool, postgres_url: str | None, redis_url: str | None
+) -> None:
+    out("## 4c. Everyone at 20:00: every learner's reminder in the same minute, the bot as 1 or 2 processes")
+    out("")
+    await everyone.table(tmp, quick, postgres_url, redis_url, out=out)
+    out("")
+    out(
+        "Over HTTP to a fake Bot API answering 429 above 30 messages/s bot-wide (1,000/s for paid broadcasts) and "
+        "1/s per chat; replicas in webhook mode, ticking as deployed. Lateness: each reminder's arrival at the fake "
+        "against its planned minute. Targets: p99 within 10 % (+5 s) of N ÷ rate; 0 429s with 2 replicas at 30/s; "
+        f"{everyone.BIG_N:,} reminders from 2 replicas at 1,000/s with p99 ≤ {everyone.BIG_P99:.0f} s. CPU: CPU "
+        "seconds per second of the bench process (the fake) and of each replica, from the minute to the last "
+        "reminder, and the machine's load average then (other work on the same cores). PostgreSQL rows need "
+        "`BENCH_POSTGRES_URL` and `BENCH_REDIS_URL`."
+    )
+    out("")
+
+
 async def _process(out: Out, tmp: Path, runs: int, quick: bool) -> None:
     learners = 20_000 if quick else 100_000
     out(f"## 5–6. Memory and start-up (`coach run` polling a fake Bot API, {learners:,} learners)")
@@ -307,8 +329,9 @@ def main() -> int:
     started = datetime.now(UTC)
     print(f"# Benchmarks\n\nmachine: {machine()}\n", flush=True)
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or None
+    redis_url = os.environ.get("BENCH_REDIS_URL") or None
     sections = tuple(args.only) if args.only else SECTIONS
-    lines = asyncio.run(measure(args.quick, args.rush_sizes, sections, postgres_url))
+    lines = asyncio.run(measure(args.quick, args.rush_sizes, sections, postgres_url, redis_url))
     if not args.quick and (not args.only or args.write):
         left_out = [name for name in SECTIONS if name not in sections]
         command = "`make bench` (`python -m bench.run`)"
