@@ -203,7 +203,7 @@ def _sqlalchemys_driver() -> None:
     """SQLAlchemy's own aiosqlite adapter instead of db/sqlite_driver.py's one trip per statement."""
     from db import sqlite_driver
 
-    sqlite_driver.dbapi = _sqlalchemy_dbapi  # type: ignore[assignment]
+    sqlite_driver.dbapi = _sqlalchemy_dbapi
 
 
 def main() -> None:
