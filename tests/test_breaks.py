@@ -26,9 +26,11 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.loop.coach import CoachLoop
-from bot.services import breaks, plan, quiz
+from bot.services import breaks, plan, quiz_answers, quiz_day, quiz_rounds, quiz_send
 from bot.services.activity import Streak, streak
-from bot.services.quiz import SCHEDULER, ReviewDay, balanced_day, fuzz_range
+from bot.services.quiz_balance import balanced_day, fuzz_range
+from bot.services.quiz_cards import SCHEDULER
+from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import at_local, local_date
 from bot.services.streaks import FreezeNews, Nudge
 from bot.views import breaks as break_views
@@ -459,13 +461,13 @@ async def review_the_day(session: AsyncSession, learner: Learner, now: datetime,
     """The learner answers every review /quiz gives them today (one in five wrong). Returns how many."""
     answered = 0
     while True:
-        item = await quiz.next_due(session, REAL, learner.id, UTC_ZONE, CAP, now)
+        item = await quiz_rounds.next_due(session, REAL, learner.id, UTC_ZONE, CAP, now)
         if item is None:
             return answered
         poll_id = f"p{n}-{answered}"
-        await quiz.record_sent(session, poll_id, learner.id, item, now)
+        await quiz_send.record_sent(session, poll_id, learner.id, item, now)
         right = item.question.correct if (n + answered) % 5 else (item.question.correct + 1) % 2
-        await quiz.answer(session, REAL, learner.id, poll_id, [right], UTC_ZONE, CAP, now, MON_FRI)
+        await quiz_answers.answer(session, REAL, learner.id, poll_id, [right], UTC_ZONE, CAP, now, MON_FRI)
         answered += 1
         now += timedelta(seconds=30)
 
@@ -523,7 +525,7 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
         day_now = back + timedelta(days=n)
         async with sessionmaker() as session:
             due = await due_on(session, day_now.date())
-            day = await quiz.review_day(session, REAL, 77, UTC_ZONE, CAP, day_now)
+            day = await quiz_day.review_day(session, REAL, 77, UTC_ZONE, CAP, day_now)
             if day_now.weekday() in MON_FRI:
                 assert due <= CAP, (day_now, due)
                 assert day.waiting == 0

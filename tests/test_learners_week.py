@@ -232,7 +232,7 @@ async def test_a_module_marked_known_is_not_finished(chat: Chat_, clock: FakeClo
 
 def test_the_missed_questions_come_back_on_the_day_they_are_due() -> None:
     from bot.app import create_i18n
-    from bot.views.coach import missed_back_text
+    from bot.views.quiz import missed_back_text
 
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale("en"):

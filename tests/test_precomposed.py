@@ -274,7 +274,9 @@ async def test_a_process_that_dies_between_composing_and_sending_loses_and_doubl
     clock.now = MONDAY_20 - timedelta(minutes=2)
     await dying.tick()  # claimed and composed, held for 20:00; then the process stands still (no heartbeat)
     assert [status for status, _, _ in await _sends(sessionmaker)] == ["pending"] * 3
-    clock.now += timedelta(seconds=10)  # a new process (SQLite), or a live replica past OWNER_STALE (PostgreSQL)
+    clock.now += timedelta(
+        seconds=10
+    )  # a new process (SQLite), or a live replica past OWNER_STALE (PostgreSQL)
     taking_over = CoachLoop(bot, sessionmaker, catalog, create_i18n(), clock, Courier())
     assert await taking_over.beat() == 0  # taken over at once, and held for its minute: not sent before it
     assert [_reminders(chat) for chat in chats] == [[], [], []]

@@ -360,7 +360,7 @@ async def test_twenty_real_topics_clicked_through_in_three_minutes_claim_no_week
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     from bot.curriculum.loader import load_catalog
-    from bot.services import progress
+    from bot.services import marking
     from db.models import Status
 
     real = load_catalog(REAL_CONTENT)
@@ -371,7 +371,7 @@ async def test_twenty_real_topics_clicked_through_in_three_minutes_claim_no_week
         for ref in real.plan("mle")[:20]:
             now += timedelta(seconds=9)  # twenty topics in three minutes
             for part in ref.topic.parts:
-                await progress.mark(session, real, 77, "mle", ref.topic.id, part, Status.DONE, now)
+                await marking.mark(session, real, 77, "mle", ref.topic.id, part, Status.DONE, now)
         learner = await profile.get_learner(session, 77)
         assert learner is not None
         personal = await plan.personal_plan(session, real, learner, "mle", now)

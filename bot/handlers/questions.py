@@ -19,7 +19,9 @@ from bot.services.plan import study_weekdays
 from bot.services.setup import Question
 from bot.states import Ask
 from bot.views import cohort as cohort_views
+from bot.views import onboarding as onboarding_views
 from bot.views import profile as views
+from bot.views import settings as settings_views
 from bot.views.menu import main_menu
 from bot.views.screen import Screen, show
 from db.models import Learner
@@ -55,7 +57,7 @@ async def ask_next(
         if flow is Flow.SETTINGS:
             await state.clear()
             followed = await profile.tracks_followed(session, learner.id)
-            await show(event, views.settings_screen(learner, catalog, followed))
+            await show(event, settings_views.settings_screen(learner, catalog, followed))
             return
         question = setup.first_unanswered(learner, catalog)
         if question is None:
@@ -64,7 +66,7 @@ async def ask_next(
             personal = await plan.personal_plan(
                 session, catalog, learner, learner.current_track or "", clock()
             )
-            text = views.onboarding_done(learner, catalog, personal)
+            text = onboarding_views.onboarding_done(learner, catalog, personal)
             # A cohort's dates were given in its zone when the learner joined before saying theirs: now in theirs.
             restated = await cohorts.week_in_own_zone(session, catalog, learner, clock())
             if restated is not None and learner.timezone is not None:

@@ -14,7 +14,7 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import plan, profile, today
+from bot.services import plan, profile, record
 from bot.views import today as views
 from bot.views.format import long_date
 from bot.views.screen import alert, notify, show
@@ -29,7 +29,7 @@ async def show_today(
     catalog: Catalog,
     clock: Clock,
 ) -> None:
-    day = await today.learner_today(session, catalog, learner, track_id, clock())
+    day = await record.learner_today(session, catalog, learner, track_id, clock())
     await show(event, views.today_screen(day, learner.language))
 
 
@@ -52,15 +52,14 @@ async def catch_up(
         alert(callback_answer, _("This button is out of date."))
         return
     learner = await profile.get_learner(session, learner.id) or learner
-    personal = await plan.personal_plan(session, catalog, learner, track_id, now)
-    if personal is not None:
+    day = await record.learner_today(session, catalog, learner, track_id, now)
+    if day.plan is not None:
         notify(
             callback_answer,
             _("Your plan: finish on {date}.").format(
-                date=long_date(personal.planned_finish, learner.language)
+                date=long_date(day.plan.planned_finish, learner.language)
             ),
         )
-    day = await today.learner_today(session, catalog, learner, track_id, now)
     await show(query, views.today_screen(day, learner.language))
 
 

@@ -12,10 +12,10 @@ from aiogram.types import BufferedInputFile
 
 from bot.attempts import Attempt
 from bot.loop.parts import Parts
-from bot.services import activity, breaks, cohorts, plan, profile, progress, quiz, streaks
+from bot.services import activity, breaks, cohorts, plan, profile, progress_counts, quiz_day, streaks
 from bot.services.reminders import Claim
 from bot.views import breaks as break_views
-from bot.views import coach
+from bot.views import weekly
 from bot.views.chart import progress_chart
 from db.models import SendStatus
 
@@ -57,12 +57,14 @@ async def send_summary(parts: Parts, claim: Claim, attempt: Attempt) -> SendStat
             return SendStatus.SENT  # as before the split: a learner gone meanwhile is not a failure
         week = await activity.week_numbers(session, catalog, learner, now)
         active = await activity.activity(session, catalog, learner, now)
-        cap = learner.daily_review_cap if learner else quiz.DEFAULT_DAILY_CAP
-        reviews = await quiz.review_day(session, catalog, claim.learner_id, zone, cap, now)
+        cap = learner.daily_review_cap if learner else quiz_day.DEFAULT_DAILY_CAP
+        reviews = await quiz_day.review_day(session, catalog, claim.learner_id, zone, cap, now)
         summary = personal = series = offer = cohort_week = None
         if learner and claim.track_id and catalog.track(claim.track_id) is not None:
             cohort_week = await cohorts.learner_week(session, catalog, learner.id, claim.track_id, now)
-            summary = await progress.track_progress(session, catalog, claim.learner_id, claim.track_id, now)
+            summary = await progress_counts.track_progress(
+                session, catalog, claim.learner_id, claim.track_id, now
+            )
             personal = await plan.personal_plan(session, catalog, learner, claim.track_id, now)
             if personal is not None:
                 series = await activity.plan_series(session, catalog, learner, claim.track_id, now, personal)
@@ -70,7 +72,7 @@ async def send_summary(parts: Parts, claim: Claim, attempt: Attempt) -> SendStat
                 if offer is not None:
                     await plan.record_catch_up_offer(session, learner.id, now)
     study_day = active.week.is_study_day(active.today)
-    caption = coach.weekly_caption(
+    caption = weekly.weekly_caption(
         summary,
         personal,
         reviews,
@@ -82,7 +84,7 @@ async def send_summary(parts: Parts, claim: Claim, attempt: Attempt) -> SendStat
         claim.timezone,
         study_day,
     )
-    markup = coach.catch_up_markup(offer) if offer is not None else None
+    markup = weekly.catch_up_markup(offer) if offer is not None else None
     if summary is not None and series is not None:
         png = await asyncio.to_thread(progress_chart, summary, active, series, claim.language)
         photo = BufferedInputFile(png, filename="week.png")

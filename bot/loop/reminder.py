@@ -24,10 +24,10 @@ from bot.attempts import Attempt, NotSending
 from bot.curriculum.catalog import Catalog
 from bot.loop.held import Held
 from bot.loop.parts import Parts
-from bot.services import activity, ahead, breaks, plan, profile, today
+from bot.services import activity, ahead, breaks, plan, profile, record
 from bot.services.ahead import Verdict
 from bot.services.reminders import CATCH_UP_AFTER, Claim
-from bot.views import coach
+from bot.views import reminder as reminder_views
 from bot.views.screen import Screen
 from db.models import SendStatus
 from db.repositories.ahead import Basis
@@ -52,18 +52,21 @@ async def compose_reminder(
 ) -> Composed | None:
     """The reminder sized to the learner's day as of `at` (its minute, when composed ahead: after midnight there
     it is the new day's); None when there is nothing to say (already studied today, or a day off, and no reviews
-    due). Reads only, but for the left-over reviews spread over the next study days."""
+    due). The learner's record read once; it writes only to spread left-over reviews over the next study days."""
     learner = await profile.get_learner(session, claim.learner_id)
     track = learner.current_track if learner is not None else None
     if learner is None or not track or catalog.track(track) is None:
         return None
-    active = await activity.activity(session, catalog, learner, at)
+    seen = await record.read_record(session, catalog, learner, track, at)
+    active = record.activity(seen, at)
     if not activity.reminder_wanted(learner, active):
         return None  # a day off, a break day, or the back-off of an absence: nothing today
-    await breaks.spread_left_over(session, catalog, learner, at)  # no backlog piles up
-    day = await today.learner_today(session, catalog, learner, track, at)
+    if record.left_over(catalog, seen, at):  # no backlog piles up; rare, so read again after
+        await breaks.spread_left_over(session, catalog, learner, at)
+        seen = await record.read_record(session, catalog, learner, track, at)
+    day = record.today(catalog, seen, at)
     offer = plan.catch_up_offer(day.plan, learner, at) if day.plan else None
-    screen = coach.reminder(day, active.streak, claim.language, offer)
+    screen = reminder_views.reminder(day, active.streak, claim.language, offer)
     return None if screen is None else Composed(screen, offer is not None)
 
 

@@ -107,8 +107,7 @@ def activity_of(
     answers: Counter[date] = Counter()
     minutes: dict[date, float] = {}
     reviewing: dict[date, float] = {}
-    for entry in ledger.entries:
-        day = local_date(ledger.zone, entry.at)
+    for entry, day in ledger.dated():
         if entry.kind == StudyKind.DONE:
             topics[day] += 1
         elif entry.kind == StudyKind.REVIEW:

@@ -49,11 +49,11 @@ from bot.services.ledger import Ledger
 from bot.services.reminders import at_local
 from db.models import EVERY_DAY, Enrollment, Learner, Status
 from db.repositories import breaks as break_repo
-from db.repositories import cohorts as cohort_repo
+from db.repositories import cohort_members as cohort_repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
 from db.repositories import study_log as study_repo
-from db.repositories.cohorts import Membership
+from db.repositories.cohort_members import Membership
 from db.repositories.learners import EnrollmentRow
 from db.repositories.progress import Event, PartKey
 from db.repositories.study_log import Entry

@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
-from bot.services import plan, progress
+from bot.services import plan, progress, progress_counts
 from db.models import Learner, Status
 
 
 @dataclass(frozen=True)
 class ModuleShare:
-    """A module's figures as /progress states them (`progress.ModuleProgress`: studied or known, of all)."""
+    """A module's figures as /progress states them (`progress_counts.ModuleProgress`: studied or known, of all)."""
 
     module_id: str
     done: int
@@ -48,7 +48,7 @@ async def map_of_track(
     plan and today services (`plan.personal_plan`'s planned finish, `progress.next_topic`: the topic /today,
     Continue and the reminder resume) so the map, /today, /progress and the reminder agree.
     """
-    summary = await progress.track_progress(session, catalog, learner.id, track_id, now)
+    summary = await progress_counts.track_progress(session, catalog, learner.id, track_id, now)
     if summary is None:
         return None
     statuses = await progress.module_states(session, catalog, learner.id, track_id)
