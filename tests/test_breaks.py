@@ -26,7 +26,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.loop.coach import CoachLoop
-from bot.services import breaks, plan, quiz_answers, quiz_day, quiz_rounds, quiz_send
+from bot.services import breaks, catch_up, learner_plan, quiz_answers, quiz_day, quiz_rounds, quiz_send
 from bot.services.activity import Streak, streak
 from bot.services.quiz_balance import balanced_day, fuzz_range
 from bot.services.quiz_cards import SCHEDULER
@@ -71,7 +71,7 @@ async def finish(
     async with sessionmaker() as session:
         learner = await session.get(Learner, learner_id)
         assert learner is not None and learner.current_track
-        personal = await plan.personal_plan(session, catalog, learner, learner.current_track, now)
+        personal = await learner_plan.personal_plan(session, catalog, learner, learner.current_track, now)
         assert personal is not None
         return personal.planned_finish
 
@@ -500,7 +500,7 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
         await learner_repo.replan_track(session, 77, "mle", away)  # on the plan when the break starts
         await session.commit()
         learner = await reload(session)
-        before = await plan.personal_plan(session, REAL, learner, "mle", away)
+        before = await learner_plan.personal_plan(session, REAL, learner, "mle", away)
         assert before is not None
         if paused:
             await breaks.start_break(session, learner, 14, away)
@@ -514,9 +514,9 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
             arrival = await breaks.arrive(session, REAL, learner, back)
             assert arrival.restart is not None and arrival.restart.moved_finish is not None
             assert arrival.restart.moved_finish == before.planned_finish + timedelta(days=14)
-            await plan.move_finish_date(session, 77, "mle", back)  # the learner takes the offer
+            await catch_up.move_finish_date(session, 77, "mle", back)  # the learner takes the offer
         learner = await reload(session)
-        after = await plan.personal_plan(session, REAL, learner, "mle", back)
+        after = await learner_plan.personal_plan(session, REAL, learner, "mle", back)
         assert after is not None
         assert after.planned_finish == before.planned_finish + timedelta(days=14)
         assert await due_on(session, local_date(UTC_ZONE, back)) > 0

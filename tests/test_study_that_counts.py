@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, MarkCb, StepCb, StudiedCb, TimeCb, ZoneCb
 from bot.curriculum.catalog import Catalog
 from bot.loop.coach import CoachLoop
-from bot.services import activity, plan, profile
+from bot.services import activity, learner_plan, profile
 from bot.services.ledger import topic_minutes
 from tests.harness import Chat_, FakeClock
 
@@ -228,7 +228,9 @@ async def test_a_learner_who_studies_what_today_names_is_never_behind(
             async with sessionmaker() as session:
                 found_learner = await profile.get_learner(session, chat.user.id)
                 assert found_learner is not None
-                personal = await plan.personal_plan(session, catalog, found_learner, "demo", clock.now)
+                personal = await learner_plan.personal_plan(
+                    session, catalog, found_learner, "demo", clock.now
+                )
                 assert personal is not None
                 series = await activity.plan_series(
                     session, catalog, found_learner, "demo", clock.now, personal
@@ -243,7 +245,7 @@ async def test_a_learner_who_studies_what_today_names_is_never_behind(
     async with sessionmaker() as session:
         found_learner = await profile.get_learner(session, chat.user.id)
         assert found_learner is not None
-        personal = await plan.personal_plan(session, catalog, found_learner, "demo", clock.now)
+        personal = await learner_plan.personal_plan(session, catalog, found_learner, "demo", clock.now)
     assert personal is not None
     assert abs(personal.hours_counted * 60 - min(learner.minutes, personal.hours_total * 60)) < 1
 
@@ -374,7 +376,7 @@ async def test_twenty_real_topics_clicked_through_in_three_minutes_claim_no_week
                 await marking.mark(session, real, 77, "mle", ref.topic.id, part, Status.DONE, now)
         learner = await profile.get_learner(session, 77)
         assert learner is not None
-        personal = await plan.personal_plan(session, real, learner, "mle", now)
+        personal = await learner_plan.personal_plan(session, real, learner, "mle", now)
     assert personal is not None
     assert personal.hours_done > 50  # twenty topics are done: they leave what comes next
     assert personal.hours_counted <= personal.schedule.day_ceiling + 1e-9  # but count as one long day at most

@@ -14,8 +14,8 @@ from bot.callbacks import Flow
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.handlers import topic_link
-from bot.services import cohorts, plan, profile, setup
-from bot.services.plan import study_weekdays
+from bot.services import cohorts, learner_plan, profile, setup
+from bot.services.schedule import study_weekdays
 from bot.services.setup import Question
 from bot.states import Ask
 from bot.views import cohort as cohort_views
@@ -63,7 +63,7 @@ async def ask_next(
         if question is None:
             await state.clear()
             learner = await profile.finish_onboarding(session, learner.id, clock())
-            personal = await plan.personal_plan(
+            personal = await learner_plan.personal_plan(
                 session, catalog, learner, learner.current_track or "", clock()
             )
             text = onboarding_views.onboarding_done(learner, catalog, personal)
@@ -91,7 +91,7 @@ async def _question(
     if question is Question.LANGUAGE:
         return views.ask_language(learner.language, flow, greet=greet)
     if question is Question.TRACK:
-        plans = await plan.track_plans(session, catalog, learner, clock())
+        plans = await learner_plan.track_plans(session, catalog, learner, clock())
         return views.ask_track(catalog, learner.language, None, set(), flow, plans)
     if question is Question.HOURS:
         return await hours_screen(session, catalog, learner, flow)

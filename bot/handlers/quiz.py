@@ -21,7 +21,7 @@ from bot.handlers import known_check
 from bot.handlers.polls import send_question
 from bot.metrics import Metrics
 from bot.services import profile, quiz_answers, quiz_rounds
-from bot.services.plan import study_weekdays
+from bot.services.schedule import study_weekdays
 from bot.services.search import QUERY_MAX, Answer, SearchIndex
 from bot.views import quiz as quiz_views
 from bot.views import search as search_views

@@ -28,7 +28,7 @@ from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
 from bot.handlers import marks
 from bot.handlers.cards import topic_card
-from bot.services import plan, profile, progress
+from bot.services import learner_plan, profile, progress
 from bot.views import roadmap as views
 from bot.views.screen import alert, notify, show
 from bot.webapp.links import map_url
@@ -64,7 +64,7 @@ async def tracks(
     event: Message | CallbackQuery, learner: Learner, session: AsyncSession, catalog: Catalog, clock: Clock
 ) -> None:
     followed = await profile.tracks_followed(session, learner.id)
-    plans = await plan.track_plans(session, catalog, learner, clock())
+    plans = await learner_plan.track_plans(session, catalog, learner, clock())
     await show(event, views.tracks_screen(catalog, learner.language, learner.current_track, followed, plans))
 
 
@@ -129,7 +129,7 @@ async def unfollow(
                 track=chosen.title.get(learner.language)
             ),
         )
-    plans = await plan.track_plans(session, catalog, learner, clock())
+    plans = await learner_plan.track_plans(session, catalog, learner, clock())
     await show(query, views.tracks_screen(catalog, learner.language, learner.current_track, followed, plans))
 
 

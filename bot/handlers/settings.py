@@ -16,8 +16,8 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import SetUp
 from bot.handlers.questions import hours_screen
-from bot.services import breaks, cohort_group, cohorts, plan, profile, reminders, streaks
-from bot.services.plan import study_weekdays
+from bot.services import breaks, cohort_group, cohorts, learner_plan, profile, reminders, streaks
+from bot.services.schedule import study_weekdays
 from bot.states import Ask
 from bot.views import breaks as break_views
 from bot.views import cohort as cohort_views
@@ -62,7 +62,7 @@ async def ask(
         screen, next_state = views.ask_language(learner.language, flow), Ask.language
     elif callback_data.item == "track":
         followed = await profile.tracks_followed(session, learner.id)
-        plans = await plan.track_plans(session, catalog, learner, clock())
+        plans = await learner_plan.track_plans(session, catalog, learner, clock())
         screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow, plans)
         next_state = Ask.track
     elif callback_data.item == "hours":

@@ -15,8 +15,8 @@ from bot.callbacks import DAYS_DONE, ChooseTrackCb, DaysCb, Flow, HoursCb, Langu
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.handlers.questions import ask_next, hours_screen
-from bot.services import parsing, plan, profile, time_labels, time_zones
-from bot.services.plan import study_weekdays
+from bot.services import learner_plan, parsing, profile, time_labels, time_zones
+from bot.services.schedule import study_weekdays
 from bot.views import profile as views
 from bot.views.screen import Screen, alert, notify, show
 from db.models import Learner
@@ -205,7 +205,7 @@ async def typed_instead_of_track(
 ) -> None:
     flow = await _flow(state)
     followed = await profile.tracks_followed(session, learner.id)
-    plans = await plan.track_plans(session, catalog, learner, clock())
+    plans = await learner_plan.track_plans(session, catalog, learner, clock())
     screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow, plans)
     await show(message, Screen(views.use_buttons(), screen.markup))
 

@@ -14,7 +14,8 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import plan, profile, record
+from bot.services import catch_up as catch_up_rules
+from bot.services import profile, record
 from bot.views import today as views
 from bot.views.format import long_date
 from bot.views.screen import alert, notify, show
@@ -45,9 +46,11 @@ async def catch_up(
 ) -> None:
     now = clock()
     if callback_data.action == "move":
-        await plan.move_finish_date(session, learner.id, track_id, now)
+        await catch_up_rules.move_finish_date(session, learner.id, track_id, now)
     elif callback_data.action == "hours" and 1 <= callback_data.hours <= 100:
-        await plan.move_finish_date(session, learner.id, track_id, now, weekly_hours=callback_data.hours)
+        await catch_up_rules.move_finish_date(
+            session, learner.id, track_id, now, weekly_hours=callback_data.hours
+        )
     elif callback_data.action != "keep":
         alert(callback_answer, _("This button is out of date."))
         return

@@ -12,7 +12,17 @@ from aiogram.types import BufferedInputFile
 
 from bot.attempts import Attempt
 from bot.loop.parts import Parts
-from bot.services import activity, breaks, cohorts, plan, profile, progress_counts, quiz_day, streaks
+from bot.services import (
+    activity,
+    breaks,
+    catch_up,
+    cohorts,
+    learner_plan,
+    profile,
+    progress_counts,
+    quiz_day,
+    streaks,
+)
 from bot.services.reminders import Claim
 from bot.views import breaks as break_views
 from bot.views import weekly
@@ -65,12 +75,12 @@ async def send_summary(parts: Parts, claim: Claim, attempt: Attempt) -> SendStat
             summary = await progress_counts.track_progress(
                 session, catalog, claim.learner_id, claim.track_id, now
             )
-            personal = await plan.personal_plan(session, catalog, learner, claim.track_id, now)
+            personal = await learner_plan.personal_plan(session, catalog, learner, claim.track_id, now)
             if personal is not None:
                 series = await activity.plan_series(session, catalog, learner, claim.track_id, now, personal)
-                offer = plan.catch_up_offer(personal, learner, now)
+                offer = catch_up.catch_up_offer(personal, learner, now)
                 if offer is not None:
-                    await plan.record_catch_up_offer(session, learner.id, now)
+                    await catch_up.record_catch_up_offer(session, learner.id, now)
     study_day = active.week.is_study_day(active.today)
     caption = weekly.weekly_caption(
         summary,

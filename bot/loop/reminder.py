@@ -24,7 +24,7 @@ from bot.attempts import Attempt, NotSending
 from bot.curriculum.catalog import Catalog
 from bot.loop.held import Held
 from bot.loop.parts import Parts
-from bot.services import activity, ahead, breaks, plan, profile, record
+from bot.services import activity, ahead, breaks, catch_up, profile, record
 from bot.services.ahead import Verdict
 from bot.services.reminders import CATCH_UP_AFTER, Claim
 from bot.views import reminder as reminder_views
@@ -65,7 +65,7 @@ async def compose_reminder(
         await breaks.spread_left_over(session, catalog, learner, at)
         seen = await record.read_record(session, catalog, learner, track, at)
     day = record.today(catalog, seen, at)
-    offer = plan.catch_up_offer(day.plan, learner, at) if day.plan else None
+    offer = catch_up.catch_up_offer(day.plan, learner, at) if day.plan else None
     screen = reminder_views.reminder(day, active.streak, claim.language, offer)
     return None if screen is None else Composed(screen, offer is not None)
 
@@ -109,7 +109,7 @@ class Reminders:
 
             async def offered() -> None:
                 async with self.parts.sessionmaker() as session:
-                    await plan.record_catch_up_offer(session, claim.learner_id, self.parts.clock())
+                    await catch_up.record_catch_up_offer(session, claim.learner_id, self.parts.clock())
 
             await self.parts.when_back.now_or_later(offered)
         return SendStatus.SENT

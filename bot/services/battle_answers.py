@@ -19,7 +19,7 @@ from bot.curriculum.catalog import Catalog, TopicRef
 from bot.services import quiz_balance, quiz_cards, quiz_send
 from bot.services.cohort_calendar import course_end
 from bot.services.ledger import review_minutes
-from bot.services.plan import study_weekdays
+from bot.services.schedule import study_weekdays
 from db.models import Cohort, CohortStatus, Learner, StudyKind
 from db.repositories import battles as battle_repo
 from db.repositories import cohort_members as member_repo

@@ -5,7 +5,7 @@ sent (reminders are paused, so no reminder, summary, nudge or catch-up offer). I
 (the coach loop claims it, see `claim_returns`), when the learner writes to the bot on a later day than the one
 the break began (`arrive`; a tap on the same day, say on the menu button under «enjoy your break», does not end
 it), or with /resume (`end_now`). Then:
-- the personal plan's dates move later by the break's length in days (`plan.move_by_break`);
+- the personal plan's dates move later by the break's length in days (`catch_up.move_by_break`);
 - the reviews that fell due are spread over the next study days within the daily cap, lowest FSRS
   retrievability first (`quiz_balance.spread_due`);
 - the learner gets a welcome back with a restart plan sized to the first day (`learner_today`).
@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services import plan, profile, quiz_balance, quiz_day, record, reminders, streaks
-from bot.services.plan import study_weekdays
+from bot.services import catch_up, profile, quiz_balance, quiz_day, record, reminders, streaks
 from bot.services.reminders import QUIET_END, Claim, at_local, local_date
+from bot.services.schedule import study_weekdays
 from bot.services.streaks import FreezeNews
 from bot.services.today import Today
 from bot.services.week import LearnerWeek
@@ -83,7 +83,7 @@ async def _after_break(
     """A break just ended: move the plan by its length, turn reminders back on, spread the reviews."""
     zone = ZoneInfo(learner.timezone or "UTC")
     days = break_length(zone, started_at, now)
-    await plan.move_by_break(session, learner.id, days)
+    await catch_up.move_by_break(session, learner.id, days)
     # The reminders' back-off starts over from the return (the break was not days of silence).
     await learner_repo.update_fields(session, learner.id, now, last_active_at=now)
     await reminders.set_paused(session, learner.id, False, now)

@@ -20,8 +20,8 @@ from bot.curriculum.models import Stage
 from bot.services.cohort_calendar import stage_refs, week_number
 from bot.services.cohort_organiser import owned
 from bot.services.cohort_progress import Member, StageDate, member_dates, stage_dates, standing_of
+from bot.services.learner_plan import ledger_of
 from bot.services.ledger import topic_minutes
-from bot.services.plan import ledger_of
 from bot.services.progress import topic_status
 from db.models import Cohort, LateWeeks, Learner, Status
 from db.repositories import cohort_members as member_repo

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import parsing, reminders, time_zones
-from bot.services.plan import study_weekdays
 from bot.services.reminders import local_date
+from bot.services.schedule import study_weekdays
 from bot.services.week import ABSENT_AFTER, LearnerWeek
 from db.models import SETUP_LANGUAGE, SETUP_STUDY_DAYS, Learner
 from db.repositories import learners

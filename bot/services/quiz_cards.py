@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import TopicRef
 from bot.curriculum.models import Question
-from bot.services.plan import study_weekdays
 from bot.services.reminders import at_local, local_date
+from bot.services.schedule import study_weekdays
 from bot.services.week import LearnerWeek
 from db.models import Learner, QuizCard, QuizReview
 from db.repositories import quiz as repo

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services.plan import study_weekdays
 from bot.services.quiz_cards import Dues, Reviews, retrievability
 from bot.services.reminders import at_local, local_date
+from bot.services.schedule import study_weekdays
 from db.models import Learner, QuizReview
 from db.repositories import quiz as repo
 

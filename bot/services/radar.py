@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import cohorts, notes, question_stats
-from bot.services.plan import study_weekdays
 from bot.services.progress import topic_status
 from bot.services.reminders import local_date
+from bot.services.schedule import study_weekdays
 from bot.services.slipping import Slipping, StudyLog, Watched, at_risk, excused_days
 from bot.services.survival import SILENT_DAYS, Follow, StopPoint, Survival, follow_of, stop_points, survival
 from db.models import Cohort, Learner, Status

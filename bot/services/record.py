@@ -15,15 +15,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
+from bot.services import learner_plan, quiz_day
 from bot.services import plan as plan_rules
-from bot.services import quiz_day
 from bot.services.activity import Activity, activity_of
 from bot.services.cohort_progress import CohortWeek, Member, cohort_week
 from bot.services.ledger import Ledger
-from bot.services.plan import PersonalPlan, study_weekdays
+from bot.services.plan import PersonalPlan
 from bot.services.progress import TopicState
 from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import at_local, local_date
+from bot.services.schedule import study_weekdays
 from bot.services.today import Today, today_of
 from db.models import CohortStage, Enrollment, Learner, Status
 from db.repositories import breaks as break_repo
@@ -92,7 +93,7 @@ async def read_record(
         track_id=track_id,
         zone=zone,
         weekdays=study_weekdays(learner.study_days),
-        ledger=plan_rules.ledger_of(catalog, rows, zone),
+        ledger=learner_plan.ledger_of(catalog, rows, zone),
         breaks=tuple(spans),
         statuses=statuses,
         events=tuple(events),
@@ -105,14 +106,14 @@ async def read_record(
 
 
 def break_days(record: LearnerRecord, now: datetime) -> frozenset[date]:
-    return plan_rules.break_days_of(record.breaks, record.zone, now)
+    return learner_plan.break_days_of(record.breaks, record.zone, now)
 
 
 def plan_of(catalog: Catalog, record: LearnerRecord, now: datetime) -> PersonalPlan | None:
     """The learner's plan for the record's track today (`plan.personal_plan`)."""
     if record.track_id is None:
         return None
-    return plan_rules.plan_of(
+    return learner_plan.plan_of(
         catalog,
         record.learner,
         record.track_id,

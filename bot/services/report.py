@@ -1,6 +1,6 @@
 """/progress from one read: the learner's record (statuses on the track, history, enrolments, cards, answers,
 breaks, cohort) is read once, and every figure the screen and its chart show is worked out from it by the same
-functions the other screens' services use (`plan.plan_of`, `quiz_day.day_of`, `activity.activity_of`, ...), so they
+functions the other screens' services use (`learner_plan.plan_of`, `quiz_day.day_of`, `activity.activity_of`, ...), so they
 all keep saying the same numbers.
 
 The reads are quick reads (`db.quick_reads`): on SQLite the report makes no statement through the session unless
@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
-from bot.services import activity, cohorts, plan, progress_counts, quiz_day, quiz_stats
-from bot.services.plan import study_weekdays
+from bot.services import activity, cohorts, learner_plan, plan, progress_counts, quiz_day, quiz_stats
+from bot.services.schedule import study_weekdays
 from db.models import CohortStage, Learner
 from db.repositories import breaks as break_repo
 from db.repositories import cohort_members as member_repo
@@ -30,7 +30,7 @@ from db.repositories import study_log as study_repo
 @dataclass(frozen=True)
 class Report:
     summary: progress_counts.TrackProgress  # `progress_counts.track_progress`
-    personal: plan.PersonalPlan  # `plan.personal_plan`
+    personal: plan.PersonalPlan  # `learner_plan.personal_plan`
     stats: quiz_stats.QuizStats  # `quiz_stats.stats`
     reviews: quiz_day.ReviewDay  # `quiz_day.review_day`
     active: activity.Activity  # `activity.activity`
@@ -61,9 +61,9 @@ async def progress_report(
     events = [e for e in history if e.track_id == track_id]
     enrollment = next((e for e in enrollments if e.track_id == track_id), None)
     summary = progress_counts.track_progress_of(catalog, track_id, statuses)
-    ledger = plan.ledger_of(catalog, rows, zone)
-    excused = plan.break_days_of(breaks, zone, now)
-    personal = plan.plan_of(
+    ledger = learner_plan.ledger_of(catalog, rows, zone)
+    excused = learner_plan.break_days_of(breaks, zone, now)
+    personal = learner_plan.plan_of(
         catalog, learner, track_id, now, statuses, events, ledger, enrollment, membership, excused
     )
     if summary is None or personal is None:

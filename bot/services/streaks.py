@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog
 from bot.services import activity, quiz_day
 from bot.services.activity import Streak
-from bot.services.plan import study_weekdays
 from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import QUIET_START, Claim, at_local, in_quiet_hours, local_date
+from bot.services.schedule import study_weekdays
 from db.models import Learner, SendKind
 from db.repositories import breaks as repo
 from db.repositories import learners as learner_repo

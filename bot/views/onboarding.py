@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from bot.curriculum.catalog import Catalog
-from bot.services.plan import PersonalPlan, study_weekdays
+from bot.services.plan import PersonalPlan
+from bot.services.schedule import study_weekdays
 from bot.services.time_labels import zone_label
 from bot.views.format import esc, reminder_days
 from bot.views.today import hours_line, plan_length

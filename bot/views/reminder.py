@@ -8,7 +8,7 @@ from aiogram.utils.i18n import ngettext
 from bot.callbacks import MenuCb, QuizCb, ReminderCb
 from bot.callbacks import Screen as Nav
 from bot.services.activity import Streak
-from bot.services.plan import CatchUp
+from bot.services.catch_up import CatchUp
 from bot.services.today import Today
 from bot.views.cohort import calendar_lines
 from bot.views.format import minutes_text

@@ -9,8 +9,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.callbacks import AskCb, MenuCb
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
-from bot.services.plan import study_weekdays
 from bot.services.reminders import SUMMARY_TIME
+from bot.services.schedule import study_weekdays
 from bot.services.time_labels import zone_label
 from bot.views.format import clock, esc, language_name, reminder_days, weekday_names
 from bot.views.keyboard import Keyboard

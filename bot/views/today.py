@@ -11,7 +11,8 @@ from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import CatchUpCb, MenuCb, QuizCb, TopicCb
 from bot.callbacks import Screen as Nav
-from bot.services.plan import CatchUp, PersonalPlan
+from bot.services.catch_up import CatchUp
+from bot.services.plan import PersonalPlan
 from bot.services.quiz_day import ReviewDay
 from bot.services.today import Today
 from bot.views.cohort_member import calendar_lines

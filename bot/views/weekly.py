@@ -7,8 +7,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.services.activity import Streak, Week
+from bot.services.catch_up import CatchUp
 from bot.services.cohorts import CohortWeek
-from bot.services.plan import CatchUp, PersonalPlan
+from bot.services.plan import PersonalPlan
 from bot.services.progress_counts import TrackProgress
 from bot.services.quiz_day import ReviewDay
 from bot.views.cohort import standing_line
