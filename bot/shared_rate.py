@@ -83,7 +83,8 @@ class SharedRate:
         granted in bunches arrive in bunches."""
         reserve = 0 if level <= Priority.POLL else RESERVED_FOR_REPLIES
         pause = RETRY.get(level, OWN_SENDS_RETRY)
-        places = (True,) if paid else (False, True) if may_pay and self.paid is not None else (False,)
+        may_pay = may_pay and self.paid is not None
+        places = (True,) if paid and may_pay else (False, True) if may_pay else (False,)
         while True:
             try:
                 place = await self._take(chat_id, reserve, places)
