@@ -10,9 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 300
 # Still over the limit, each at most its size today: split them by job, then drop them from here.
-NOT_SPLIT_YET = {
-    "bot/delivery.py": 305,
-}
+NOT_SPLIT_YET: dict[str, int] = {}  # none left: every module in bot/ and db/ is under the limit
 
 
 def _modules() -> dict[str, Path]:
