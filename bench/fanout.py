@@ -13,8 +13,8 @@ from bench.common import NOW, add_learners, fresh_database
 from bot.app import create_bot, create_i18n
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.loader import load_catalog
-from bot.delivery import Pacer
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
+from bot.pacer import Pacer
 from db.engine import create_engine, create_sessionmaker
 from tests.fakes.bot_api_server import FakeBotApiServer
 

@@ -1,5 +1,6 @@
 """Inbound throughput and latency: the whole bot (real dispatcher, middlewares, SQLite) against an in-process fake
-Bot API, for a realistic mix of updates from 1,000 learners; and a bare aiogram echo bot on the same harness."""
+Bot API, for a realistic mix of updates from 1,000 learners; on the same harness, a bare aiogram bot of the coach's
+shape fed the same mix, and a bare aiogram echo bot."""
 
 from __future__ import annotations
 
@@ -14,8 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendMessage
-from aiogram.types import CallbackQuery, Chat, Message, PollAnswer, Update, User
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    PollAnswer,
+    Update,
+    User,
+)
 
 from bench.common import NOW, add_learners, fresh_database, fresh_postgres, median, percentile
 from bot import heap
@@ -32,6 +47,7 @@ from db.models import QuizPoll
 LEARNERS = 1000
 _GC_DEFAULTS = gc.get_threshold()
 BATCH = 100  # updates handled side by side, as one getUpdates answer is
+COMMANDS = ("/next", "/progress", "/today")
 _ids = itertools.count(1)
 
 
@@ -81,25 +97,33 @@ async def _world(
     dispatcher = build_dispatcher(settings, catalog, sessionmaker, clock=Clock())
     session = TimedSession()
     bot = create_bot(settings, session)
-    screens = {}
-    for learner in range(1, LEARNERS + 1):  # the message each learner's buttons sit on
-        screens[learner] = session.telegram.respond(SendMessage(chat_id=learner, text="menu")).message_id
+    screens = _screens(session)
     refs = [r for r in catalog.plan("mle") if r.topic.quiz]
-    polls = []
+    polls = _polls()
     async with sessionmaker() as db:
-        for index in range(LEARNERS * 2):
+        for index, (learner, poll_id) in enumerate(polls):
             ref = refs[index % len(refs)]
-            poll_id = f"bench-poll-{index}"
-            learner = 1 + index % LEARNERS
             db.add(
                 QuizPoll(poll_id=poll_id, learner_id=learner, track_id="mle", topic_id=ref.topic.id,
                          question_id=ref.topic.quiz[0].id, correct_option=ref.topic.quiz[0].correct, practice=False,
                          sent_at=NOW)
             )  # fmt: skip
-            polls.append((learner, poll_id))
         await db.commit()
     heap.settle()  # as `coach run` does once start-up is done (released again by `coach_bot`)
     return dispatcher, bot, session, polls, (catalog, screens, engine)
+
+
+def _screens(session: FakeBotSession) -> dict[int, int]:
+    """The message each learner's buttons sit on (the same ids in every fresh fake Telegram)."""
+    return {
+        learner: session.telegram.respond(SendMessage(chat_id=learner, text="menu")).message_id
+        for learner in range(1, LEARNERS + 1)
+    }
+
+
+def _polls() -> list[tuple[int, str]]:
+    """(learner, poll id) of the quizzes sent before the run, two a learner."""
+    return [(1 + index % LEARNERS, f"bench-poll-{index}") for index in range(LEARNERS * 2)]
 
 
 def _mix(
@@ -129,7 +153,7 @@ def _mix(
             data = MarkCb(track="mle", topic=rng.choice(topics), part="", status=status).pack()
             updates.append(("mark", _callback(learner, data, screens[learner])))
         elif roll < 0.90:
-            command = rng.choice(["/next", "/progress"])
+            command = rng.choice(COMMANDS)
             updates.append((command, _message(learner, command)))
         else:
             owner, poll_id = next(poll_iter)
@@ -162,6 +186,13 @@ def _callback(learner: int, data: str, message_id: int) -> Update:
     return Update(update_id=next(_ids), callback_query=query)
 
 
+def _slices(
+    mix: list[tuple[str, Update]], count: int
+) -> tuple[list[tuple[str, Update]], list[tuple[str, Update]], list[tuple[str, Update]]]:
+    """Warm-up, the measured run, and the updates timed one at a time."""
+    return mix[: count // 8], mix[count // 8 : count // 8 + count], mix[-(count // 8) :]
+
+
 async def _throughput(dispatcher: Dispatcher, bot: Bot, updates: list[Update]) -> float:
     started = time.perf_counter()
     for start in range(0, len(updates), BATCH):
@@ -173,8 +204,7 @@ async def coach_bot(tmp: Path, count: int, postgres_url: str | None = None) -> R
     """The mix on SQLite in `tmp`, or on the PostgreSQL database at `postgres_url` (emptied first)."""
     dispatcher, bot, session, polls, (catalog, screens, engine) = await _world(tmp, postgres_url)
     try:
-        mix = _mix(count + count // 4, polls, catalog, screens)
-        warm, measured, timed = mix[: count // 8], mix[count // 8 : count // 8 + count], mix[-(count // 8) :]
+        warm, measured, timed = _slices(_mix(count + count // 4, polls, catalog, screens), count)
         await _throughput(dispatcher, bot, [u for _, u in warm])
         rate = await _throughput(dispatcher, bot, [u for _, u in measured])
         latencies: dict[str, list[float]] = {}
@@ -210,6 +240,77 @@ async def echo_bot(count: int) -> float:
     updates = [_message(1 + i % LEARNERS, f"hello {i}") for i in range(count + count // 8)]
     await _throughput(dispatcher, bot, updates[: count // 8])
     return await _throughput(dispatcher, bot, updates[count // 8 :])
+
+
+SCREEN = (
+    "<b>Week 3 of 12</b>: Linear models\n\n"
+    "Today: about 45 minutes. Resume <i>Gradient descent</i> (20 of 60 minutes done), then 4 reviews.\n"
+    "Your plan: finish on 14 September; you are on pace.\n\n"
+    "{detail}"
+)  # a screen about the size of the coach's
+
+
+def _buttons(*pressed: CallbackData) -> InlineKeyboardMarkup:
+    """Built as the coach builds its keyboards (aiogram's builder deep-copies every button: slower)."""
+    buttons = [
+        InlineKeyboardButton(text=data.__prefix__, callback_data=data.pack())
+        for data in (
+            *pressed,
+            MenuCb(screen=Nav.TODAY),
+            MenuCb(screen=Nav.ROADMAP),
+            MenuCb(screen=Nav.PROGRESS),
+        )
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[buttons[:2], buttons[2:]])
+
+
+def same_shape_router() -> Router:
+    """What any bot answering the mix does, in plain aiogram (no database, no middlewares): a button press is
+    answered and its message edited to the next screen with buttons, a command answered with a screen with buttons,
+    a quiz answer with a message. The callback data are the coach's, unpacked by aiogram's filters as the coach's
+    are."""
+    router = Router(name="same shape")
+
+    async def press(query: CallbackQuery, callback_data: CallbackData) -> None:
+        await query.answer()
+        if not isinstance(query.message, Message):
+            return
+        try:
+            await query.message.edit_text(
+                SCREEN.format(detail=callback_data.pack()), reply_markup=_buttons(callback_data)
+            )
+        except TelegramBadRequest as exc:  # the same button pressed twice on a screen: as a bot must
+            if "message is not modified" not in exc.message:
+                raise
+
+    async def command(message: Message) -> None:
+        await message.answer(SCREEN.format(detail=message.text), reply_markup=_buttons())
+
+    async def quiz_answer(answer: PollAnswer, bot: Bot) -> None:
+        if answer.user is not None:
+            await bot.send_message(
+                answer.user.id, f"Right! Option {answer.option_ids[0] + 1}. Next review in 3 days."
+            )
+
+    for data in (MenuCb, TrackCb, ModuleCb, TopicCb, MarkCb):
+        router.callback_query.register(press, data.filter())
+    router.message.register(command, Command(*(c.removeprefix("/") for c in COMMANDS)))
+    router.poll_answer.register(quiz_answer)
+    return router
+
+
+async def same_shape_bot(count: int) -> float:
+    """The coach's mix (the same updates `coach_bot(count)` measures) through `same_shape_router`."""
+    session = FakeBotSession()
+    bot = Bot("0:bare", session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    dispatcher = Dispatcher()
+    dispatcher.include_router(same_shape_router())
+    catalog = load_catalog(PROJECT_ROOT / "content")
+    warm, measured, _ = _slices(_mix(count + count // 4, _polls(), catalog, _screens(session)), count)
+    del catalog
+    gc.collect()  # the set-up's garbage gone; the collector as Python sets it, as a bare bot leaves it
+    await _throughput(dispatcher, bot, [u for _, u in warm])
+    return await _throughput(dispatcher, bot, [u for _, u in measured])
 
 
 def summarise(results: list[Result]) -> dict[str, Any]:

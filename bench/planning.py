@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.common import NOW, add_learners, fresh_database
-from bot.scheduler import BATCH
+from bot.loop.coach import BATCH
 from bot.services import reminders, sends
 from db.engine import create_engine, create_sessionmaker
 

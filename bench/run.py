@@ -15,20 +15,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, inbound, planning, process, rush, search
+from bench import everyone, fanout, inbound, planning, process, rush, search, side_by_side
 from bench.common import machine, median
 from bot.config import PROJECT_ROOT
-from bot.scheduler import BATCH
+from bot.loop.coach import BATCH
 
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
-SECTIONS = ("inbound", "planning", "fanout", "rush", "process", "search")
-LATENCY_TARGETS_MS = {"navigation": 1, "mark": 2, "quiz answer": 3, "/progress text": 4}
+SECTIONS = ("inbound", "reminder", "planning", "fanout", "rush", "everyone", "process", "search")
+LATENCY_TARGETS_MS = {"navigation": 1, "mark": 2, "quiz answer": 3, "/progress text": 4, "/today": 2}
 TICK_TARGET_MS = 100
 MEMORY_TARGET_MB = 40
-RATIO_TARGET = 0.25
+RATIO_TARGET = 0.25  # the coach's mix against the bare echo
+SHAPE_RATIO_TARGET = 0.4  # the coach's mix against a bare aiogram bot of its shape, fed the same mix
 BATCH_SWEEP = (30, 60, 100, 150, 300)
+REMINDER_TARGETS = {False: 2.0, True: 3.0}  # times less CPU than the baseline: no history, a month of it
 
 
 async def measure(
@@ -36,6 +38,7 @@ async def measure(
     rush_sizes: list[int] | None = None,
     sections: tuple[str, ...] = SECTIONS,
     postgres_url: str | None = None,
+    redis_url: str | None = None,
 ) -> list[str]:
     runs = 2 if quick else 3
     updates = 800 if quick else 3000
@@ -49,12 +52,16 @@ async def measure(
         tmp = Path(folder)
         if "inbound" in sections:
             await _inbound(out, tmp, runs, updates, postgres_url)
+        if "reminder" in sections:
+            await _reminder(out, runs, quick)
         if "planning" in sections:
             await _planning(out, tmp, runs, quick)
         if "fanout" in sections:
             await _fanout(out, tmp, quick)
         if "rush" in sections:
             await _rush(out, tmp, quick, rush_sizes)
+        if "everyone" in sections:
+            await _everyone(out, tmp, quick, postgres_url, redis_url)
         if "process" in sections:
             await _process(out, tmp, runs, quick)
         if "search" in sections:
@@ -68,23 +75,36 @@ Out = Callable[[str], None]
 async def _inbound(out: Out, tmp: Path, runs: int, updates: int, postgres_url: str | None) -> None:
     out("## 1. Inbound throughput (SQLite, in-process fake Bot API, 1,000 learners)")
     out("")
-    coach, echo = [], []
-    for index in range(runs):  # side by side: each coach run next to an echo run, on the same busy machine
+    coach, shape, echo = [], [], []
+    # Side by side: each coach run next to the bare bots' runs, on the same busy machine.
+    for index in range(runs):
         (tmp / f"in{index}").mkdir()
         coach.append(await inbound.coach_bot(tmp / f"in{index}", updates))
+        shape.append(await inbound.same_shape_bot(updates))
         echo.append(await inbound.echo_bot(updates * 2))
     summary = inbound.summarise(coach)
-    echo_rate = median(echo)
-    ratio = summary["rate"] / echo_rate
+    shape_rate, echo_rate = median(shape), median(echo)
+    ratio, shape_ratio = summary["rate"] / echo_rate, summary["rate"] / shape_rate
     out(f"| bot | updates/s (median of {runs}) | runs | target |")
     out("| --- | --- | --- | --- |")
     out(
         f"| the coach, realistic mix | {summary['rate']:.0f} | {', '.join(f'{r.updates_per_second:.0f}' for r in coach)} | |"
     )
-    out(f"| bare aiogram echo | {echo_rate:.0f} | {', '.join(f'{r:.0f}' for r in echo)} | |")
-    out(f"| **ratio** | **{ratio:.3f}** | | ≥ {RATIO_TARGET} {_met(ratio >= RATIO_TARGET)} |")
+    out(f"| bare aiogram bot of the same shape, same mix | {shape_rate:.0f} | {_runs(shape)} | |")
+    out(f"| bare aiogram echo | {echo_rate:.0f} | {_runs(echo)} | |")
+    out(
+        f"| **coach ÷ same shape** | **{shape_ratio:.3f}** | | "
+        f"≥ {SHAPE_RATIO_TARGET} {_met(shape_ratio >= SHAPE_RATIO_TARGET)} |"
+    )
+    out(f"| **coach ÷ echo** | **{ratio:.3f}** | | ≥ {RATIO_TARGET} {_met(ratio >= RATIO_TARGET)} |")
     out("")
-    out("Mix: 60 % navigation callbacks, 20 % marking progress, 10 % /next and /progress, 10 % quiz answers.")
+    out(
+        "Mix: 60 % navigation callbacks, 20 % marking progress, 10 % /next, /progress and /today, 10 % quiz "
+        "answers. The same-shape bot is plain aiogram (no database, no middlewares, the collector as Python sets "
+        "it): each press answered and its message edited with a keyboard of four buttons (built as the coach "
+        "builds its own), each command answered with a message with a keyboard of three, each quiz answer with a "
+        "message."
+    )
     out("")
     out("## 2. Latency per update type (in-process, one update at a time)")
     out("")
@@ -102,19 +122,66 @@ async def _inbound(out: Out, tmp: Path, runs: int, updates: int, postgres_url: s
         out("")
         return
     pg_updates = max(400, updates // 3)  # a third of the SQLite runs' updates: PostgreSQL's are slower here
-    pg = [await inbound.coach_bot(tmp, pg_updates, postgres_url) for _ in range(runs)]
+    pg, pg_shape = [], []
+    for _ in range(runs):  # side by side again: the machine's load drifts between the sections
+        pg.append(await inbound.coach_bot(tmp, pg_updates, postgres_url))
+        pg_shape.append(await inbound.same_shape_bot(pg_updates))
     pg_summary = inbound.summarise(pg)
-    out("| bot | updates/s (median) | runs | ratio to the echo above |")
+    pg_shape_ratio = pg_summary["rate"] / median(pg_shape)
+    out("| bot | updates/s (median) | runs | target |")
     out("| --- | --- | --- | --- |")
     out(
         f"| the coach on PostgreSQL | {pg_summary['rate']:.0f} | "
-        f"{', '.join(f'{r.updates_per_second:.0f}' for r in pg)} | {pg_summary['rate'] / echo_rate:.3f} |"
+        f"{', '.join(f'{r.updates_per_second:.0f}' for r in pg)} | |"
     )
+    out(f"| bare aiogram bot of the same shape, same mix | {median(pg_shape):.0f} | {_runs(pg_shape)} | |")
+    out(
+        f"| **coach ÷ same shape** | **{pg_shape_ratio:.3f}** | | "
+        f"≥ {SHAPE_RATIO_TARGET} {_met(pg_shape_ratio >= SHAPE_RATIO_TARGET)} |"
+    )
+    out(f"| coach ÷ the echo above | {pg_summary['rate'] / echo_rate:.3f} | | |")
     out("")
     out("| update | p50 ms | p99 ms | samples |")
     out("| --- | --- | --- | --- |")
     for kind, (p50, p99, n) in pg_summary["latency"].items():
         out(f"| {kind} | {p50 * 1000:.1f} | {p99 * 1000:.1f} | {n} |")
+    out("")
+
+
+def _runs(rates: list[float]) -> str:
+    return ", ".join(f"{r:.0f}" for r in rates)
+
+
+async def _reminder(out: Out, runs: int, quick: bool) -> None:
+    learners = 100 if quick else 300
+    out(
+        f"## 1c. One reminder's CPU, side by side with {side_by_side.BASELINE} ({learners} reminders a run, "
+        "SQLite, in-process fake Bot API)"
+    )
+    out("")
+    out(
+        f"| learners | {side_by_side.BASELINE}, ms (median) | now, ms (median) | runs then / now | times less | target |"
+    )
+    out("| --- | --- | --- | --- | --- | --- |")
+    for cost in await asyncio.to_thread(side_by_side.reminder_costs, learners, runs):
+        target = REMINDER_TARGETS[cost.history]
+        runs_text = (
+            ", ".join(f"{x:.1f}" for x in cost.baseline_ms)
+            + " / "
+            + ", ".join(f"{x:.1f}" for x in cost.ours_ms)
+        )
+        out(
+            f"| {'a month of history' if cost.history else 'no history'} | {median(cost.baseline_ms):.1f} | "
+            f"{median(cost.ours_ms):.1f} | {runs_text} | {cost.ratio:.2f} | ≥ {target:.0f}× {_met(cost.ratio >= target)}"
+            f"{'' if cost.delivered_ok else ' (some reminders lost or doubled!)'} |"
+        )
+    out("")
+    out(
+        "Process CPU (every thread, the fake Bot API included) over the tick that claims, composes and sends the "
+        "reminders, divided by the reminders sent; each run a fresh process of `bench/reminder_cost.py` in its "
+        "checkout, the two taking turns. A month of history: a topic finished each weekday for 35 days, their "
+        "quiz cards (some due today) and answers."
+    )
     out("")
 
 
@@ -176,6 +243,25 @@ async def _rush(out: Out, tmp: Path, quick: bool, rush_sizes: list[int] | None) 
         "Over HTTP to a fake Bot API answering 429 above 30 messages/s and 1/s per chat. Each learner taps the "
         "reminder 1–4 s after it arrives, then the screen that answer brings; target: p99 of the visible answer "
         "under 1.5 s, every tap answered, no apology, nothing lost or doubled."
+    )
+    out("")
+
+
+async def _everyone(
+    out: Out, tmp: Path, quick: bool, postgres_url: str | None, redis_url: str | None
+) -> None:
+    out("## 4c. Everyone at 20:00: every learner's reminder in the same minute, the bot as 1 or 2 processes")
+    out("")
+    await everyone.table(tmp, quick, postgres_url, redis_url, out=out)
+    out("")
+    out(
+        "Over HTTP to a fake Bot API answering 429 above 30 messages/s bot-wide (1,000/s for paid broadcasts) and "
+        "1/s per chat; replicas in webhook mode, ticking as deployed. Lateness: each reminder's arrival at the fake "
+        "against its planned minute. Targets: p99 within 10 % (+5 s) of N ÷ rate; 0 429s with 2 replicas at 30/s; "
+        f"{everyone.BIG_N:,} reminders from 2 replicas at 1,000/s with p99 ≤ {everyone.BIG_P99:.0f} s. CPU: CPU "
+        "seconds per second of the bench process (the fake) and of each replica, from the minute to the last "
+        "reminder, and the machine's load average then (other work on the same cores). PostgreSQL rows need "
+        "`BENCH_POSTGRES_URL` and `BENCH_REDIS_URL`."
     )
     out("")
 
@@ -243,8 +329,9 @@ def main() -> int:
     started = datetime.now(UTC)
     print(f"# Benchmarks\n\nmachine: {machine()}\n", flush=True)
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or None
+    redis_url = os.environ.get("BENCH_REDIS_URL") or None
     sections = tuple(args.only) if args.only else SECTIONS
-    lines = asyncio.run(measure(args.quick, args.rush_sizes, sections, postgres_url))
+    lines = asyncio.run(measure(args.quick, args.rush_sizes, sections, postgres_url, redis_url))
     if not args.quick and (not args.only or args.write):
         left_out = [name for name in SECTIONS if name not in sections]
         command = "`make bench` (`python -m bench.run`)"

@@ -21,7 +21,7 @@ from aiogram.types import CallbackQuery, Chat, Message, User
 from bench.common import NOW, add_learners, fresh_database, percentile
 from bot.app import create_bot, prepare
 from bot.config import Settings
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from tests.fakes.bot_api_server import Call, FakeBotApiServer
 
 LIMIT = 30

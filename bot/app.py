@@ -22,12 +22,12 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.delivery import Pacer
 from bot.errors import create_router as create_errors_router
 from bot.handled_updates import HandledOnce, handled_updates_for
 from bot.handlers import get_routers
 from bot.in_progress import UpdatesInProgress
 from bot.isolation import isolation_for
+from bot.loop.coach import CoachLoop
 from bot.metrics import Metrics, UpdateMetrics
 from bot.middlewares.answers import AnswerEveryPress
 from bot.middlewares.database import DatabaseMiddleware
@@ -36,7 +36,8 @@ from bot.middlewares.pacing import PacedRequests
 from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.throttle import Throttle
 from bot.outage import DatabaseOutage
-from bot.scheduler import CoachLoop, create_scheduler
+from bot.pacer import Pacer, paid_per_second
+from bot.scheduler import create_scheduler
 from bot.services.search import SearchIndex
 from bot.shared_rate import SharedRate
 from bot.startup import DatabaseUnreachable
@@ -139,20 +140,32 @@ async def _stop_coach(dispatcher: Dispatcher) -> None:
         scheduler.shutdown(wait=False)
 
 
-def create_bot(settings: Settings, session: BaseSession | None = None, pacer: Pacer | None = None) -> Bot:
+def create_bot(
+    settings: Settings,
+    session: BaseSession | None = None,
+    pacer: Pacer | None = None,
+    metrics: Metrics | None = None,
+) -> Bot:
     """A Bot on Telegram (or `TELEGRAM_API_URL`), or on the given session (the demo's console, a test's fake).
 
     Every call goes through the bot's one pacing path; on Telegram it keeps to Telegram's rates, on a given
-    session it paces only when given a `pacer` (the in-memory fakes have no rate limits)."""
+    session it paces only when given a `pacer` (the in-memory fakes have no rate limits). With
+    PAID_BROADCAST_RATE, reminders beyond the free rate go as paid broadcasts, counted in `metrics`."""
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
         pacer = pacer or Pacer()
     token = settings.token or "0:demo"  # the demo and tests never send it anywhere
+    if pacer is not None and pacer.spacing and settings.paid_broadcast_rate and not pacer.paid_per_window:
+        pacer.allow_paid(paid_per_second(settings.paid_broadcast_rate))
     if pacer is not None and pacer.shared is None and settings.redis_url and pacer.spacing:
-        pacer.shared = SharedRate.from_url(settings.redis_url, token.split(":")[0], 1 / pacer.spacing)
+        bot_id = token.split(":")[0]
+        pacer.shared = SharedRate.from_url(
+            settings.redis_url, bot_id, 1 / pacer.spacing, pacer.paid_per_window
+        )
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     bot.session.middleware(KeepResponseTypes())
-    bot.session.middleware(PacedRequests(pacer or Pacer.unlimited()))
+    on_paid = metrics.paid_broadcasts.inc if metrics is not None else None
+    bot.session.middleware(PacedRequests(pacer or Pacer.unlimited(), on_paid=on_paid))
     return bot
 
 

@@ -35,6 +35,9 @@ class Attempt:
         self._make = make
         self._take_back = take_back
         self.made = False
+        # Waiting for its minute (a reminder composed ahead): cancelled then, the process is ending without a stop,
+        # and the claim is left to the takeover as a crash would leave it, with no write on the way out.
+        self.held = False
 
     async def record(self) -> None:
         """The `before_send` of bot/delivery.py: the send is attempted now."""

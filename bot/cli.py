@@ -116,7 +116,8 @@ async def _upgrade(settings: Settings) -> int:
 async def _demo(settings: Settings) -> int:
     from bot import heap
     from bot.app import prepare
-    from bot.demo.console import ConsoleChat, serve_map, stdin_lines
+    from bot.demo.console import ConsoleChat, stdin_lines
+    from bot.demo.map import serve_map
 
     runtime = await prepare(settings)
     language = "ru" if os.environ.get("LANG", "").lower().startswith("ru") else "en"

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
         description="Public HTTPS URL under which /app/ (the roadmap map, a Mini App) is reachable",
     )
     redis_url: str | None = Field(default=None, description="Redis for FSM state; memory when unset")
+    paid_broadcast_rate: int = Field(
+        default=0,
+        ge=0,
+        le=1000,  # Telegram's ceiling for paid broadcasts
+        description="Messages a second, free and paid together, for reminders beyond the free 30; 0: none paid",
+    )
     log_format: str = Field(default="text", pattern="^(text|json)$", description="text or json log lines")
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram ids of the course organisers, comma-separated"
@@ -50,6 +56,14 @@ class Settings(BaseSettings):
         # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -.
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("paid_broadcast_rate")
+    @classmethod
+    def _above_the_free_rate(cls, value: int) -> int:
+        # At or under Telegram's free 30 a second nothing would be paid: a setting that does nothing is a mistake.
+        if 0 < value <= 30:
+            raise ValueError("PAID_BROADCAST_RATE must be 0 (off) or above the free 30 a second, up to 1000")
         return value
 
     @field_validator("webapp_url")

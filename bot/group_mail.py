@@ -23,11 +23,11 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier, Priority
 from bot.metrics import Metrics
-from bot.services import cohort_group, group_battle, group_posts, quiz
+from bot.services import cohort_group, group_battle, group_posts, quiz_send
 from bot.services.group_battle import PollStep, ResultsStep, Step
 from bot.services.group_posts import GroupMail
-from bot.views import coach
 from bot.views import group_posts as views
+from bot.views import quiz as quiz_views
 from db.models import Cohort, SendStatus
 
 log = logging.getLogger(__name__)
@@ -118,9 +118,9 @@ class GroupMailer:
 
     async def _poll(self, step: PollStep) -> None:
         item = step.item
-        order = quiz.shuffled_order(item.question)
+        order = quiz_send.shuffled_order(item.question)
         with self.i18n.context(), self.i18n.use_locale(step.language):
-            question, options, explanation = coach.question_text(item, step.language, order)
+            question, options, explanation = quiz_views.question_text(item, step.language, order)
             question = views.battle_question(step.number, step.total, question)
 
         def send(chat_id: int) -> Awaitable[Message]:

@@ -53,6 +53,11 @@ class Metrics:
         self.active_learners = Gauge(
             "coach_active_learners", "Learners active in the last 7 days", registry=self.registry
         )
+        self.paid_broadcasts = Counter(
+            "coach_paid_broadcasts_total",
+            "Reminders delivered as paid broadcasts (beyond the free rate, PAID_BROADCAST_RATE): 0.1 Star each",
+            registry=self.registry,
+        )
         self.scheduler_ticks = Counter(
             "coach_scheduler_ticks_total", "Scheduler ticks run", registry=self.registry
         )

@@ -42,7 +42,7 @@ async def serve(settings: Settings) -> int:
             "WEBHOOK_SECRET is required with WEBHOOK_URL: Telegram sends it with every update"
         )
     runtime = await prepare(settings)
-    bot = create_bot(settings)
+    bot = create_bot(settings, metrics=runtime.metrics)
     heap.settle()
     try:
         if settings.webhook_url:

@@ -26,6 +26,8 @@ class Heartbeat:
         self.clock = clock
         self.started_at = started_at  # on SQLite, whatever another owner claimed before this is dead
         self.owner = uuid.uuid4().hex
+        # Which process holds a claim in reminder_sends.owner (and which one died holding it)
+        log.info("this process's claims carry the owner %s", self.owner)
 
     async def orphans(self) -> bool:
         """Say this process is alive, and whether a dead one left claims to take over now."""

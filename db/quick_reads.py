@@ -57,14 +57,15 @@ class _Reader:
         found = self._connection.execute(compiled.sql, values).fetchall()
         if not compiled.converts:
             return found
-        results = compiled.results
-        return [
-            tuple(
-                value if convert is None else convert(value)
-                for value, convert in zip(row, results, strict=True)
-            )
-            for row in found
-        ]
+        # Only the columns that need it are converted (in a card, its two datetimes of nine columns).
+        converting = compiled.converting
+        converted = []
+        for row in found:
+            values_of = list(row)
+            for index, convert in converting:
+                values_of[index] = convert(values_of[index])
+            converted.append(tuple(values_of))
+        return converted
 
     def close(self) -> None:
         if self._connection is not None:
@@ -86,7 +87,8 @@ class _Compiled:
         self.results: tuple[Processor, ...] = tuple(
             column.type._cached_result_processor(dialect, None) for column in sql._result_columns
         )
-        self.converts = any(convert is not None for convert in self.results)
+        self.converting = tuple((i, convert) for i, convert in enumerate(self.results) if convert is not None)
+        self.converts = bool(self.converting)
 
     def values(self, params: Mapping[str, Any]) -> list[Any]:
         return [params.get(name, default) for name, default in zip(self.names, self.defaults, strict=True)]

@@ -14,7 +14,7 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.delivery import Courier
 from bot.demo.session import FakeBotSession
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from db.engine import create_engine, create_sessionmaker
 from db.migrate import upgrade_to_head
 from tests.harness import Chat_, FakeClock

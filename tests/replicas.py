@@ -105,6 +105,8 @@ async def start_replica(
     port: int | None = None,
     redis_url: str | None = None,
     webhook: bool = True,  # False: long polling
+    content_dir: Path = FIXTURE_CONTENT,
+    environment: dict[str, str] | None = None,  # more settings, or other values for those above
 ) -> Replica:
     port = port or free_port()
     unset = {"REDIS_URL", "WEBAPP_URL", "LOG_FORMAT", "WEBHOOK_URL", "WEBHOOK_SECRET"}
@@ -113,7 +115,7 @@ async def start_replica(
         BOT_TOKEN=token,
         TELEGRAM_API_URL=server.url,
         DATABASE_URL=database_url,
-        CONTENT_DIR=str(FIXTURE_CONTENT),
+        CONTENT_DIR=str(content_dir),
         TICK_SECONDS="1",
         WEB_HOST="127.0.0.1",
         WEB_PORT=str(port),
@@ -123,6 +125,7 @@ async def start_replica(
         env.update(WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook", WEBHOOK_SECRET=SECRET)
     if redis_url:
         env["REDIS_URL"] = redis_url
+    env.update(environment or {})
     with log_path.open("ab") as log:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", env=env, cwd=log_path.parent,

@@ -10,7 +10,7 @@ from bot.app import build_dispatcher
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.loader import load_catalog
 from bot.demo.session import FakeBotSession
-from bot.views.roadmap import page_of
+from bot.views.paging import page_of
 from tests.harness import Chat_, FakeClock
 
 CATALOG = load_catalog(PROJECT_ROOT / "content")

@@ -25,10 +25,12 @@ from bot.callbacks import CatchUpCb, MarkCb
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.scheduler import CoachLoop
-from bot.services import breaks, plan, quiz
+from bot.loop.coach import CoachLoop
+from bot.services import breaks, catch_up, learner_plan, quiz_answers, quiz_day, quiz_rounds, quiz_send
 from bot.services.activity import Streak, streak
-from bot.services.quiz import SCHEDULER, ReviewDay, balanced_day, fuzz_range
+from bot.services.quiz_balance import balanced_day, fuzz_range
+from bot.services.quiz_cards import SCHEDULER
+from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import at_local, local_date
 from bot.services.streaks import FreezeNews, Nudge
 from bot.views import breaks as break_views
@@ -69,7 +71,7 @@ async def finish(
     async with sessionmaker() as session:
         learner = await session.get(Learner, learner_id)
         assert learner is not None and learner.current_track
-        personal = await plan.personal_plan(session, catalog, learner, learner.current_track, now)
+        personal = await learner_plan.personal_plan(session, catalog, learner, learner.current_track, now)
         assert personal is not None
         return personal.planned_finish
 
@@ -459,13 +461,13 @@ async def review_the_day(session: AsyncSession, learner: Learner, now: datetime,
     """The learner answers every review /quiz gives them today (one in five wrong). Returns how many."""
     answered = 0
     while True:
-        item = await quiz.next_due(session, REAL, learner.id, UTC_ZONE, CAP, now)
+        item = await quiz_rounds.next_due(session, REAL, learner.id, UTC_ZONE, CAP, now)
         if item is None:
             return answered
         poll_id = f"p{n}-{answered}"
-        await quiz.record_sent(session, poll_id, learner.id, item, now)
+        await quiz_send.record_sent(session, poll_id, learner.id, item, now)
         right = item.question.correct if (n + answered) % 5 else (item.question.correct + 1) % 2
-        await quiz.answer(session, REAL, learner.id, poll_id, [right], UTC_ZONE, CAP, now, MON_FRI)
+        await quiz_answers.answer(session, REAL, learner.id, poll_id, [right], UTC_ZONE, CAP, now, MON_FRI)
         answered += 1
         now += timedelta(seconds=30)
 
@@ -498,7 +500,7 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
         await learner_repo.replan_track(session, 77, "mle", away)  # on the plan when the break starts
         await session.commit()
         learner = await reload(session)
-        before = await plan.personal_plan(session, REAL, learner, "mle", away)
+        before = await learner_plan.personal_plan(session, REAL, learner, "mle", away)
         assert before is not None
         if paused:
             await breaks.start_break(session, learner, 14, away)
@@ -512,9 +514,9 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
             arrival = await breaks.arrive(session, REAL, learner, back)
             assert arrival.restart is not None and arrival.restart.moved_finish is not None
             assert arrival.restart.moved_finish == before.planned_finish + timedelta(days=14)
-            await plan.move_finish_date(session, 77, "mle", back)  # the learner takes the offer
+            await catch_up.move_finish_date(session, 77, "mle", back)  # the learner takes the offer
         learner = await reload(session)
-        after = await plan.personal_plan(session, REAL, learner, "mle", back)
+        after = await learner_plan.personal_plan(session, REAL, learner, "mle", back)
         assert after is not None
         assert after.planned_finish == before.planned_finish + timedelta(days=14)
         assert await due_on(session, local_date(UTC_ZONE, back)) > 0
@@ -523,7 +525,7 @@ async def test_fourteen_days_off_never_more_than_the_cap_a_day_after(
         day_now = back + timedelta(days=n)
         async with sessionmaker() as session:
             due = await due_on(session, day_now.date())
-            day = await quiz.review_day(session, REAL, 77, UTC_ZONE, CAP, day_now)
+            day = await quiz_day.review_day(session, REAL, 77, UTC_ZONE, CAP, day_now)
             if day_now.weekday() in MON_FRI:
                 assert due <= CAP, (day_now, due)
                 assert day.waiting == 0

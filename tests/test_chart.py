@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_i18n
 from bot.curriculum.catalog import Catalog
-from bot.services import activity, plan, profile, progress
+from bot.services import activity, learner_plan, marking, profile, progress_counts
 from bot.services.activity import Activity, Streak
 from bot.views.chart import HEIGHT_PX, WIDTH_PX, progress_chart
 from db.models import Status
@@ -35,13 +35,13 @@ async def test_the_chart_is_a_phone_sized_png_of_the_learners_data(
         await profile.choose_track(session, catalog, 9, "demo", START)
         for day, topic in enumerate(["big-o", "sorting"]):
             at = START + timedelta(days=2 * day + 1)
-            await progress.mark(session, catalog, 9, "demo", topic, "", Status.DONE, at)
+            await marking.mark(session, catalog, 9, "demo", topic, "", Status.DONE, at)
         now = START + timedelta(days=6)
-        summary = await progress.track_progress(session, catalog, 9, "demo", now)
+        summary = await progress_counts.track_progress(session, catalog, 9, "demo", now)
         learner = await profile.get_learner(session, 9)
         assert learner is not None
         active = await activity.activity(session, catalog, learner, now)
-        personal = await plan.personal_plan(session, catalog, learner, "demo", now)
+        personal = await learner_plan.personal_plan(session, catalog, learner, "demo", now)
         assert personal is not None
         series = await activity.plan_series(session, catalog, learner, "demo", now, personal)
     assert summary is not None

@@ -19,8 +19,8 @@ from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.scheduler import CoachLoop
-from bot.services import progress
+from bot.loop.coach import CoachLoop
+from bot.services import marking
 from db.models import Status
 from tests.conftest import TEST_DATABASE_URL
 from tests.harness import Chat_, FakeClock
@@ -71,7 +71,7 @@ async def finish_week(
         for ref in catalog.plan("dmia"):
             if ref.stage is not None and ref.stage.id == f"week-{week}":
                 for part in ref.topic.parts:
-                    await progress.mark(
+                    await marking.mark(
                         session, catalog, chat.user.id, "dmia", ref.topic.id, part, Status.DONE, now
                     )
 

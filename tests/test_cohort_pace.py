@@ -31,8 +31,8 @@ from bot.callbacks import (
 )
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
+from bot.loop.coach import CoachLoop
 from bot.metrics import Metrics
-from bot.scheduler import CoachLoop
 from bot.services.cohort_standing import StageSpan, due_days
 from bot.services.ledger import topic_minutes
 from bot.web import create_web_app

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import CohortNewCb
 from bot.config import Settings
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from db.models import BroadcastDelivery
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 from tests.harness import Chat_, FakeClock

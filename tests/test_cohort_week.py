@@ -13,7 +13,7 @@ from aiogram.methods import SendMessage, SendPhoto
 
 from bot.callbacks import DAYS_DONE, CohortNewCb, DaysCb, Flow, HoursCb, MarkCb, TimeCb, ZoneCb
 from bot.config import Settings
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 from tests.harness import Chat_, FakeClock
 from tests.test_cohorts import LINK, create_cohort

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import DAYS_DONE, CohortCb, CohortNewCb, DaysCb, Flow, HoursCb, TimeCb, ZoneCb
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import cohorts
 from db.models import Cohort, CohortMember, CohortSend, CohortStage
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
@@ -618,7 +618,7 @@ async def test_in_a_cohort_the_plan_follows_the_cohorts_dates(
     catalog: Catalog,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    from bot.services import plan
+    from bot.services import catch_up, learner_plan
     from db.repositories import learners as learner_repo
 
     admin, solo, member = make_chat(ADMIN), make_chat(1), make_chat(2)
@@ -630,14 +630,14 @@ async def test_in_a_cohort_the_plan_follows_the_cohorts_dates(
         own = await learner_repo.get(session, solo.user.id)
         joined = await learner_repo.get(session, member.user.id)
         assert own is not None and joined is not None
-        solo_plan = await plan.personal_plan(session, catalog, own, "demo", clock.now)
-        member_plan = await plan.personal_plan(session, catalog, joined, "demo", clock.now)
+        solo_plan = await learner_plan.personal_plan(session, catalog, own, "demo", clock.now)
+        member_plan = await learner_plan.personal_plan(session, catalog, joined, "demo", clock.now)
     assert solo_plan is not None and member_plan is not None
     assert not solo_plan.in_cohort and solo_plan.starts_on == date(2026, 3, 18)
     assert member_plan.in_cohort and member_plan.starts_on == date(2026, 3, 2)
     assert member_plan.planned_finish <= date(2026, 3, 29)  # within the cohort's four weeks
     assert member_plan.days_ahead < -7  # the cohort is two weeks in
-    assert plan.catch_up_offer(member_plan, joined, clock.now) is None  # its dates are the organiser's
+    assert catch_up.catch_up_offer(member_plan, joined, clock.now) is None  # its dates are the organiser's
     clock.advance(days=1)
     await coach.tick()
     reminder = _sent_to(member, "Time to study")

@@ -16,6 +16,7 @@ from bot.curriculum.loader import DEPRECATED_FILE, ContentError, check_content, 
 from bot.demo.limits import check
 from bot.services.progress import TopicState
 from bot.views import roadmap
+from bot.views import topic as topic_views
 from db.models import Status
 
 CONTENT = PROJECT_ROOT / "content"
@@ -137,7 +138,7 @@ def test_every_screen_of_the_shipped_content_fits_telegram(locale: str) -> None:
                 screens.append(roadmap.module_screen(track, module, locale, {}, 0))
             for ref in catalog.plan(track.id):
                 parts = dict.fromkeys(ref.topic.parts, Status.NOT_STARTED)
-                screens.append(roadmap.topic_screen(TopicState(ref, Status.NOT_STARTED, parts), locale))
+                screens.append(topic_views.topic_screen(TopicState(ref, Status.NOT_STARTED, parts), locale))
             screens.extend(roadmap.page_screen(track, page, locale) for page in track.pages)
             for screen in screens:
                 # Raises LimitError for a text Telegram would refuse (length, HTML, button data).

@@ -27,8 +27,8 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.demo.session import FakeBotSession
 from bot.demo.telegram import FakeTelegram
-from bot.scheduler import CoachLoop
-from bot.services import cohorts, profile, progress
+from bot.loop.coach import CoachLoop
+from bot.services import cohorts, marking, profile
 from bot.services.group_board import REVIEW_POINTS, RIGHT_ANSWER_POINTS, STUDY_DAY_POINTS
 from db.models import BattlePoll, QuizCard, QuizReview, Status
 from tests.conftest import TEST_DATABASE_URL
@@ -171,7 +171,7 @@ async def test_four_weeks_of_battles_reviews_and_the_board(
                 ref = catalog.topic("ml50", topic)
                 assert ref is not None
                 for part in ref.topic.parts:
-                    await progress.mark(
+                    await marking.mark(
                         db, catalog, member.chat.user.id, "ml50", topic, part, Status.DONE, clock()
                     )
         member.topics.update(topics)

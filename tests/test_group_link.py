@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.demo.session import FakeBotSession
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from db.models import CohortGroup
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 from tests.groups import GroupChat, person, private_texts

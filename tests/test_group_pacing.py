@@ -16,9 +16,10 @@ from aiogram.methods import SendMessage
 
 from bot.app import create_bot
 from bot.config import Settings
-from bot.delivery import PER_GROUP, Pacer, Priority, is_group
+from bot.delivery import Priority, is_group
 from bot.demo.session import FakeBotSession
 from bot.demo.telegram import FakeApiError, FakeTelegram
+from bot.pacer import PER_GROUP, Pacer
 from tests.fakes.bot_api_server import FakeBotApiServer
 from tests.groups import most_in_a_window
 

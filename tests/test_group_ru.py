@@ -18,8 +18,8 @@ from bot.callbacks import DAYS_DONE, BoardCb, DaysCb, Flow, GroupCb, HoursCb, Ti
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.demo.session import FakeBotSession
-from bot.scheduler import CoachLoop
-from bot.services import cohorts, progress
+from bot.loop.coach import CoachLoop
+from bot.services import cohorts, marking
 from db.models import QuizReview, Status
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 from tests.groups import GroupChat
@@ -93,7 +93,7 @@ async def test_the_group_in_russian_with_a_battle_deadline_and_board(
     clock.now = moscow(START, 10)
     async with sessionmaker() as db:
         for topic in ("big-o", "sorting"):  # the first week's stage
-            await progress.mark(db, catalog, 1, "demo", topic, "", Status.DONE, clock())
+            await marking.mark(db, catalog, 1, "demo", topic, "", Status.DONE, clock())
 
     # The member hides from the board and comes back, in Russian settings
     await member.send("/settings")

@@ -11,8 +11,8 @@ from bot.app import create_i18n
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
 from bot.handlers.admin import stats_screen
+from bot.loop.coach import CoachLoop
 from bot.metrics import Metrics
-from bot.scheduler import CoachLoop
 from bot.services.lateness import percentile
 from tests.harness import Chat_, FakeClock
 

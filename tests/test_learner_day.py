@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import CatchUpCb, DaysCb, Flow, KnownCb, MarkCb, NextCb, StudiedCb, TimeCb, TopicCb, ZoneCb
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from db.models import Learner, QuizCard
 from tests.harness import Chat_, FakeClock
 

@@ -11,7 +11,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import DAYS_DONE, AskCb, DaysCb, Flow, HoursCb, KnownCb, MarkCb, StudiedCb, TimeCb, ZoneCb
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services.week import LearnerWeek, backoff_allows
 from db.models import QuizCard
 from tests.harness import Chat_, FakeClock
@@ -232,7 +232,7 @@ async def test_a_module_marked_known_is_not_finished(chat: Chat_, clock: FakeClo
 
 def test_the_missed_questions_come_back_on_the_day_they_are_due() -> None:
     from bot.app import create_i18n
-    from bot.views.coach import missed_back_text
+    from bot.views.quiz import missed_back_text
 
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale("en"):

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import prepare
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
-from bot.demo.console import ConsoleChat, serve_map
+from bot.demo.console import ConsoleChat
+from bot.demo.map import serve_map
 from bot.metrics import Metrics
-from bot.services import progress
+from bot.services import marking, progress
 from bot.web import create_web_app
 from bot.webapp.auth import sign_init_data
 from db.models import Status
@@ -74,8 +75,8 @@ async def test_the_roadmap_shows_the_learners_own_statuses(
     other = make_chat(2002, "ru")
     await other.onboard(track_title="Демо-роадмап", language="Русский")
     async with sessionmaker() as session:
-        await progress.mark(session, catalog, 1001, "demo", "big-o", "", Status.DONE, clock())
-        await progress.mark(session, catalog, 1001, "demo", "sorting", "", Status.IN_PROGRESS, clock())
+        await marking.mark(session, catalog, 1001, "demo", "big-o", "", Status.DONE, clock())
+        await marking.mark(session, catalog, 1001, "demo", "sorting", "", Status.IN_PROGRESS, clock())
 
     status, mine = await get(client, "/app/api/roadmap", tma(bot, clock))
     assert status == 200

@@ -24,7 +24,7 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.demo.session import FakeBotSession
 from bot.metrics import Metrics
-from bot.services import profile, progress
+from bot.services import marking, profile, progress
 from bot.web import create_web_app
 from bot.webapp.auth import sign_init_data
 from db.engine import create_engine, create_sessionmaker
@@ -148,7 +148,7 @@ async def mark_some(site: MapSite) -> None:
         for track in site.catalog.tracks:
             for ref, status in zip(site.catalog.plan(track.id), marks, strict=False):
                 part = ref.topic.parts[0]
-                await progress.mark(
+                await marking.mark(
                     session, site.catalog, LEARNER, track.id, ref.topic.id, part, status, site.clock()
                 )
 

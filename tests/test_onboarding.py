@@ -5,7 +5,7 @@ from collections.abc import Callable
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.plan import study_weekdays
+from bot.services.schedule import study_weekdays
 from db.models import Learner
 from tests.harness import Chat_
 

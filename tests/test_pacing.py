@@ -7,8 +7,9 @@ import contextlib
 
 from bot.app import create_bot
 from bot.config import Settings
-from bot.delivery import Pacer, Priority
+from bot.delivery import Priority
 from bot.demo.session import FakeBotSession
+from bot.pacer import Pacer
 
 
 async def test_the_learners_own_answers_go_before_polls_reminders_and_broadcasts() -> None:

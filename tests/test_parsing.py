@@ -1,19 +1,15 @@
-"""What a learner types at the hours, time and time-zone questions, as tables (bot/services/parsing.py)."""
+"""What a learner types at the hours, time and time-zone questions, as tables.
+
+(`bot/services/parsing.py`, `time_zones.py`, `time_labels.py`)
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.services.parsing import (
-    ParseError,
-    clock_label,
-    parse_hours,
-    parse_time,
-    parse_timezone,
-    short_clock_label,
-    time_readings,
-    zone_label,
-)
+from bot.services.parsing import ParseError, parse_hours, parse_time, time_readings
+from bot.services.time_labels import clock_label, short_clock_label, zone_label
+from bot.services.time_zones import parse_timezone
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import PassesCb, TopicCb
 from bot.curriculum.catalog import Catalog
-from bot.services import profile, progress
+from bot.services import marking, profile, progress
 from db.models import Status
 from db.repositories import progress as progress_repo
 from tests.harness import Chat_
@@ -90,11 +90,11 @@ async def test_the_service_refuses_pass_2_first_and_writes_nothing(
 ) -> None:
     async with sessionmaker() as session:
         await profile.start(session, 7, "en", NOW)
-        with pytest.raises(progress.EarlierPassOpen) as asked:
-            await progress.mark(session, catalog, 7, "demo", "intro-video", "active", Status.DONE, NOW)
+        with pytest.raises(marking.EarlierPassOpen) as asked:
+            await marking.mark(session, catalog, 7, "demo", "intro-video", "active", Status.DONE, NOW)
         assert asked.value.earlier == [1] and asked.value.part == "active"
         assert await progress_repo.statuses(session, 7, "demo") == {}
-        state = await progress.mark(
+        state = await marking.mark(
             session, catalog, 7, "demo", "intro-video", "active", Status.DONE, NOW, with_earlier=True
         )
         assert state.status is Status.DONE and state.parts == {"watch": Status.DONE, "active": Status.DONE}

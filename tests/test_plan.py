@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.services import plan
 from bot.services.ledger import Ledger, done_credit
-from bot.services.plan import Schedule
+from bot.services.schedule import Schedule
 from db.models import ProgressEvent, Status, StudyKind
 from db.repositories.study_log import Entry
 

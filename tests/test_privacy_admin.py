@@ -17,7 +17,7 @@ from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.demo.session import FakeBotSession
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from db.models import BroadcastDelivery
 from db.repositories.privacy import learner_tables
 from tests.conftest import FIXTURE_CONTENT

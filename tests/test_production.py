@@ -21,8 +21,8 @@ from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
 from bot.demo.session import FakeBotSession
+from bot.loop.coach import CoachLoop
 from bot.metrics import Metrics
-from bot.scheduler import CoachLoop
 from bot.storage_keys import ConversationKeys
 from bot.web import create_web_app
 from db.engine import create_engine, create_sessionmaker

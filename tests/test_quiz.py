@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import MarkCb, QuizCb
 from bot.curriculum.catalog import Catalog
-from bot.scheduler import CoachLoop
-from bot.services import quiz
+from bot.loop.coach import CoachLoop
+from bot.services import quiz_cards, quiz_day, quiz_rounds, quiz_send
 from db.models import QuizCard, QuizReview
 from tests.harness import Chat_, FakeClock, shown_right
 
@@ -161,7 +161,7 @@ async def test_progress_shows_quiz_stats_streak_and_a_chart(chat: Chat_, clock: 
 
 
 def test_scheduler_is_set_up_for_a_chat() -> None:
-    assert quiz.SCHEDULER.learning_steps == () and quiz.SCHEDULER.relearning_steps == ()
+    assert quiz_cards.SCHEDULER.learning_steps == () and quiz_cards.SCHEDULER.relearning_steps == ()
 
 
 async def test_options_come_in_a_new_order_on_every_send_and_answers_are_rated_by_their_text(
@@ -198,13 +198,13 @@ def test_a_shuffled_order_maps_back_to_the_question_s_own_options() -> None:
     catalog = load_catalog(FIXTURE_CONTENT)
     question = catalog.question("demo", "big-o", "q1")
     assert question is not None
-    orders = {tuple(quiz.shuffled_order(question)) for _ in range(50)}
+    orders = {tuple(quiz_send.shuffled_order(question)) for _ in range(50)}
     assert len(orders) > 1 and all(sorted(o) == [0, 1, 2, 3] for o in orders)
-    order = quiz.shuffled_order(question, random.Random(7))
+    order = quiz_send.shuffled_order(question, random.Random(7))
     shown_right = order.index(question.correct)
-    assert quiz.own_options(",".join(map(str, order)), [shown_right]) == [question.correct]
-    assert quiz.own_options(None, [2]) == [2]  # a poll sent before shuffling: shown in the file's order
-    assert quiz.own_options("1,0", [5]) == [-1]  # no such option: never right
+    assert quiz_send.own_options(",".join(map(str, order)), [shown_right]) == [question.correct]
+    assert quiz_send.own_options(None, [2]) == [2]  # a poll sent before shuffling: shown in the file's order
+    assert quiz_send.own_options("1,0", [5]) == [-1]  # no such option: never right
 
 
 async def test_a_bad_round_offers_the_topic_again_kindly(chat: Chat_, clock: FakeClock) -> None:
@@ -281,40 +281,40 @@ async def test_review_outlook_counts_the_learner_s_day_within_the_cap(
     async with sessionmaker() as session:
         ref = catalog.topic("demo", "big-o")
         assert ref is not None
-        rows = [quiz.new_card_values(q, now) for q in ref.topic.quiz]
+        rows = [quiz_cards.new_card_values(q, now) for q in ref.topic.quiz]
         rows[0]["due"], rows[1]["due"] = now - timedelta(hours=1), now + timedelta(hours=2)  # both due today
         await quiz_repo.add_cards(session, chat.user.id, "demo", "big-o", rows)
         await session.commit()
 
-        outlook = await quiz.review_outlook(session, catalog, chat.user.id, zone, 10, now)
-        assert outlook == quiz.ReviewOutlook(due_today=2, waiting=0, next_at=now)
+        outlook = await quiz_rounds.review_outlook(session, catalog, chat.user.id, zone, 10, now)
+        assert outlook == quiz_rounds.ReviewOutlook(due_today=2, waiting=0, next_at=now)
 
-        outlook = await quiz.review_outlook(
+        outlook = await quiz_rounds.review_outlook(
             session, catalog, chat.user.id, zone, 0, now
         )  # the cap is reached
         tomorrow = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
-        assert outlook == quiz.ReviewOutlook(due_today=0, waiting=2, next_at=tomorrow)
+        assert outlook == quiz_rounds.ReviewOutlook(due_today=0, waiting=2, next_at=tomorrow)
 
         later = now + timedelta(days=3)
         for card in await quiz_repo.cards(session, chat.user.id):
             card.due = later
         await session.commit()
-        outlook = await quiz.review_outlook(session, catalog, chat.user.id, zone, 10, now)
-        assert outlook == quiz.ReviewOutlook(due_today=0, waiting=0, next_at=later)
+        outlook = await quiz_rounds.review_outlook(session, catalog, chat.user.id, zone, 10, now)
+        assert outlook == quiz_rounds.ReviewOutlook(due_today=0, waiting=0, next_at=later)
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
 def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
     from bot.app import create_i18n
-    from bot.views import coach as coach_views
+    from bot.views import quiz as quiz_views
 
     ref = catalog.topic("demo", "big-o")
     assert ref is not None
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale(locale):
-        outlook = quiz.ReviewOutlook(due_today=3, waiting=0, next_at=None)
-        day = quiz.ReviewDay(date(2026, 3, 2), 10, 2, 3, 0, None)
-        screen = coach_views.round_done(quiz.RoundOutcome(2, 2, [], outlook), locale, "now", day)
+        outlook = quiz_rounds.ReviewOutlook(due_today=3, waiting=0, next_at=None)
+        day = quiz_day.ReviewDay(date(2026, 3, 2), 10, 2, 3, 0, None)
+        screen = quiz_views.round_done(quiz_rounds.RoundOutcome(2, 2, [], outlook), locale, "now", day)
         assert screen.markup is not None
         buttons = [b.text for row in screen.markup.inline_keyboard for b in row]
         if locale == "en":
@@ -323,8 +323,8 @@ def test_the_end_of_a_round_screens(locale: str, catalog: Catalog) -> None:
         else:
             assert screen.text == "✅ Верно 2 из 2 в этом раунде.\nНа сегодня осталось ещё 3 повторения."
         # 2 of 4 is not a bad round, but not a tick either; 1 of 4 is
-        tie = coach_views.round_done(quiz.RoundOutcome(4, 2, [ref], outlook), locale, None, day)
+        tie = quiz_views.round_done(quiz_rounds.RoundOutcome(4, 2, [ref], outlook), locale, None, day)
         assert not tie.text.startswith(("✅", "📖"))
-        bad = coach_views.round_done(quiz.RoundOutcome(4, 1, [ref, ref], outlook), locale, None, day)
+        bad = quiz_views.round_done(quiz_rounds.RoundOutcome(4, 1, [ref, ref], outlook), locale, None, day)
         assert bad.text.startswith("📖") and "✅" not in bad.text
         assert bad.markup is not None and len(bad.markup.inline_keyboard) == 3  # two topics and Menu

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo.telegram import FakeApiError
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import reminders, sends
 from db.models import Learner, ReminderSend
 from tests.harness import Chat_, FakeClock

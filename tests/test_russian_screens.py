@@ -19,7 +19,7 @@ from bot.callbacks import Screen as Nav
 from bot.config import PROJECT_ROOT, Settings
 from bot.curriculum.loader import load_catalog
 from bot.demo.session import FakeBotSession
-from bot.views.roadmap import page_count
+from bot.views.paging import page_count
 from tests.harness import Chat_, FakeClock
 
 CATALOG = load_catalog(PROJECT_ROOT / "content")

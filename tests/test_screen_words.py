@@ -16,8 +16,12 @@ from bot.config import PROJECT_ROOT
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
 from bot.services.activity import Streak, Week
-from bot.services.quiz import ReviewDay
-from bot.views import coach, profile, roadmap
+from bot.services.quiz_day import ReviewDay
+from bot.views import known_check as known_views
+from bot.views import profile, roadmap
+from bot.views import streak as streak_views
+from bot.views import track_line as track_views
+from bot.views import weekly as weekly_views
 from tests.harness import Chat_, FakeClock
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
@@ -42,21 +46,21 @@ def _week(topics: int = 0, passes: int = 0) -> Week:
 
 def _caption(week: Week, streak: Streak, language: str) -> str:
     day = ReviewDay(date(2026, 3, 2), 10, 0, 0, 0, None)
-    return coach.weekly_caption(None, None, day, week, streak, language)
+    return weekly_views.weekly_caption(None, None, day, week, streak, language)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_one_day_is_no_streak_in_a_row(use_locale: Callable[[str], None], language: str) -> None:
     use_locale(language)
     for streak in (Streak(1, 1), Streak(0, 1), Streak(1, 3)):
-        line = coach.streak_line(streak)
+        line = streak_views.streak_line(streak)
         assert "in a row" not in line and "подряд" not in line, line
     assert (
-        coach.streak_line(Streak(21, 21))
+        streak_views.streak_line(Streak(21, 21))
         == {"en": "🔥 Streak: 21 days in a row.", "ru": "🔥 Серия: 21 день подряд."}[language]
     )
     assert {"en": "Your record is 2 days in a row.", "ru": "Ваш рекорд — 2 дня подряд."}[language] in (
-        coach.streak_line(Streak(0, 2))
+        streak_views.streak_line(Streak(0, 2))
     )
 
 
@@ -88,23 +92,23 @@ def test_a_topic_is_she_and_a_module_is_he(
     assert track is not None
     module = track.modules[0]  # two topics, two questions in all
     topic = module.topics[0]
-    topic_text = roadmap.known_confirm(track, module, topic, language, 2).text
-    module_text = roadmap.known_confirm(track, module, None, language, 2).text
+    topic_text = known_views.known_confirm(track, module, topic, language, 2).text
+    module_text = known_views.known_confirm(track, module, None, language, 2).text
     if language == "ru":
         assert "Отметить тему «Оценка сложности: Big-O» как уже знакомую? Она уйдёт" in topic_text
         assert "её вопросы" in topic_text and "тема отмечена как знакомая" in topic_text
         assert "Отметить весь модуль «База computer science» как уже знакомый? Он уйдёт" in module_text
         assert "его вопросы" in module_text and "модуль отмечен как знакомый" in module_text
         assert "2 вопроса; верно 2 из 2" in module_text and "три" not in module_text
-        intro = roadmap.check_intro(3, whole_module=True)
+        intro = known_views.check_intro(3, whole_module=True)
         assert intro.startswith("🧠 Короткая проверка по модулю: 3 вопроса. Верно 2 из 3 — и модуль отмечен")
         assert "тема" not in intro and "вопросов: 3" not in intro
     else:
         assert "Take a short check first: 2 questions, 2 of 2 right marks the module known." in module_text
-        assert roadmap.check_intro(1, whole_module=False).startswith(
+        assert known_views.check_intro(1, whole_module=False).startswith(
             "🧠 A short check on the topic: 1 question."
         )
-    unchecked = roadmap.known_confirm(track, module, topic, language, 0)
+    unchecked = known_views.known_confirm(track, module, topic, language, 0)
     assert "check" not in unchecked.text.lower() and "проверк" not in unchecked.text
     assert unchecked.markup is not None and len(unchecked.markup.inline_keyboard) == 2  # yes, back
 
@@ -135,12 +139,12 @@ def test_stages_and_lengths_read_as_running_text(use_locale: Callable[[str], Non
             )
             length = line.rsplit(" — ", 1)[1]
             assert length.split()[-1] not in stage.title.get(language), line  # «(ongoing) — ongoing»
-        listed = profile.track_line(track, language, None)
+        listed = track_views.track_line(track, language, None)
         assert not re.search(r"\d (wk|нед\.)", listed), listed
     mle = CONTENT.track("mle")
     assert mle is not None
     assert {"en": "The authors' estimate: 43–65 weeks", "ru": "Оценка авторов: 43–65 недель"}[language] in (
-        profile.track_line(mle, language, None)
+        track_views.track_line(mle, language, None)
     )
 
 

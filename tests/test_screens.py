@@ -16,8 +16,10 @@ from bot.config import PROJECT_ROOT
 from bot.curriculum.loader import load_catalog
 from bot.curriculum.models import Localized, Module, Topic, Track
 from bot.services.activity import Streak, Week
-from bot.services.quiz import ReviewDay
-from bot.views import coach, roadmap
+from bot.services.quiz_day import ReviewDay
+from bot.views import roadmap
+from bot.views import topic as topic_views
+from bot.views import weekly as weekly_views
 from bot.views.format import hours, weeks_range
 from db.models import Learner
 from tests.harness import Chat_
@@ -312,8 +314,8 @@ def test_plurals_on_the_weekly_summary(
     i18n_locale(language)
     streak = Streak(current=0, best=0)
     day = ReviewDay(date(2026, 3, 2), 10, 0, 0, 0, None)
-    single = coach.weekly_caption(None, None, day, Week(1, 0, answers=1, correct=1), streak, language)
-    several = coach.weekly_caption(None, None, day, Week(2, 0, answers=5, correct=3), streak, language)
+    single = weekly_views.weekly_caption(None, None, day, Week(1, 0, answers=1, correct=1), streak, language)
+    several = weekly_views.weekly_caption(None, None, day, Week(2, 0, answers=5, correct=3), streak, language)
     assert one in single and many in several
     assert "(best" not in single and "лучшая" not in single
 
@@ -378,7 +380,9 @@ def test_a_resource_in_the_other_language_says_so(
 
     i18n_locale(language)
     ref = next(r for r in CATALOG.plan("dmia") if any(x.language == "ru" for x in r.topic.resources))
-    card = roadmap.topic_screen(TopicState(ref, Status.NOT_STARTED, {"": Status.NOT_STARTED}), language).text
+    card = topic_views.topic_screen(
+        TopicState(ref, Status.NOT_STARTED, {"": Status.NOT_STARTED}), language
+    ).text
     navec = next(line for line in card.splitlines() if "navec" in line)
     if russian:
         assert russian in navec

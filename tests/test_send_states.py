@@ -21,8 +21,8 @@ from bot.app import create_i18n
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
 from bot.demo.telegram import FakeApiError
+from bot.loop.coach import CoachLoop
 from bot.outage import DatabaseOutage
-from bot.scheduler import CoachLoop
 from db.models import ReminderSend
 from tests.fakes.flaky_database import Flaky
 from tests.harness import Chat_, FakeClock

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.curriculum.catalog import Catalog
-from bot.services import profile, progress
+from bot.services import marking, profile, progress, progress_counts
 from db.models import ProgressEvent, Status, TopicProgress
 from db.repositories import progress as progress_repo
 
@@ -34,7 +34,7 @@ async def test_progress_for_a_removed_topic_is_kept_and_ignored(
         await progress_repo.set_status(session, 7, "demo", "old-topic", "", Status.DONE, NOW)
         await progress_repo.set_status(session, 7, "gone-track", "x", "", Status.DONE, NOW)
         await session.commit()
-        summary = await progress.track_progress(session, catalog, 7, "demo", NOW)
+        summary = await progress_counts.track_progress(session, catalog, 7, "demo", NOW)
         nxt = await progress.next_topic(session, catalog, 7, "demo")
         stored = await session.scalar(select(func.count()).select_from(TopicProgress))
     assert summary is not None and summary.done == 0
@@ -48,7 +48,7 @@ async def test_every_change_is_in_the_history_and_a_repeat_is_not(
     await _learner(sessionmaker, catalog)
     async with sessionmaker() as session:
         for status in (Status.IN_PROGRESS, Status.DONE, Status.DONE, Status.NOT_STARTED, Status.NOT_STARTED):
-            await progress.mark(session, catalog, 7, "demo", "big-o", "", status, NOW)
+            await marking.mark(session, catalog, 7, "demo", "big-o", "", status, NOW)
         events = await progress_repo.events(session, 7, "demo")
     assert [e.status for e in events] == ["in_progress", "done", "not_started"]
 
@@ -59,9 +59,9 @@ async def test_marking_an_unknown_topic_or_pass_is_refused(
     await _learner(sessionmaker, catalog)
     async with sessionmaker() as session:
         with pytest.raises(progress.UnknownTopic):
-            await progress.mark(session, catalog, 7, "demo", "nope", "", Status.DONE, NOW)
+            await marking.mark(session, catalog, 7, "demo", "nope", "", Status.DONE, NOW)
         with pytest.raises(progress.UnknownTopic):
-            await progress.mark(session, catalog, 7, "demo", "intro-video", "", Status.DONE, NOW)
+            await marking.mark(session, catalog, 7, "demo", "intro-video", "", Status.DONE, NOW)
 
 
 async def test_quick_taps_from_one_learner_and_many_learners_at_once(
@@ -73,7 +73,7 @@ async def test_quick_taps_from_one_learner_and_many_learners_at_once(
 
     async def tap(learner_id: int, status: Status) -> None:
         async with sessionmaker() as session:
-            await progress.mark(session, catalog, learner_id, "demo", "big-o", "", status, NOW)
+            await marking.mark(session, catalog, learner_id, "demo", "big-o", "", status, NOW)
 
     await asyncio.gather(*(tap(i, Status.DONE) for i in learners for _ in range(3)))
     async with sessionmaker() as session:

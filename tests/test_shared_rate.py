@@ -8,7 +8,8 @@ import random
 
 from bot.app import create_bot
 from bot.config import Settings
-from bot.delivery import Pacer, Priority, priority
+from bot.delivery import Priority, priority
+from bot.pacer import Pacer
 from bot.shared_rate import SharedRate
 from tests.fakes.bot_api_server import FakeBotApiServer
 from tests.servers import require_redis

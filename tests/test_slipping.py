@@ -17,7 +17,7 @@ from bot.callbacks import ForgetCb
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import radar
 from bot.services.slipping import Reason
 from db.models import Broadcast, BroadcastDelivery, Cohort, LearnerBreak

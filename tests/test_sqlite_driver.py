@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from db import sqlite_driver
 from db.engine import create_engine
 from db.sqlite_driver import OneTripDBAPI
 
@@ -42,5 +43,26 @@ async def test_statements_answer_as_with_sqlalchemys_own_driver(tmp_path: Path) 
             engine.connect() as connection
         ):  # a failed transaction was rolled back, nothing half-written
             assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 3
+    finally:
+        await engine.dispose()
+
+
+def test_the_internals_it_builds_on_are_where_it_expects_them() -> None:
+    """Fails by name when an upgrade of aiosqlite or SQLAlchemy moves what the driver overrides or calls (the bot
+    would then run on SQLAlchemy's own adapter: slower, not wrong). Update db/sqlite_driver.py or drop it."""
+    assert sqlite_driver.missing_internals() == [], "db/sqlite_driver.py builds on internals that moved"
+
+
+async def test_a_moved_internal_falls_back_to_sqlalchemys_own_adapter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "missing_internals", lambda: ["aiosqlite.Connection._execute"])
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'fallback.db'}")
+    try:
+        assert not isinstance(engine.dialect.loaded_dbapi, OneTripDBAPI)
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+            await connection.execute(text("INSERT INTO t (id) VALUES (7)"))
+            assert (await connection.execute(text("SELECT id FROM t"))).scalar() == 7
     finally:
         await engine.dispose()

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, MarkCb, StepCb, StudiedCb, TimeCb, ZoneCb
 from bot.curriculum.catalog import Catalog
-from bot.scheduler import CoachLoop
-from bot.services import activity, plan, profile
+from bot.loop.coach import CoachLoop
+from bot.services import activity, learner_plan, profile
 from bot.services.ledger import topic_minutes
 from tests.harness import Chat_, FakeClock
 
@@ -228,7 +228,9 @@ async def test_a_learner_who_studies_what_today_names_is_never_behind(
             async with sessionmaker() as session:
                 found_learner = await profile.get_learner(session, chat.user.id)
                 assert found_learner is not None
-                personal = await plan.personal_plan(session, catalog, found_learner, "demo", clock.now)
+                personal = await learner_plan.personal_plan(
+                    session, catalog, found_learner, "demo", clock.now
+                )
                 assert personal is not None
                 series = await activity.plan_series(
                     session, catalog, found_learner, "demo", clock.now, personal
@@ -243,7 +245,7 @@ async def test_a_learner_who_studies_what_today_names_is_never_behind(
     async with sessionmaker() as session:
         found_learner = await profile.get_learner(session, chat.user.id)
         assert found_learner is not None
-        personal = await plan.personal_plan(session, catalog, found_learner, "demo", clock.now)
+        personal = await learner_plan.personal_plan(session, catalog, found_learner, "demo", clock.now)
     assert personal is not None
     assert abs(personal.hours_counted * 60 - min(learner.minutes, personal.hours_total * 60)) < 1
 
@@ -360,7 +362,7 @@ async def test_twenty_real_topics_clicked_through_in_three_minutes_claim_no_week
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     from bot.curriculum.loader import load_catalog
-    from bot.services import progress
+    from bot.services import marking
     from db.models import Status
 
     real = load_catalog(REAL_CONTENT)
@@ -371,10 +373,10 @@ async def test_twenty_real_topics_clicked_through_in_three_minutes_claim_no_week
         for ref in real.plan("mle")[:20]:
             now += timedelta(seconds=9)  # twenty topics in three minutes
             for part in ref.topic.parts:
-                await progress.mark(session, real, 77, "mle", ref.topic.id, part, Status.DONE, now)
+                await marking.mark(session, real, 77, "mle", ref.topic.id, part, Status.DONE, now)
         learner = await profile.get_learner(session, 77)
         assert learner is not None
-        personal = await plan.personal_plan(session, real, learner, "mle", now)
+        personal = await learner_plan.personal_plan(session, real, learner, "mle", now)
     assert personal is not None
     assert personal.hours_done > 50  # twenty topics are done: they leave what comes next
     assert personal.hours_counted <= personal.schedule.day_ceiling + 1e-9  # but count as one long day at most

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.loader import load_catalog
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import radar
 from bot.services.survival import Follow, survival
 from db.models import Cohort, LearnerBreak, Status

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import create_i18n
 from bot.curriculum.catalog import Catalog
 from bot.delivery import Courier
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from bot.services import reminders
 from bot.services.sends import OWNER_STALE
 from db.models import ReminderSend

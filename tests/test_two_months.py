@@ -10,7 +10,7 @@ import pytest
 from aiogram.methods import SendMessage, SendPhoto
 
 from bot.callbacks import DAYS_DONE, DaysCb, Flow, HoursCb, MarkCb, StudiedCb, TimeCb, ZoneCb
-from bot.scheduler import CoachLoop
+from bot.loop.coach import CoachLoop
 from tests.harness import Chat_, FakeClock
 
 START = date(2026, 3, 2)  # a Monday

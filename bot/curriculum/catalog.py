@@ -28,6 +28,10 @@ class Catalog:
         self._tracks = {t.id: t for t in self.tracks}
         self._plans: dict[str, list[TopicRef]] = {t.id: _plan_order(t) for t in self.tracks}
         self._topics = {(ref.track.id, ref.topic.id): ref for refs in self._plans.values() for ref in refs}
+        # Every card a screen counts asks whether its question still exists: hundreds of lookups per reminder.
+        self._questions = {
+            (ref.track.id, ref.topic.id, q.id): q for ref in self._topics.values() for q in ref.topic.quiz
+        }
 
     def track(self, track_id: str | None) -> Track | None:
         return self._tracks.get(track_id) if track_id else None
@@ -46,10 +50,7 @@ class Catalog:
         return self._plans.get(track_id, [])
 
     def question(self, track_id: str, topic_id: str, question_id: str) -> Question | None:
-        ref = self.topic(track_id, topic_id)
-        if ref is None:
-            return None
-        return next((q for q in ref.topic.quiz if q.id == question_id), None)
+        return self._questions.get((track_id, topic_id, question_id))
 
     def counts(self) -> dict[str, int]:
         topics = [t for track in self.tracks for m in track.modules for t in m.topics]

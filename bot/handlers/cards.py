@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.curriculum.catalog import Catalog
 from bot.services import study
 from bot.services.progress import TopicState
-from bot.views import roadmap as views
+from bot.views import topic as views
 from bot.views.screen import Screen
 from db.models import Learner
 

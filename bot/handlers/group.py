@@ -37,7 +37,7 @@ from bot.services import battle_answers, cohort_group, cohorts, profile
 from bot.views import cohort as cohort_views
 from bot.views import cohort_group as views
 from bot.views import group_posts as posts
-from bot.views import profile as profile_views
+from bot.views import settings as settings_views
 from bot.views.screen import alert, notify, show
 from db.models import CohortStatus, Learner
 
@@ -186,7 +186,7 @@ async def board_choice(
     notify(callback_answer, views.board_choice_toast(callback_data.show))
     followed = await profile.tracks_followed(session, learner.id)
     member_of = await cohorts.memberships(session, learner.id)
-    screen = cohort_views.with_cohorts(profile_views.settings_screen(learner, catalog, followed), member_of)
+    screen = cohort_views.with_cohorts(settings_views.settings_screen(learner, catalog, followed), member_of)
     await show(
         query, views.with_board(screen, member_of, await cohort_group.board_choices(session, learner.id))
     )

@@ -19,8 +19,8 @@ from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Topic
 from bot.handlers.moments import moments
 from bot.handlers.polls import send_question
-from bot.services import progress, quiz
-from bot.views import roadmap as views
+from bot.services import marking, quiz_rounds
+from bot.views import known_check as views
 from db.models import Learner
 
 QUESTIONS = 3
@@ -88,7 +88,9 @@ async def _ask(
     ref = catalog.topic(check["track"], topic_id)
     question = catalog.question(check["track"], topic_id, question_id)
     assert ref is not None and question is not None
-    poll_id = await send_question(bot, session, learner, quiz.QuizItem(ref, question, practice=True), clock)
+    poll_id = await send_question(
+        bot, session, learner, quiz_rounds.QuizItem(ref, question, practice=True), clock
+    )
     check["poll"] = poll_id
     check["current"] = topic_id
     await state.update_data(check=check)
@@ -124,7 +126,7 @@ async def answered(
     track = catalog.track(check["track"])
     assert track is not None
     if passed(check["right"], check["asked"]):
-        marked = await progress.mark_known(session, catalog, learner.id, track.id, check["topics"], clock())
+        marked = await marking.mark_known(session, catalog, learner.id, track.id, check["topics"], clock())
         # A check begun before "module" was kept in its state reads as a topic's.
         await bot.send_message(learner.id, views.check_passed(check["right"], check["asked"], whole_module))
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
-from bot.services import activity, plan, progress, quiz
-from bot.views import roadmap as views
+from bot.services import activity, learner_plan, progress, progress_counts, quiz_stats
+from bot.views import moments as views
 from db.models import Learner
 
 
@@ -28,9 +28,9 @@ async def moments(
     track = state.ref.track
     if state.track_finished:
         now = clock()
-        personal = await plan.personal_plan(session, catalog, learner, track.id, now)
-        summary = await progress.track_progress(session, catalog, learner.id, track.id, now)
-        stats = await quiz.stats(
+        personal = await learner_plan.personal_plan(session, catalog, learner, track.id, now)
+        summary = await progress_counts.track_progress(session, catalog, learner.id, track.id, now)
+        stats = await quiz_stats.stats(
             session, catalog, learner.id, track.id, ZoneInfo(learner.timezone or "UTC"), now
         )
         active = await activity.activity(session, catalog, learner, now)

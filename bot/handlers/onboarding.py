@@ -1,35 +1,44 @@
-"""/start and the profile questions; each answer is stored at once, so nothing is lost if the learner stops."""
+"""/start and the profile questions: /start (an invitation link too), resuming an unfinished set-up, and the
+family's router; the answers themselves are in `setup_answers`, each stored at once, so nothing is lost if the
+learner stops."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import DAYS_DONE, ChooseTrackCb, DaysCb, Flow, HoursCb, LanguageCb, TimeCb, ZoneCb
+from bot.callbacks import ChooseTrackCb, DaysCb, Flow, HoursCb, LanguageCb, TimeCb, ZoneCb
 from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.catalog import Catalog
 from bot.filters import KnownLearner
 from bot.handlers import topic_link
-from bot.handlers.cohort import display_name
-from bot.handlers.questions import STATES, ask_next, hours_screen
+from bot.handlers.names import display_name
+from bot.handlers.questions import STATES, ask_next
+from bot.handlers.setup_answers import (
+    chose,
+    chose_days,
+    chose_track,
+    not_text,
+    typed_hours,
+    typed_instead_of_days,
+    typed_instead_of_language,
+    typed_instead_of_track,
+    typed_time,
+    typed_zone,
+)
 from bot.middlewares.prompt import LeavePromptOnCommand
-from bot.services import cohorts, parsing, plan, profile, setup, topic_links
-from bot.services.plan import study_weekdays
+from bot.services import cohorts, parsing, profile, setup, time_zones, topic_links
 from bot.services.setup import Question
 from bot.states import Ask
 from bot.views import cohort as cohort_views
-from bot.views import profile as views
 from bot.views.menu import main_menu
-from bot.views.screen import Screen, alert, notify, show
+from bot.views.screen import show
 from db.models import Learner
 
 Event = Message | CallbackQuery
@@ -126,205 +135,6 @@ async def _invited(
     return learner, choice is not None and choice.differ
 
 
-ProfileAnswer = LanguageCb | HoursCb | TimeCb | ZoneCb
-
-
-async def chose(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: ProfileAnswer,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    """A tapped answer to a profile question (language, hours, time, zone): store it, go on."""
-    if await _finished_onboarding_button(callback_data.flow, learner, state):
-        alert(callback_answer, _("This button is out of date. Change your answers in /settings."))
-        return
-    try:
-        learner = await _store(callback_data, session, learner.id, clock())
-    except profile.ProfileError:
-        alert(callback_answer, _("This button is out of date."))
-        return
-    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
-
-
-async def chose_days(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: DaysCb,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    """A study day switched on or off (stored at once; the last one stays on), or «Done»."""
-    if callback_data.day == DAYS_DONE:
-        if callback_data.flow is Flow.ONBOARDING:
-            learner = await profile.confirm_study_days(session, learner.id, clock())
-        await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
-        return
-    if not 0 <= callback_data.day < DAYS_DONE:
-        alert(callback_answer, _("This button is out of date."))
-        return
-    days = set(study_weekdays(learner.study_days)) ^ {callback_data.day}
-    if days:
-        learner = await profile.set_study_days(session, learner.id, days, clock())
-    await show(
-        query, views.ask_days(study_weekdays(learner.study_days), callback_data.flow, learner.language)
-    )
-
-
-async def _store(answer: ProfileAnswer, session: AsyncSession, learner_id: int, now: datetime) -> Learner:
-    if isinstance(answer, LanguageCb):
-        return await profile.set_language(session, learner_id, answer.code, now)
-    if isinstance(answer, HoursCb):
-        return await profile.set_weekly_hours(session, learner_id, answer.hours, now)
-    if isinstance(answer, TimeCb):
-        return await profile.set_reminder_minute(session, learner_id, answer.minute, now)
-    return await profile.set_timezone(session, learner_id, answer.zone, now)
-
-
-async def chose_track(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: ChooseTrackCb,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    if await _finished_onboarding_button(callback_data.flow, learner, state):
-        alert(callback_answer, _("This button is out of date. Change your answers in /settings."))
-        return
-    try:
-        learner = await profile.choose_track(session, catalog, learner.id, callback_data.track, clock())
-    except profile.ProfileError:
-        alert(callback_answer, _("This track is no longer offered. Please pick another one."))
-        return
-    track = catalog.track(learner.current_track)
-    if track is not None:
-        with i18n.use_locale(learner.language):
-            notify(
-                callback_answer, _("Track chosen: “{track}”").format(track=track.title.get(learner.language))
-            )
-    await ask_next(query, learner, callback_data.flow, state, session, catalog, clock, i18n)
-
-
-async def _finished_onboarding_button(flow: Flow, learner: Learner, state: FSMContext) -> bool:
-    """A button left on an onboarding question (on another device, say) once onboarding is over: it must not
-    switch the track or any answer behind the learner's back."""
-    if flow is not Flow.ONBOARDING or learner.onboarded_at is None:
-        return False
-    return await _flow(state) is not Flow.ONBOARDING or await state.get_state() is None
-
-
-async def _flow(state: FSMContext) -> Flow:
-    data = await state.get_data()
-    return Flow(data.get("flow", Flow.ONBOARDING))
-
-
-async def typed_hours(
-    message: Message,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    text = (message.text or "").strip()
-    flow = await _flow(state)
-    try:
-        learner = await profile.set_weekly_hours(session, learner.id, parsing.parse_hours(text), clock())
-    except parsing.ParseError as exc:
-        refusal = views.bad_hours(exc.reason, text)
-        asked = await hours_screen(session, catalog, learner, flow)
-        await show(message, Screen(refusal, asked.markup))
-        return
-    await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
-
-
-async def typed_time(
-    message: Message,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    flow = await _flow(state)
-    try:
-        readings = parsing.time_readings(message.text or "", parsing.twelve_hour_clock(learner.language))
-    except parsing.ParseError:
-        await show(message, Screen(views.bad_time(), views.ask_time(learner.reminder_minute, flow).markup))
-        return
-    if len(readings) > 1:  # a bare «3»: 3 AM or 3 PM? The question stays open for a typed «3pm» too.
-        await show(message, views.ask_morning_or_evening(readings, flow))
-        return
-    learner = await profile.set_reminder_minute(session, learner.id, readings[0], clock())
-    await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
-
-
-async def typed_zone(
-    message: Message,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-    i18n: I18n,
-) -> None:
-    flow = await _flow(state)
-    text = message.text or ""
-    try:
-        zone = parsing.parse_timezone(text)
-    except parsing.ParseError as exc:
-        markup = views.ask_zone(learner.timezone, flow, exc.suggestions).markup
-        await show(message, Screen(views.unknown_zone(text, exc.suggestions), markup))
-        return
-    learner = await profile.set_timezone(session, learner.id, zone, clock())
-    await ask_next(message, learner, flow, state, session, catalog, clock, i18n)
-
-
-async def typed_instead_of_language(message: Message, learner: Learner, state: FSMContext) -> None:
-    flow = await _flow(state)
-    await show(message, Screen(views.use_buttons(), views.ask_language(learner.language, flow).markup))
-
-
-async def typed_instead_of_track(
-    message: Message,
-    learner: Learner,
-    state: FSMContext,
-    session: AsyncSession,
-    catalog: Catalog,
-    clock: Clock,
-) -> None:
-    flow = await _flow(state)
-    followed = await profile.tracks_followed(session, learner.id)
-    plans = await plan.track_plans(session, catalog, learner, clock())
-    screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow, plans)
-    await show(message, Screen(views.use_buttons(), screen.markup))
-
-
-async def typed_instead_of_days(message: Message, learner: Learner, state: FSMContext) -> None:
-    flow = await _flow(state)
-    markup = views.ask_days(study_weekdays(learner.study_days), flow, learner.language).markup
-    await show(message, Screen(views.use_buttons(), markup))
-
-
-async def not_text(message: Message, state: FSMContext) -> None:
-    await message.answer(_("Please type your answer as text, or tap a button above."))
-
-
 async def resume(
     event: Event,
     learner: Learner,
@@ -360,7 +170,7 @@ def _answers(question: Question, text: str) -> bool:
         elif question is Question.TIME:
             parsing.parse_time(text)
         else:
-            parsing.parse_timezone(text)
+            time_zones.parse_timezone(text)
     except parsing.ParseError as exc:
         return exc.reason in ("fraction", "range") or bool(exc.suggestions)
     return True

@@ -10,8 +10,8 @@ from aiogram.types import InputPollOption
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.services import quiz
-from bot.views import coach
+from bot.services import quiz_rounds, quiz_send
+from bot.views import quiz as quiz_views
 from db.models import Learner
 
 
@@ -19,14 +19,14 @@ async def send_question(
     bot: Bot,
     session: AsyncSession,
     learner: Learner,
-    item: quiz.QuizItem,
+    item: quiz_rounds.QuizItem,
     clock: Clock,
     round_started_at: datetime | None = None,
 ) -> str:
     """Send a question as a quiz poll with its options in a new order; `round_started_at` continues a round.
     Returns the poll's id."""
-    order = quiz.shuffled_order(item.question)
-    question, options, explanation = coach.question_text(item, learner.language, order)
+    order = quiz_send.shuffled_order(item.question)
+    question, options, explanation = quiz_views.question_text(item, learner.language, order)
     message = await bot.send_poll(
         chat_id=learner.id,
         question=question,
@@ -37,5 +37,5 @@ async def send_question(
         is_anonymous=False,
     )
     assert message.poll is not None
-    await quiz.record_sent(session, message.poll.id, learner.id, item, clock(), order, round_started_at)
+    await quiz_send.record_sent(session, message.poll.id, learner.id, item, clock(), order, round_started_at)
     return message.poll.id

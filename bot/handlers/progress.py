@@ -20,10 +20,11 @@ from bot.filters import HasTrack
 from bot.middlewares.answers import answer_now
 from bot.services.report import progress_report
 from bot.views.chart import progress_chart
-from bot.views.coach import quiz_stats_lines, streak_line
 from bot.views.cohort import calendar_lines
 from bot.views.progress import progress_screen
+from bot.views.quiz import quiz_stats_lines
 from bot.views.screen import show
+from bot.views.streak import streak_line
 from bot.webapp.links import map_url
 from db.models import Learner
 

@@ -14,12 +14,14 @@ from bot.callbacks import Flow
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.handlers import topic_link
-from bot.services import cohorts, plan, profile, setup
-from bot.services.plan import study_weekdays
+from bot.services import cohorts, learner_plan, profile, setup
+from bot.services.schedule import study_weekdays
 from bot.services.setup import Question
 from bot.states import Ask
 from bot.views import cohort as cohort_views
+from bot.views import onboarding as onboarding_views
 from bot.views import profile as views
+from bot.views import settings as settings_views
 from bot.views.menu import main_menu
 from bot.views.screen import Screen, show
 from db.models import Learner
@@ -55,16 +57,16 @@ async def ask_next(
         if flow is Flow.SETTINGS:
             await state.clear()
             followed = await profile.tracks_followed(session, learner.id)
-            await show(event, views.settings_screen(learner, catalog, followed))
+            await show(event, settings_views.settings_screen(learner, catalog, followed))
             return
         question = setup.first_unanswered(learner, catalog)
         if question is None:
             await state.clear()
             learner = await profile.finish_onboarding(session, learner.id, clock())
-            personal = await plan.personal_plan(
+            personal = await learner_plan.personal_plan(
                 session, catalog, learner, learner.current_track or "", clock()
             )
-            text = views.onboarding_done(learner, catalog, personal)
+            text = onboarding_views.onboarding_done(learner, catalog, personal)
             # A cohort's dates were given in its zone when the learner joined before saying theirs: now in theirs.
             restated = await cohorts.week_in_own_zone(session, catalog, learner, clock())
             if restated is not None and learner.timezone is not None:
@@ -89,7 +91,7 @@ async def _question(
     if question is Question.LANGUAGE:
         return views.ask_language(learner.language, flow, greet=greet)
     if question is Question.TRACK:
-        plans = await plan.track_plans(session, catalog, learner, clock())
+        plans = await learner_plan.track_plans(session, catalog, learner, clock())
         return views.ask_track(catalog, learner.language, None, set(), flow, plans)
     if question is Question.HOURS:
         return await hours_screen(session, catalog, learner, flow)

@@ -20,10 +20,10 @@ from bot.filters import HasTrack, KnownLearner, SetUp
 from bot.handlers import known_check
 from bot.handlers.polls import send_question
 from bot.metrics import Metrics
-from bot.services import profile, quiz
-from bot.services.plan import study_weekdays
+from bot.services import profile, quiz_answers, quiz_rounds
+from bot.services.schedule import study_weekdays
 from bot.services.search import QUERY_MAX, Answer, SearchIndex
-from bot.views import coach
+from bot.views import quiz as quiz_views
 from bot.views import search as search_views
 from bot.views.format import short_date
 from bot.views.menu import roadmap_or_menu
@@ -74,7 +74,7 @@ async def _choose(message: Message, words: str, found: Answer, learner: Learner)
     if found.hits:
         await show(message, search_views.quiz_choice(found, learner.language))
         return
-    text = coach.unknown_topic(words)
+    text = quiz_views.unknown_topic(words)
     if found.suggestions:
         text += "\n" + search_views.closest_words(found.suggestions)
     await show(message, Screen(text, roadmap_or_menu()))
@@ -111,9 +111,9 @@ async def _practise(
     catalog: Catalog,
     clock: Clock,
 ) -> None:
-    item = quiz.practice_item(catalog, track_id, topic_id)
+    item = quiz_rounds.practice_item(catalog, track_id, topic_id)
     if item is None:
-        await bot.send_message(learner.id, coach.no_quiz_for_topic())
+        await bot.send_message(learner.id, quiz_views.no_quiz_for_topic())
         return
     await send_question(bot, session, learner, item, clock)
 
@@ -127,14 +127,14 @@ async def _reviews(
     clock: Clock,
 ) -> None:
     now = clock()
-    item, day = await quiz.start_reviews(
+    item, day = await quiz_rounds.start_reviews(
         session, catalog, learner.id, _zone(learner), learner.daily_review_cap, now
     )
     if item is None:
         screen = (
-            coach.cap_reached(day, learner.language)
+            quiz_views.cap_reached(day, learner.language)
             if day.waiting
-            else coach.nothing_due(day, learner.language)
+            else quiz_views.nothing_due(day, learner.language)
         )
         await show(event, screen)
         return
@@ -152,7 +152,7 @@ async def poll_answer(
     state: FSMContext | None = None,
 ) -> None:
     try:
-        result = await quiz.answer(
+        result = await quiz_answers.answer(
             session,
             catalog,
             learner.id,
@@ -163,7 +163,7 @@ async def poll_answer(
             clock(),
             study_weekdays(learner.study_days),
         )
-    except quiz.UnknownPoll:
+    except quiz_answers.UnknownPoll:
         raise SkipHandler from None  # not a private quiz poll (a group battle's is answered further on)
     if result is None:
         return  # a repeated delivery or a retracted vote
@@ -176,10 +176,10 @@ async def poll_answer(
         await send_question(bot, session, learner, result.item, clock, result.round_started_at)
         return
     assert result.outcome is not None and result.day is not None
-    day = result.day  # `quiz.review_day`'s count, from the answer's own read
+    day = result.day  # `quiz_day.review_day`'s count, from the answer's own read
     # Reviews come by the learner's local date: the next one is named by its day, as every screen does.
     next_day = short_date(day.next_on, learner.language) if day.next_on else None
-    screen = coach.round_done(result.outcome, learner.language, next_day, day)
+    screen = quiz_views.round_done(result.outcome, learner.language, next_day, day)
     await bot.send_message(learner.id, screen.text, reply_markup=screen.markup)
 
 

@@ -21,7 +21,7 @@ from bot.callbacks import RadarCb
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.handlers.admin import IsAdmin, stats_screen
-from bot.handlers.cohort import display_name
+from bot.handlers.names import display_name
 from bot.services import cohorts, notes, question_stats, radar
 from bot.states import RadarAsk
 from bot.views import cohort as cohort_views

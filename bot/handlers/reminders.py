@@ -18,7 +18,7 @@ from bot.curriculum.catalog import Catalog
 from bot.filters import SetUp
 from bot.services import breaks, reminders
 from bot.views import breaks as break_views
-from bot.views import coach
+from bot.views import reminder as reminder_views
 from bot.views.format import clock as clock_text
 from bot.views.screen import alert, notify, show
 from db.models import Learner
@@ -37,14 +37,14 @@ async def reminder_button(
     if callback_data.action == "snooze":
         snoozed = await reminders.snooze(session, learner.id, now)
         when = _local_time(snoozed.at, zone)
-        text = coach.snoozed_to_morning(when) if snoozed.morning else coach.snoozed(when)
+        text = reminder_views.snoozed_to_morning(when) if snoozed.morning else reminder_views.snoozed(when)
         notify(callback_answer, text)
     elif callback_data.action == "tomorrow":
         planned = await reminders.skip_today(session, learner.id, now)
-        notify(callback_answer, coach.tomorrow(_local_time(planned, zone) if planned else None))
+        notify(callback_answer, reminder_views.tomorrow(_local_time(planned, zone) if planned else None))
     elif callback_data.action == "pause":
         await reminders.set_paused(session, learner.id, True, now)
-        await show(query, coach.paused())
+        await show(query, reminder_views.paused())
     else:
         alert(callback_answer, _("This button is out of date."))
 
@@ -79,7 +79,7 @@ async def resume(
     if back is not None:
         await show(message, break_views.welcome_back(back, learner.language))
     minute = updated.reminder_minute if updated else learner.reminder_minute
-    await show(message, coach.resumed(clock_text(minute)))
+    await show(message, reminder_views.resumed(clock_text(minute)))
 
 
 def create_router() -> Router:

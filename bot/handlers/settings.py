@@ -16,13 +16,14 @@ from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import SetUp
 from bot.handlers.questions import hours_screen
-from bot.services import breaks, cohort_group, cohorts, plan, profile, reminders, streaks
-from bot.services.plan import study_weekdays
+from bot.services import breaks, cohort_group, cohorts, learner_plan, profile, reminders, streaks
+from bot.services.schedule import study_weekdays
 from bot.states import Ask
 from bot.views import breaks as break_views
 from bot.views import cohort as cohort_views
 from bot.views import cohort_group as group_views
 from bot.views import profile as views
+from bot.views import settings as settings_views
 from bot.views.screen import Screen, alert, show
 from db.models import Learner
 
@@ -36,7 +37,7 @@ async def settings_screen(
 ) -> None:
     await state.clear()
     followed = await profile.tracks_followed(session, learner.id)
-    screen = views.settings_screen(learner, catalog, followed)
+    screen = settings_views.settings_screen(learner, catalog, followed)
     member_of = await cohorts.memberships(session, learner.id)
     screen = cohort_views.with_cohorts(screen, member_of)
     await show(
@@ -61,7 +62,7 @@ async def ask(
         screen, next_state = views.ask_language(learner.language, flow), Ask.language
     elif callback_data.item == "track":
         followed = await profile.tracks_followed(session, learner.id)
-        plans = await plan.track_plans(session, catalog, learner, clock())
+        plans = await learner_plan.track_plans(session, catalog, learner, clock())
         screen = views.ask_track(catalog, learner.language, learner.current_track, followed, flow, plans)
         next_state = Ask.track
     elif callback_data.item == "hours":
@@ -85,7 +86,7 @@ async def ask(
             ):  # a new message: the settings stay below
                 await show(query.message, break_views.welcome_back(back, learner.language))
         followed = await profile.tracks_followed(session, learner.id)
-        await show(query, views.settings_screen(updated or learner, catalog, followed))
+        await show(query, settings_views.settings_screen(updated or learner, catalog, followed))
         return
     elif callback_data.item == "break":
         await state.clear()
@@ -96,7 +97,7 @@ async def ask(
         await streaks.set_nudge(session, learner.id, not learner.streak_nudge, clock())
         updated = await profile.get_learner(session, learner.id)
         followed = await profile.tracks_followed(session, learner.id)
-        await show(query, views.settings_screen(updated or learner, catalog, followed))
+        await show(query, settings_views.settings_screen(updated or learner, catalog, followed))
         return
     elif callback_data.item == "daysoff":
         await state.clear()
@@ -104,7 +105,7 @@ async def ask(
             session, learner.id, not learner.reviews_on_days_off, clock()
         )
         followed = await profile.tracks_followed(session, learner.id)
-        await show(query, views.settings_screen(updated or learner, catalog, followed))
+        await show(query, settings_views.settings_screen(updated or learner, catalog, followed))
         return
     elif callback_data.item == "cap":
         await state.clear()
@@ -133,7 +134,7 @@ async def chose_cap(
         alert(callback_answer, _("This button is out of date."))
         return
     followed = await profile.tracks_followed(session, learner.id)
-    await show(query, views.settings_screen(learner, catalog, followed))
+    await show(query, settings_views.settings_screen(learner, catalog, followed))
 
 
 def create_router() -> Router:

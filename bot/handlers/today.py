@@ -14,7 +14,8 @@ from bot.callbacks import Screen as Nav
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.filters import HasTrack
-from bot.services import plan, profile, today
+from bot.services import catch_up as catch_up_rules
+from bot.services import profile, record
 from bot.views import today as views
 from bot.views.format import long_date
 from bot.views.screen import alert, notify, show
@@ -29,7 +30,7 @@ async def show_today(
     catalog: Catalog,
     clock: Clock,
 ) -> None:
-    day = await today.learner_today(session, catalog, learner, track_id, clock())
+    day = await record.learner_today(session, catalog, learner, track_id, clock())
     await show(event, views.today_screen(day, learner.language))
 
 
@@ -45,22 +46,23 @@ async def catch_up(
 ) -> None:
     now = clock()
     if callback_data.action == "move":
-        await plan.move_finish_date(session, learner.id, track_id, now)
+        await catch_up_rules.move_finish_date(session, learner.id, track_id, now)
     elif callback_data.action == "hours" and 1 <= callback_data.hours <= 100:
-        await plan.move_finish_date(session, learner.id, track_id, now, weekly_hours=callback_data.hours)
+        await catch_up_rules.move_finish_date(
+            session, learner.id, track_id, now, weekly_hours=callback_data.hours
+        )
     elif callback_data.action != "keep":
         alert(callback_answer, _("This button is out of date."))
         return
     learner = await profile.get_learner(session, learner.id) or learner
-    personal = await plan.personal_plan(session, catalog, learner, track_id, now)
-    if personal is not None:
+    day = await record.learner_today(session, catalog, learner, track_id, now)
+    if day.plan is not None:
         notify(
             callback_answer,
             _("Your plan: finish on {date}.").format(
-                date=long_date(personal.planned_finish, learner.language)
+                date=long_date(day.plan.planned_finish, learner.language)
             ),
         )
-    day = await today.learner_today(session, catalog, learner, track_id, now)
     await show(query, views.today_screen(day, learner.language))
 
 

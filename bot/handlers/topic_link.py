@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.services import progress, topic_links
-from bot.views import roadmap as roadmap_views
 from bot.views import search as views
+from bot.views import topic as topic_views
 from bot.views.screen import NO_PREVIEW
 from db.models import Learner
 
@@ -67,7 +67,7 @@ async def open_topic(
 ) -> None:
     """The topic's card, as the roadmap shows it, in a message of its own."""
     state = await progress.topic_state(session, catalog, learner.id, ref.track.id, ref.topic.id)
-    screen = roadmap_views.topic_screen(state, learner.language)
+    screen = topic_views.topic_screen(state, learner.language)
     assert event.bot is not None
     await event.bot.send_message(
         learner.id, screen.text, reply_markup=screen.markup, link_preview_options=NO_PREVIEW

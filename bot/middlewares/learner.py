@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import breaks, profile
 from bot.views import breaks as break_views
-from bot.views import coach
+from bot.views import reminder as reminder_views
 from bot.views.screen import Screen
 
 
@@ -48,7 +48,7 @@ def _greetings(arrival: breaks.Arrival, locale: str) -> list[Screen]:
     elif arrival.restart is not None:
         screens.append(break_views.restart(arrival.restart, locale))
     elif arrival.away:
-        screens.append(Screen(coach.comeback(arrival.away), None))
+        screens.append(Screen(reminder_views.comeback(arrival.away), None))
     if arrival.freezes is not None:
         screens.append(Screen(break_views.freezes_used(arrival.freezes), None))
     return screens

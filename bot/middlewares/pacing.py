@@ -4,7 +4,8 @@ for as long as Telegram asked (a 429 about a group pauses that group alone: its 
 learner's answer must not wait for them) and the call is tried again, until a deadline in minutes; network trouble and 5xx
 are retried with backoff. Nothing is reported to a learner as an error because Telegram asked the bot to wait.
 A send that recorded its attempt (a reminder, a broadcast: bot/delivery.py's `BeforeSend`) has it taken back on a
-429, which means "not delivered", and recorded again just before the retry.
+429, which means "not delivered", and recorded again just before the retry. A send given a paid turn (a reminder
+beyond the free rate, with PAID_BROADCAST_RATE: bot/pacer.py) goes with `allow_paid_broadcast`, and is counted.
 
 The calls made at start-up (getMe, setMyCommands, setChatMenuButton, setWebhook) ride out network trouble and 5xx
 for as long as the process lives, logging once a minute; a refused token (401) is not retried."""
@@ -21,7 +22,8 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-from bot.delivery import Pacer, Priority, current_priority, is_group, take_before_send
+from bot.delivery import Priority, current_priority, is_group, may_pay, take_before_send
+from bot.pacer import Pacer
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -49,9 +51,15 @@ def chat_of(method: TelegramMethod[Any]) -> int | str | None:
 
 
 class PacedRequests(BaseRequestMiddleware):
-    def __init__(self, pacer: Pacer, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        pacer: Pacer,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_paid: Callable[[], None] | None = None,
+    ) -> None:
         self.pacer = pacer
         self._sleep = sleep
+        self._on_paid = on_paid  # a paid broadcast delivered (the metrics' counter)
 
     async def __call__(
         self,
@@ -72,15 +80,22 @@ class PacedRequests(BaseRequestMiddleware):
         forever = name in STARTUP_METHODS
         deadline = loop.time() + (ANSWER_DEADLINE if name == "answerCallbackQuery" else SEND_DEADLINE)
         before_send = take_before_send() if chat is not None else None
+        payable = may_pay(level) and "allow_paid_broadcast" in type(method).model_fields
         backoff = BACKOFF_FIRST
         logged_at: float | None = None
         while True:
+            paid = False
             if chat is not None:
-                async with self.pacer.turn(chat, level):
+                async with self.pacer.turn(chat, level, payable) as paid:
                     if before_send is not None:
                         await before_send()
             try:
-                return await make_request(bot, method)
+                if not paid:
+                    return await make_request(bot, method)
+                response = await make_request(bot, method.model_copy(update={"allow_paid_broadcast": True}))
+                if self._on_paid is not None:
+                    self._on_paid()
+                return response
             except TelegramRetryAfter as exc:
                 if chat is not None and is_group(chat):
                     self.pacer.pause_chat(chat, exc.retry_after)

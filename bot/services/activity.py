@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
-from bot.services import plan
+from bot.services import learner_plan, plan
 from bot.services.ledger import TOPIC_KINDS, Ledger
-from bot.services.plan import study_weekdays
 from bot.services.reminders import local_date
+from bot.services.schedule import study_weekdays
 from bot.services.week import DayKind, LearnerWeek, backoff_allows
 from db.models import Enrollment, Learner, StudyKind
 from db.repositories import breaks as break_repo
@@ -95,8 +95,10 @@ async def activity(session: AsyncSession, catalog: Catalog, learner: Learner, no
     rows = await study_repo.entries(session, learner.id)
     spans = await break_repo.spans(session, learner.id)
     await session.commit()
-    ledger = plan.ledger_of(catalog, rows, zone)
-    return activity_of(ledger, study_weekdays(learner.study_days), plan.break_days_of(spans, zone, now), now)
+    ledger = learner_plan.ledger_of(catalog, rows, zone)
+    return activity_of(
+        ledger, study_weekdays(learner.study_days), learner_plan.break_days_of(spans, zone, now), now
+    )
 
 
 def activity_of(
@@ -107,8 +109,7 @@ def activity_of(
     answers: Counter[date] = Counter()
     minutes: dict[date, float] = {}
     reviewing: dict[date, float] = {}
-    for entry in ledger.entries:
-        day = local_date(ledger.zone, entry.at)
+    for entry, day in ledger.dated():
         if entry.kind == StudyKind.DONE:
             topics[day] += 1
         elif entry.kind == StudyKind.REVIEW:
@@ -171,7 +172,7 @@ async def plan_series(
     )
     rows = await study_repo.entries(session, learner.id)
     await session.commit()
-    ledger = plan.ledger_of(catalog, rows, ZoneInfo(learner.timezone or "UTC"))
+    ledger = learner_plan.ledger_of(catalog, rows, ZoneInfo(learner.timezone or "UTC"))
     return series_of(track_id, enrollment, ledger, now, personal)
 
 
@@ -214,7 +215,7 @@ async def week_numbers(session: AsyncSession, catalog: Catalog, learner: Learner
     reviews = await quiz_repo.reviews_since(session, learner.id, since)
     await session.commit()
     recent = [row for row in rows if row.at >= since]
-    ledger = plan.ledger_of(catalog, recent, ZoneInfo(learner.timezone or "UTC"))
+    ledger = learner_plan.ledger_of(catalog, recent, ZoneInfo(learner.timezone or "UTC"))
     done = [e for e in ledger.entries if e.kind == StudyKind.DONE]
     passes = sum(1 for e in done if e.step)
     minutes = sum(e.minutes or 0.0 for e in ledger.entries if e.kind in TOPIC_KINDS)

@@ -16,12 +16,13 @@ from fsrs import Rating
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services import quiz
+from bot.services import quiz_balance, quiz_cards, quiz_send
 from bot.services.cohort_calendar import course_end
 from bot.services.ledger import review_minutes
-from bot.services.plan import study_weekdays
+from bot.services.schedule import study_weekdays
 from db.models import Cohort, CohortStatus, Learner, StudyKind
 from db.repositories import battles as battle_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import groups as repo
 from db.repositories import learners as learner_repo
@@ -64,13 +65,13 @@ async def answer(
     if not option_ids:
         await session.commit()
         return None
-    membership = await cohort_repo.membership_on_track(session, user_id, cohort.track_id)
+    membership = await member_repo.membership_on_track(session, user_id, cohort.track_id)
     member = membership is not None and membership.cohort.id == cohort.id
     learner = await learner_repo.get(session, user_id) if member else None
     key = (poll.track_id, poll.topic_id, poll.question_id)
     rows = await quiz_repo.card_rows(session, user_id) if learner is not None else []
     row = next((r for r in rows if (r.track_id, r.topic_id, r.question_id) == key), None)
-    correct = quiz.own_options(poll.option_order, option_ids) == [poll.correct_option]
+    correct = quiz_send.own_options(poll.option_order, option_ids) == [poll.correct_option]
     counted = learner is not None and row is not None
     fields = {"poll_id": poll_id, "learner_id": user_id, "battle_id": poll.battle_id, "member": member,
               "correct": correct, "counted": counted, "answered_at": now}  # fmt: skip
@@ -108,10 +109,10 @@ async def _review(
     Again; the review and its minutes go in the learner's history and ledger."""
     rating = Rating.Good if correct else Rating.Again
     zone = ZoneInfo(learner.timezone or "UTC")
-    card, _log = quiz.SCHEDULER.review_card(quiz.fsrs_card(row), rating, review_datetime=now)
+    card, _log = quiz_cards.SCHEDULER.review_card(quiz_cards.fsrs_card(row), rating, review_datetime=now)
     others = [r for r in rows if r is not row]
     weekdays = study_weekdays(learner.study_days)
-    due = quiz.balanced_due(others, card.due, zone, learner.daily_review_cap, weekdays, now)
+    due = quiz_balance.balanced_due(others, card.due, zone, learner.daily_review_cap, weekdays, now)
     await quiz_repo.schedule(
         session,
         learner.id,

@@ -5,9 +5,9 @@ sent (reminders are paused, so no reminder, summary, nudge or catch-up offer). I
 (the coach loop claims it, see `claim_returns`), when the learner writes to the bot on a later day than the one
 the break began (`arrive`; a tap on the same day, say on the menu button under «enjoy your break», does not end
 it), or with /resume (`end_now`). Then:
-- the personal plan's dates move later by the break's length in days (`plan.move_by_break`);
+- the personal plan's dates move later by the break's length in days (`catch_up.move_by_break`);
 - the reviews that fell due are spread over the next study days within the daily cap, lowest FSRS
-  retrievability first (`quiz.spread_due`);
+  retrievability first (`quiz_balance.spread_due`);
 - the learner gets a welcome back with a restart plan sized to the first day (`learner_today`).
 
 A learner back after a week of their study days (`RESTART_AFTER_STUDY_DAYS` at least) missed without a break gets the same spreading and a gentle restart:
@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services import plan, profile, quiz, reminders, streaks, today
-from bot.services.plan import study_weekdays
+from bot.services import catch_up, profile, quiz_balance, quiz_day, record, reminders, streaks
 from bot.services.reminders import QUIET_END, Claim, at_local, local_date
+from bot.services.schedule import study_weekdays
 from bot.services.streaks import FreezeNews
 from bot.services.today import Today
 from bot.services.week import LearnerWeek
@@ -83,11 +83,11 @@ async def _after_break(
     """A break just ended: move the plan by its length, turn reminders back on, spread the reviews."""
     zone = ZoneInfo(learner.timezone or "UTC")
     days = break_length(zone, started_at, now)
-    await plan.move_by_break(session, learner.id, days)
+    await catch_up.move_by_break(session, learner.id, days)
     # The reminders' back-off starts over from the return (the break was not days of silence).
     await learner_repo.update_fields(session, learner.id, now, last_active_at=now)
     await reminders.set_paused(session, learner.id, False, now)
-    await quiz.spread_due(
+    await quiz_balance.spread_due(
         session,
         catalog,
         learner.id,
@@ -117,7 +117,7 @@ async def welcome_back(
         return None
     day = None
     if learner.current_track and catalog.track(learner.current_track) is not None:
-        day = await today.learner_today(session, catalog, learner, learner.current_track, now)
+        day = await record.learner_today(session, catalog, learner, learner.current_track, now)
     return WelcomeBack(days, day)
 
 
@@ -136,11 +136,11 @@ async def restart(session: AsyncSession, catalog: Catalog, learner: Learner, now
         return None
     zone = ZoneInfo(learner.timezone or "UTC")
     weekdays = study_weekdays(learner.study_days)
-    await quiz.spread_due(
+    await quiz_balance.spread_due(
         session, catalog, learner.id, zone, learner.daily_review_cap, weekdays, now, lowest_recall_first=True
     )
-    at_risk = await quiz.most_at_risk(session, catalog, learner.id, zone, now)
-    day = await today.learner_today(session, catalog, learner, learner.current_track, now)
+    at_risk = await quiz_day.most_at_risk(session, catalog, learner.id, zone, now)
+    day = await record.learner_today(session, catalog, learner, learner.current_track, now)
     planned = moved = None
     if day.plan is not None and not day.plan.finished:
         planned = day.plan.planned_finish
@@ -152,7 +152,7 @@ async def restart(session: AsyncSession, catalog: Catalog, learner: Learner, now
 async def spread_left_over(session: AsyncSession, catalog: Catalog, learner: Learner, now: datetime) -> int:
     """Reviews left over from days the learner stayed away, beyond today's cap, move to the next study days
     (oldest first); the daily reminder and a learner back after a few days call this."""
-    return await quiz.spread_due(
+    return await quiz_balance.spread_due(
         session,
         catalog,
         learner.id,

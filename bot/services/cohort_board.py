@@ -20,10 +20,11 @@ from bot.curriculum.models import Stage
 from bot.services.cohort_calendar import stage_refs, week_number
 from bot.services.cohort_organiser import owned
 from bot.services.cohort_progress import Member, StageDate, member_dates, stage_dates, standing_of
+from bot.services.learner_plan import ledger_of
 from bot.services.ledger import topic_minutes
-from bot.services.plan import ledger_of
 from bot.services.progress import topic_status
 from db.models import Cohort, LateWeeks, Learner, Status
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as repo
 from db.repositories.progress import PartKey
 from db.repositories.study_log import Entry
@@ -103,11 +104,11 @@ async def dashboard(
 
 async def board_of(session: AsyncSession, catalog: Catalog, cohort: Cohort, now: datetime) -> Dashboard:
     stages = await repo.stages(session, cohort.id)
-    members = await repo.members(session, cohort.id)
-    learners = await repo.learners_of(session, cohort.id)
-    progress = await repo.progress_of_members(session, cohort.id, cohort.track_id)
-    quiz = await repo.quiz_of_members(session, cohort.id, cohort.track_id)
-    study = await repo.study_of_members(session, cohort.id, cohort.track_id)
+    members = await member_repo.members(session, cohort.id)
+    learners = await member_repo.learners_of(session, cohort.id)
+    progress = await member_repo.progress_of_members(session, cohort.id, cohort.track_id)
+    quiz = await member_repo.quiz_of_members(session, cohort.id, cohort.track_id)
+    study = await member_repo.study_of_members(session, cohort.id, cohort.track_id)
     await session.commit()
     dates = stage_dates(catalog, cohort, stages, {})
     stage_of = {ref.topic.id: d for d in dates for ref in stage_refs(catalog, cohort.track_id, d.stage.id)}

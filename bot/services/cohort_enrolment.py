@@ -19,6 +19,7 @@ from bot.curriculum.catalog import Catalog
 from bot.services.cohort_calendar import course_end
 from bot.services.cohort_progress import CohortWeek, Member, cohort_pace, cohort_week
 from db.models import Cohort, CohortStatus, Learner
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
@@ -92,12 +93,12 @@ async def join(
     first_name: str | None = None,
 ) -> tuple[JoinOutcome, Cohort]:
     """Join the cohort and make its track the learner's current one (following it if they did not yet)."""
-    for membership in await repo.memberships(session, learner_id):
+    for membership in await member_repo.memberships(session, learner_id):
         if membership.cohort.track_id == cohort.track_id:
             await session.commit()
             same = membership.cohort.id == cohort.id
             return (JoinOutcome.ALREADY if same else JoinOutcome.OTHER), membership.cohort
-    if not await repo.join(session, cohort, learner_id, display_name[:128], now, first_name):
+    if not await member_repo.join(session, cohort, learner_id, display_name[:128], now, first_name):
         await session.rollback()  # a second tap raced this one: it joined
         return JoinOutcome.ALREADY, cohort
     await learner_repo.enroll(session, learner_id, cohort.track_id, now)
@@ -107,13 +108,13 @@ async def join(
 
 
 async def memberships(session: AsyncSession, learner_id: int) -> list[Cohort]:
-    result = [m.cohort for m in await repo.memberships(session, learner_id)]
+    result = [m.cohort for m in await member_repo.memberships(session, learner_id)]
     await session.commit()
     return result
 
 
 async def leave(session: AsyncSession, learner_id: int, cohort_id: int) -> bool:
-    left = await repo.leave(session, cohort_id, learner_id)
+    left = await member_repo.leave(session, cohort_id, learner_id)
     await session.commit()
     return left
 
@@ -139,7 +140,7 @@ async def hours_choice(
 ) -> HoursChoice | None:
     """The cohort's hours against the learner's; None when the learner is not (or no longer) in that cohort."""
     membership = next(
-        (m for m in await repo.memberships(session, learner_id) if m.cohort.id == cohort_id), None
+        (m for m in await member_repo.memberships(session, learner_id) if m.cohort.id == cohort_id), None
     )
     learner = await learner_repo.get(session, learner_id)
     stages = await repo.stages(session, cohort_id) if membership is not None else []
@@ -155,7 +156,7 @@ async def hours_needed_on_track(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str | None
 ) -> HoursChoice | None:
     """The hours choice of the learner's cohort on the track (the hours question shows it), if they are in one."""
-    membership = await repo.membership_on_track(session, learner_id, track_id) if track_id else None
+    membership = await member_repo.membership_on_track(session, learner_id, track_id) if track_id else None
     await session.commit()
     return await hours_choice(session, catalog, learner_id, membership.cohort.id) if membership else None
 
@@ -177,7 +178,7 @@ async def learner_week(
     session: AsyncSession, catalog: Catalog, learner_id: int, track_id: str, now: datetime
 ) -> CohortWeek | None:
     """The learner's cohort calendar on this track, or None when they are in no cohort on it."""
-    membership = await repo.membership_on_track(session, learner_id, track_id)
+    membership = await member_repo.membership_on_track(session, learner_id, track_id)
     if membership is None:
         await session.commit()
         return None

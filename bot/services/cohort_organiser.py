@@ -22,6 +22,8 @@ from bot.services.cohort_calendar import (
 from bot.services.cohort_enrolment import new_code
 from bot.services.reminders import quiet_hours_end
 from db.models import Cohort, CohortStage, CohortStatus, LateWeeks
+from db.repositories import cohort_members as member_repo
+from db.repositories import cohort_sends as send_repo
 from db.repositories import cohorts as repo
 
 NAME_MAX = 64
@@ -94,7 +96,7 @@ class CohortLine:
 
 async def of_organiser(session: AsyncSession, organiser_id: int, now: datetime) -> list[CohortLine]:
     cohorts = await repo.of_organiser(session, organiser_id)
-    counts = await repo.member_counts(session, [c.id for c in cohorts])
+    counts = await member_repo.member_counts(session, [c.id for c in cohorts])
     await session.commit()
     return [CohortLine(c, counts.get(c.id, 0), week_number(c, now)) for c in cohorts]
 
@@ -131,8 +133,8 @@ async def move_deadline(
         return 0
     await repo.set_due(session, cohort_id, stage_id, due_at)
     key = send_key(stage_id, due_at)
-    members = await repo.members(session, cohort.id)
-    await repo.queue_sends(session, [(cohort.id, m.learner_id, "moved", key) for m in members])
+    members = await member_repo.members(session, cohort.id)
+    await send_repo.queue_sends(session, [(cohort.id, m.learner_id, "moved", key) for m in members])
     await session.commit()
     return len(members)
 
@@ -151,13 +153,13 @@ async def message(
     their time; the cohort's when they have not said theirs) gets it when those end. `language` is the
     organiser's, for the report."""
     cohort = await owned(session, cohort_id, organiser_id)
-    learners = await repo.learners_of(session, cohort_id)
+    learners = await member_repo.learners_of(session, cohort_id)
     recipients = [
         (learner.id, quiet_hours_end(ZoneInfo(learner.timezone or cohort.timezone), now))
         for learner in learners.values()
         if learner.active
     ]
-    broadcast_id = await repo.message_members(
+    broadcast_id = await send_repo.message_members(
         session, cohort_id, organiser_id, text, language, now, recipients
     )
     await session.commit()

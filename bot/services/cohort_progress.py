@@ -25,9 +25,9 @@ from bot.services.cohort_calendar import (
     week_start,
 )
 from bot.services.cohort_standing import CohortPace, StageSpan, pace_against
-from bot.services.plan import study_weekdays
 from bot.services.progress import topic_status
 from bot.services.reminders import local_date
+from bot.services.schedule import study_weekdays
 from db.models import Cohort, CohortMember, CohortStage, LateWeeks, Learner, Status
 from db.repositories.progress import PartKey
 

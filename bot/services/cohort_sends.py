@@ -19,6 +19,8 @@ from bot.services.cohort_progress import CohortWeek, Member, StageDate, catch_up
 from bot.services.progress import topic_status
 from bot.services.reminders import at_local, local_date, quiet_hours_end
 from db.models import Cohort, CohortSend, Learner, SendStatus
+from db.repositories import cohort_members as member_repo
+from db.repositories import cohort_sends as send_repo
 from db.repositories import cohorts as repo
 from db.repositories import learners as learner_repo
 from db.repositories import progress as progress_repo
@@ -53,7 +55,7 @@ def _remindable(learner: Learner) -> bool:
     return learner.active and not learner.reminders_paused and learner.timezone is not None
 
 
-def _finished(progress: repo.ProgressRows, learner_id: int, refs: list[TopicRef]) -> bool:
+def _finished(progress: member_repo.ProgressRows, learner_id: int, refs: list[TopicRef]) -> bool:
     statuses = {(topic, part): st for (lid, topic, part), (st, _) in progress.items() if lid == learner_id}
     return all(topic_status(ref.topic, statuses) in FINISHED for ref in refs)
 
@@ -70,7 +72,7 @@ async def queue_due(session: AsyncSession, catalog: Catalog, now: datetime) -> i
         at = at_local(zone, monday, DIGEST_TIME)
         if cohort.created_at < at <= now < course_end(cohort) + timedelta(days=7):
             rows.append((cohort.id, cohort.organiser_id, "digest", monday.isoformat()))
-    queued = await repo.queue_sends(session, rows)
+    queued = await send_repo.queue_sends(session, rows)
     await session.commit()
     return queued
 
@@ -82,12 +84,12 @@ async def _cohort_deadlines(session: AsyncSession, catalog: Catalog, now: dateti
         if cohort is None:
             continue
         key = send_key(stage.stage_id, stage.due_at)
-        done = await repo.sent_keys(session, cohort.id, "due")
-        learners = await repo.learners_of(session, cohort.id)
+        done = await send_repo.sent_keys(session, cohort.id, "due")
+        learners = await member_repo.learners_of(session, cohort.id)
         waiting = [lr for lr in learners.values() if (lr.id, key) not in done and _remindable(lr)]
         if not waiting:
             continue
-        progress = await repo.progress_of_members(session, cohort.id, cohort.track_id)
+        progress = await member_repo.progress_of_members(session, cohort.id, cohort.track_id)
         refs = stage_refs(catalog, cohort.track_id, stage.stage_id)
         rows += [(cohort.id, lr.id, "due", key) for lr in waiting if not _finished(progress, lr.id, refs)]
     return rows
@@ -96,12 +98,12 @@ async def _cohort_deadlines(session: AsyncSession, catalog: Catalog, now: dateti
 async def _catch_up_deadlines(session: AsyncSession, catalog: Catalog, now: datetime) -> list[Row]:
     """Late joiners' own dates falling due: the same reminder, a day before."""
     rows: list[Row] = []
-    late = await repo.late_members(session)
+    late = await member_repo.late_members(session)
     for cohort_id in sorted({m.cohort.id for m in late}):
         cohort = next(m.cohort for m in late if m.cohort.id == cohort_id)
         stages = await repo.stages(session, cohort_id)
-        learners = await repo.learners_of(session, cohort_id)
-        done = await repo.sent_keys(session, cohort_id, "due")
+        learners = await member_repo.learners_of(session, cohort_id)
+        done = await send_repo.sent_keys(session, cohort_id, "due")
         due: list[tuple[int, str, str]] = []  # (learner, stage, key)
         for membership in (m for m in late if m.cohort.id == cohort_id):
             learner = learners.get(membership.member.learner_id)
@@ -114,7 +116,7 @@ async def _catch_up_deadlines(session: AsyncSession, catalog: Catalog, now: date
                     due.append((learner.id, stage_id, key))
         if not due:
             continue
-        progress = await repo.progress_of_members(session, cohort_id, cohort.track_id)
+        progress = await member_repo.progress_of_members(session, cohort_id, cohort.track_id)
         rows += [
             (cohort_id, lid, "due", key)
             for lid, stage_id, key in due
@@ -126,17 +128,17 @@ async def _catch_up_deadlines(session: AsyncSession, catalog: Catalog, now: date
 async def claim_mail(session: AsyncSession, catalog: Catalog, now: datetime, limit: int) -> list[CohortMail]:
     """Claim queued sends and read what each needs. A send whose recipient is in their quiet hours now goes back
     to wait for their end; a reminder about a date that changed, passed or whose stage is finished is skipped."""
-    await repo.fail_stale(session, now - STALE_AFTER)
-    claimed = await repo.claim_sends(session, now, limit)
+    await send_repo.fail_stale(session, now - STALE_AFTER)
+    claimed = await send_repo.claim_sends(session, now, limit)
     await session.commit()
     mail: list[CohortMail] = []
     for send in claimed:
         cohort = await repo.get(session, send.cohort_id)
         item = await _read(session, catalog, send, cohort, now) if cohort is not None else None
         if item is None:
-            await repo.record_send(session, send.id, SendStatus.SKIPPED)
+            await send_repo.record_send(session, send.id, SendStatus.SKIPPED)
         elif (awake := quiet_hours_end(ZoneInfo(item.timezone), now)) is not None:
-            await repo.hold_send(session, send.id, awake)
+            await send_repo.hold_send(session, send.id, awake)
         else:
             mail.append(item)
         await session.commit()
@@ -153,7 +155,7 @@ async def _read(
         digest = await board_of(session, catalog, cohort, now)
         return CohortMail(send.id, send.learner_id, send.kind, language, zone, None, None, digest)
     learner = await learner_repo.get(session, send.learner_id)
-    membership = await repo.membership_on_track(session, send.learner_id, cohort.track_id)
+    membership = await member_repo.membership_on_track(session, send.learner_id, cohort.track_id)
     stages = await repo.stages(session, cohort.id)
     statuses = await progress_repo.statuses(session, send.learner_id, cohort.track_id)
     await session.commit()
@@ -171,5 +173,5 @@ async def _read(
 
 
 async def record_send(session: AsyncSession, send_id: int, status: SendStatus) -> None:
-    await repo.record_send(session, send_id, status)
+    await send_repo.record_send(session, send_id, status)
     await session.commit()

@@ -25,7 +25,8 @@ from bot.curriculum.catalog import TopicRef
 from bot.curriculum.models import Stage
 from bot.services.cohort_calendar import FINISHED
 from bot.services.ledger import topic_minutes
-from bot.services.plan import Schedule, topic_status
+from bot.services.plan import topic_status
+from bot.services.schedule import Schedule
 from db.models import Status
 from db.repositories.progress import PartKey
 

@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services import quiz
+from bot.services import quiz_rounds
 from bot.services.cohort_calendar import stage_refs, week_number
 from bot.services.cohort_group import language_of
 from bot.services.group_board import Board, board, week_of
 from bot.services.reminders import at_local, local_date
 from db.models import BattlePoll, Cohort, CohortStage, GroupBattle
 from db.repositories import battles as battle_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import groups as repo
 
@@ -40,14 +41,14 @@ class PollStep:
     cohort: Cohort
     chat_id: int
     language: str
-    item: quiz.QuizItem
+    item: quiz_rounds.QuizItem
     number: int  # 1-based
     total: int
 
 
 @dataclass(frozen=True)
 class Hardest:
-    item: quiz.QuizItem
+    item: quiz_rounds.QuizItem
     right: int
     answered: int
 
@@ -92,14 +93,14 @@ def battle_topics(catalog: Catalog, cohort: Cohort, stages: list[CohortStage], w
     return [ref for sid in ids for ref in stage_refs(catalog, cohort.track_id, sid) if ref.topic.quiz]
 
 
-def pick(refs: list[TopicRef], rng: random.Random) -> list[quiz.QuizItem]:
+def pick(refs: list[TopicRef], rng: random.Random) -> list[quiz_rounds.QuizItem]:
     """`QUESTIONS` questions, shuffled, taken from the topics in turn so that one long topic does not fill the
     battle."""
-    by_topic = [[quiz.QuizItem(ref, q, practice=False) for q in ref.topic.quiz] for ref in refs]
+    by_topic = [[quiz_rounds.QuizItem(ref, q, practice=False) for q in ref.topic.quiz] for ref in refs]
     for questions in by_topic:
         rng.shuffle(questions)
     rng.shuffle(by_topic)
-    picked: list[quiz.QuizItem] = []
+    picked: list[quiz_rounds.QuizItem] = []
     while len(picked) < QUESTIONS and any(by_topic):
         for questions in by_topic:
             if questions and len(picked) < QUESTIONS:
@@ -107,15 +108,19 @@ def pick(refs: list[TopicRef], rng: random.Random) -> list[quiz.QuizItem]:
     return picked
 
 
-def _key(item: quiz.QuizItem) -> str:
+def _key(item: quiz_rounds.QuizItem) -> str:
     return f"{item.ref.track.id}/{item.ref.topic.id}/{item.question.id}"
 
 
-def _item(catalog: Catalog, key: str) -> quiz.QuizItem | None:
+def _item(catalog: Catalog, key: str) -> quiz_rounds.QuizItem | None:
     track_id, topic_id, question_id = key.split("/")
     ref = catalog.topic(track_id, topic_id)
     question = catalog.question(track_id, topic_id, question_id)
-    return quiz.QuizItem(ref, question, practice=False) if ref is not None and question is not None else None
+    return (
+        quiz_rounds.QuizItem(ref, question, practice=False)
+        if ref is not None and question is not None
+        else None
+    )
 
 
 async def start_due(
@@ -204,7 +209,7 @@ async def _results(
 ) -> Results:
     polls = {p.poll_id: p for p in await battle_repo.polls_of(session, battle.id)}
     answers = await battle_repo.answers_of(session, battle.id)
-    members = await cohort_repo.members(session, cohort.id)
+    members = await member_repo.members(session, cohort.id)
     tally: dict[str, tuple[int, int]] = {}
     for answer in answers:
         right, total = tally.get(answer.poll_id, (0, 0))

@@ -21,7 +21,7 @@ from bot.services import activity
 from bot.services.reminders import at_local, local_date
 from db.models import Cohort, CohortMember
 from db.repositories import battles as battle_repo
-from db.repositories import cohorts as cohort_repo
+from db.repositories import cohort_members as member_repo
 
 STUDY_DAY_POINTS = 10
 REVIEW_POINTS = 1
@@ -81,8 +81,8 @@ async def board(
     session: AsyncSession, catalog: Catalog, cohort: Cohort, monday: date, now: datetime
 ) -> Board:
     """Every member's points for the week starting `monday` (see the module's docstring), as of `now`."""
-    members = await cohort_repo.members(session, cohort.id)
-    learners = await cohort_repo.learners_of(session, cohort.id)
+    members = await member_repo.members(session, cohort.id)
+    learners = await member_repo.learners_of(session, cohort.id)
     days = [monday + timedelta(days=n) for n in range(7)]
     # Right answers are read for the week's widest span over every zone, then counted by each member's own dates.
     since = at_local(ZoneInfo("Etc/GMT-14"), monday, time(0, 0))

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.curriculum.models import Topic
@@ -76,13 +77,41 @@ class Ledger:
     def _rows(self) -> Iterable[tuple[Entry, date]]:
         return zip(self.entries, self._days, strict=True)
 
+    def dated(self) -> Iterable[tuple[Entry, date]]:
+        """Each row with its local day (worked out once, when the ledger was built)."""
+        return self._rows()
+
+    # The ledger is immutable, so what several rules ask of it again and again (a plan asks every topic's credit)
+    # is worked out once, on first use.
+    @cached_property
+    def _credits(self) -> dict[tuple[str, str], float]:
+        credits: dict[tuple[str, str], float] = defaultdict(float)
+        for e in self.entries:
+            if e.kind in TOPIC_KINDS:
+                credits[(e.track_id, e.topic_id)] += e.minutes or 0.0
+        return dict(credits)
+
+    @cached_property
+    def _by_day(self) -> dict[date, tuple[Entry, ...]]:
+        by_day: dict[date, list[Entry]] = defaultdict(list)
+        for entry, day in self._rows():
+            by_day[day].append(entry)
+        return {day: tuple(entries) for day, entries in by_day.items()}
+
+    @cached_property
+    def _study_days(self) -> frozenset[date]:
+        logged: dict[date, float] = defaultdict(float)
+        days: set[date] = set()
+        for entry, day in self._rows():
+            if entry.kind == StudyKind.MINUTES:
+                logged[day] += entry.minutes or 0.0
+            elif entry.kind in (StudyKind.STEP, StudyKind.DONE, StudyKind.REVIEW):
+                days.add(day)
+        return frozenset(days | {day for day, minutes in logged.items() if minutes >= MIN_LOGGED_MINUTES})
+
     def topic_credit(self, track_id: str, topic_id: str) -> float:
         """Minutes credited to the topic: steps, logged minutes, the rest when it was finished."""
-        return sum(
-            e.minutes or 0.0
-            for e in self.entries
-            if e.track_id == track_id and e.topic_id == topic_id and e.kind in TOPIC_KINDS
-        )
+        return self._credits.get((track_id, topic_id), 0.0)
 
     def steps_ticked(self, track_id: str, topic_id: str) -> frozenset[str]:
         return frozenset(
@@ -104,30 +133,22 @@ class Ledger:
     ) -> float:
         return sum(
             entry.minutes or 0.0
-            for entry, on in self._rows()
-            if on == day and entry.kind in kinds and (track_id is None or entry.track_id == track_id)
+            for entry in self._by_day.get(day, ())
+            if entry.kind in kinds and (track_id is None or entry.track_id == track_id)
         )
 
     def reviews_on(self, day: date) -> int:
-        return sum(1 for entry, on in self._rows() if on == day and entry.kind == StudyKind.REVIEW)
+        return sum(1 for entry in self._by_day.get(day, ()) if entry.kind == StudyKind.REVIEW)
 
     def study_days(self) -> set[date]:
         """The local days that count as study (see the module's docstring)."""
-        logged: dict[date, float] = defaultdict(float)
-        days: set[date] = set()
-        for entry, day in self._rows():
-            if entry.kind == StudyKind.MINUTES:
-                logged[day] += entry.minutes or 0.0
-            elif entry.kind in (StudyKind.STEP, StudyKind.DONE, StudyKind.REVIEW):
-                days.add(day)
-        return days | {day for day, minutes in logged.items() if minutes >= MIN_LOGGED_MINUTES}
+        return set(self._study_days)
 
     def studied_on(self, day: date) -> bool:
-        return day in self.study_days()
+        return day in self._study_days
 
     def last_study_day(self) -> date | None:
-        days = self.study_days()
-        return max(days) if days else None
+        return max(self._study_days) if self._study_days else None
 
 
 def topic_left(ledger: Ledger, track_id: str, topic: Topic) -> float:

@@ -17,7 +17,7 @@ from bot.services import cohorts
 from bot.services.reminders import at_local, local_date
 from db.models import Cohort, Learner
 from db.repositories import breaks as break_repo
-from db.repositories import cohorts as cohort_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import learners as learner_repo
 from db.repositories import notes as repo
 from db.repositories.notes import NoteRow
@@ -60,14 +60,14 @@ async def recipient(
     if cohort_id:
         cohort = await cohorts.owned(session, cohort_id, sender_id)
         member = next(
-            (m for m in await cohort_repo.members(session, cohort.id) if m.learner_id == learner_id), None
+            (m for m in await member_repo.members(session, cohort.id) if m.learner_id == learner_id), None
         )
         if member is None:
             await session.commit()
             raise cohorts.NotYours(learner_id)
         name = member.display_name
     else:
-        memberships = await cohort_repo.memberships(session, learner_id)
+        memberships = await member_repo.memberships(session, learner_id)
         name = memberships[0].member.display_name if memberships else ""
     learner = await learner_repo.get(session, learner_id)
     current = await break_repo.open_break(session, learner_id)

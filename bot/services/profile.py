@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
-from bot.services import parsing, reminders
-from bot.services.plan import study_weekdays
+from bot.services import parsing, reminders, time_zones
 from bot.services.reminders import local_date
+from bot.services.schedule import study_weekdays
 from bot.services.week import ABSENT_AFTER, LearnerWeek
 from db.models import SETUP_LANGUAGE, SETUP_STUDY_DAYS, Learner
 from db.repositories import learners
@@ -38,9 +38,9 @@ def language_for(language_code: str | None, default: str) -> str:
 
 
 def parse_timezone(text: str) -> str:
-    """The IANA name for a typed zone (see `parsing.parse_timezone`), or ProfileError."""
+    """The IANA name for a typed zone (see `time_zones.parse_timezone`), or ProfileError."""
     try:
-        return parsing.parse_timezone(text)
+        return time_zones.parse_timezone(text)
     except parsing.ParseError as exc:
         raise ProfileError(text) from exc
 

@@ -14,13 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.services import cohorts, notes, question_stats
-from bot.services.plan import study_weekdays
 from bot.services.progress import topic_status
 from bot.services.reminders import local_date
+from bot.services.schedule import study_weekdays
 from bot.services.slipping import Slipping, StudyLog, Watched, at_risk, excused_days
 from bot.services.survival import SILENT_DAYS, Follow, StopPoint, Survival, follow_of, stop_points, survival
 from db.models import Cohort, Learner, Status
 from db.repositories import answers as answer_repo
+from db.repositories import cohort_members as member_repo
 from db.repositories import cohorts as cohort_repo
 from db.repositories import study as repo
 from db.repositories.notes import NoteRow
@@ -54,13 +55,13 @@ class _Member:
 
 async def _members(session: AsyncSession, catalog: Catalog, cohort: Cohort, now: datetime) -> list[_Member]:
     """Every member of the cohort as the rules need them (one read of each kind for the whole cohort)."""
-    members = await cohort_repo.members(session, cohort.id)
+    members = await member_repo.members(session, cohort.id)
     if not members:
         await session.commit()
         return []
-    learners = await cohort_repo.learners_of(session, cohort.id)
+    learners = await member_repo.learners_of(session, cohort.id)
     stages = await cohort_repo.stages(session, cohort.id)
-    progress = await cohort_repo.progress_of_members(session, cohort.id, cohort.track_id)
+    progress = await member_repo.progress_of_members(session, cohort.id, cohort.track_id)
     ids = [m.learner_id for m in members]
     start = cohorts.week_start(ZoneInfo(cohort.timezone), cohort.starts_on, 1)
     since = min(min(m.joined_at for m in members), start) - timedelta(days=2)

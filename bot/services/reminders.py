@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Learner, SendKind, SendStatus
+from db.repositories import ahead as ahead_repo
 from db.repositories import learners as learner_repo
 from db.repositories import reminders as repo
 
@@ -110,7 +111,7 @@ async def replan(session: AsyncSession, learner_id: int, now: datetime) -> Learn
     learner = await learner_repo.get(session, learner_id)
     if learner is None:
         return None
-    await learner_repo.update_fields(
+    await ahead_repo.plan_anew(
         session,
         learner_id,
         now,
@@ -142,9 +143,7 @@ async def snooze(session: AsyncSession, learner_id: int, now: datetime) -> Snooz
     ):
         await session.commit()
         return Snoozed(await skip_today(session, learner_id, now), morning=True)
-    await learner_repo.update_fields(
-        session, learner_id, now, next_reminder_at=now + SNOOZE, reminder_snoozed=True
-    )
+    await ahead_repo.plan_anew(session, learner_id, now, next_reminder_at=now + SNOOZE, reminder_snoozed=True)
     await session.commit()
     return Snoozed(now + SNOOZE, morning=False)
 
@@ -160,9 +159,7 @@ async def skip_today(session: AsyncSession, learner_id: int, now: datetime) -> d
         seconds=1
     )
     planned = next_daily_at(learner, max(now, end_of_today))
-    await learner_repo.update_fields(
-        session, learner_id, now, next_reminder_at=planned, reminder_snoozed=False
-    )
+    await ahead_repo.plan_anew(session, learner_id, now, next_reminder_at=planned, reminder_snoozed=False)
     await session.commit()
     return planned
 
@@ -192,6 +189,7 @@ class Claim:
     language: str
     track_id: str | None
     timezone: str
+    planned_at: datetime | None = None  # its minute: a reminder claimed ahead is composed then, sent at it
 
 
 @dataclass(frozen=True)
@@ -203,18 +201,23 @@ class _Decision:
 
 
 async def claim_due(
-    session: AsyncSession, now: datetime, limit: int, owner: str | None = None
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    owner: str | None = None,
+    ahead: timedelta = timedelta(0),
 ) -> list[Claim]:
-    """Claim up to `limit` due reminders and summaries, and plan each learner's next one.
+    """Claim up to `limit` reminders due by `now + ahead` and summaries due now, and plan each learner's next one.
 
+    A reminder not yet due is decided as of its own minute (its local day, and no catch-up: it is not late).
     A handful of statements for the whole batch, whatever its size: the tick's cost follows the number due."""
-    reminders_due = await repo.due_reminders(session, now, limit)
+    reminders_due = await repo.due_reminders(session, now + ahead, limit)
     summaries_due = await repo.due_summaries(session, now, max(0, limit - len(reminders_due)))
-    decisions = [_decide(learner, now, summary=False) for learner in reminders_due]
+    decisions = [_decide(x, max(now, x.next_reminder_at or now), summary=False) for x in reminders_due]
     decisions += [_decide(learner, now, summary=True) for learner in summaries_due]
     await repo.plan_many(session, now, [(d.learner.id, d.plan) for d in decisions])
     wanted = [(d.learner.id, d.send[0], d.send[1]) for d in decisions if d.send is not None]
-    planned = {d.learner.id: d.planned_at for d in decisions if d.planned_at is not None}
+    planned = {(d.learner.id, d.send[0]): d.planned_at for d in decisions if d.send and d.planned_at}
     claimed = await repo.claim_sends(session, wanted, now, owner, planned)
     await session.commit()
     claims = []
@@ -234,6 +237,7 @@ async def claim_due(
                 learner.language,
                 learner.current_track,
                 learner.timezone,
+                decision.planned_at,
             )
         )
     return claims
@@ -289,7 +293,7 @@ async def record(
 
 async def mark_blocked(session: AsyncSession, learner_id: int, now: datetime) -> None:
     """The learner blocked the bot: nothing more is sent until they /start again."""
-    await learner_repo.update_fields(
+    await ahead_repo.plan_anew(
         session, learner_id, now, active=False, next_reminder_at=None, next_summary_at=None
     )
     await session.commit()

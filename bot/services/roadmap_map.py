@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
 from bot.curriculum.models import Track
-from bot.services import plan, progress
+from bot.services import learner_plan, progress, progress_counts
 from db.models import Learner, Status
 
 
 @dataclass(frozen=True)
 class ModuleShare:
-    """A module's figures as /progress states them (`progress.ModuleProgress`: studied or known, of all)."""
+    """A module's figures as /progress states them (`progress_counts.ModuleProgress`: studied or known, of all)."""
 
     module_id: str
     done: int
@@ -45,17 +45,17 @@ async def map_of_track(
     """The learner's map of one track; None for a track that is not in the content.
 
     The topic of today and the finish date are read here and nowhere else on the map's side. They come from the
-    plan and today services (`plan.personal_plan`'s planned finish, `progress.next_topic`: the topic /today,
+    plan and today services (`learner_plan.personal_plan`'s planned finish, `progress.next_topic`: the topic /today,
     Continue and the reminder resume) so the map, /today, /progress and the reminder agree.
     """
-    summary = await progress.track_progress(session, catalog, learner.id, track_id, now)
+    summary = await progress_counts.track_progress(session, catalog, learner.id, track_id, now)
     if summary is None:
         return None
     statuses = await progress.module_states(session, catalog, learner.id, track_id)
     next_topic = await progress.next_topic(session, catalog, learner.id, track_id)
     today = next_topic.ref.topic.id if next_topic else None
     modules = {m.module.id: ModuleShare(m.module.id, m.covered, m.total, m.percent) for m in summary.modules}
-    personal = await plan.personal_plan(session, catalog, learner, track_id, now)
+    personal = await learner_plan.personal_plan(session, catalog, learner, track_id, now)
     finish = personal.planned_finish if personal is not None and not personal.finished else None
     return TrackMap(
         track=summary.track,

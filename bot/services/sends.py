@@ -123,16 +123,20 @@ async def recover(
     )
     for send, learner in interrupted:
         zone = ZoneInfo(learner.timezone) if learner.timezone else None
+        # One claimed ahead of its minute is judged as of that minute (its day may begin after midnight here).
+        minute = max(now, send.planned_at or now)
         if (
             not learner.active
             or zone is None
             or learner.timezone is None
-            or send.local_date != local_date(zone, now)
+            or send.local_date != local_date(zone, minute)
         ):
             await repo.finish_send(session, send.id, SendStatus.FAILED, now, "interrupted; its day is over")
             recovery.expired += 1
             continue
-        if now - send.claimed_at > CATCH_UP_AFTER and in_quiet_hours(zone, now):
+        if now - max(send.claimed_at, send.planned_at or send.claimed_at) > CATCH_UP_AFTER and in_quiet_hours(
+            zone, now
+        ):
             # Late, and the learner is asleep: it waits for the end of quiet hours (same day), released so that
             # no heartbeat check keeps finding it.
             await repo.release(session, [send.id])
@@ -146,6 +150,7 @@ async def recover(
                 learner.language,
                 learner.current_track,
                 learner.timezone,
+                send.planned_at,
             )
         )
     requeued, unknown = await broadcast_repo.recover_stale(session, now - PENDING_STALE, now - ATTEMPT_STALE)

@@ -24,7 +24,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.services.cohorts import StageDate
-from bot.services.plan import break_days_of
+from bot.services.learner_plan import break_days_of
 from bot.services.reminders import local_date
 
 MISSED_DAYS = 3

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog
-from bot.services import activity, quiz
+from bot.services import activity, quiz_day
 from bot.services.activity import Streak
-from bot.services.plan import study_weekdays
-from bot.services.quiz import ReviewDay
+from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import QUIET_START, Claim, at_local, in_quiet_hours, local_date
+from bot.services.schedule import study_weekdays
 from db.models import Learner, SendKind
 from db.repositories import breaks as repo
 from db.repositories import learners as learner_repo
@@ -109,7 +109,7 @@ async def nudge(session: AsyncSession, catalog: Catalog, learner_id: int, now: d
     active = await activity.activity(session, catalog, learner, now)
     if active.streak.current < MIN_STREAK or active.studied_today:
         return None
-    reviews = await quiz.review_day(session, catalog, learner_id, zone, learner.daily_review_cap, now)
+    reviews = await quiz_day.review_day(session, catalog, learner_id, zone, learner.daily_review_cap, now)
     return Nudge(active.streak, reviews)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.models import StepKind
-from bot.services import plan
+from bot.services import learner_plan, plan, schedule
 from bot.services.ledger import Ledger, done_credit, mark_credit, topic_left, topic_minutes
 from bot.services.reminders import local_date
 from db.models import Learner, Status, StudyKind
@@ -31,7 +31,7 @@ class NothingToCredit(ValueError):
 
 async def _ledger(session: AsyncSession, catalog: Catalog, learner: Learner) -> Ledger:
     rows = await study_repo.in_transaction(session, learner.id)
-    return plan.ledger_of(catalog, rows, ZoneInfo(learner.timezone or "UTC"))
+    return learner_plan.ledger_of(catalog, rows, ZoneInfo(learner.timezone or "UTC"))
 
 
 def _left(ledger: Ledger, ref: TopicRef) -> float:
@@ -66,7 +66,7 @@ async def record_mark(
         return
     ledger = await _ledger(session, catalog, learner)
     day = local_date(ledger.zone, now)
-    credit = done_credit(ledger, track_id, ref.topic, part, day, plan.Schedule.of(learner).day_ceiling)
+    credit = done_credit(ledger, track_id, ref.topic, part, day, schedule.Schedule.of(learner).day_ceiling)
     await study_repo.add(session, learner_id, track_id, topic_id, StudyKind.DONE, credit, now, part)
 
 
@@ -107,7 +107,7 @@ async def toggle_step(
         return Credited(ref, 0.0, _left(after, ref), ticked=False)
     day = local_date(ledger.zone, now)
     wanted = min(float(step.minutes or 0), _left(ledger, ref))
-    credit = mark_credit(ledger, day, wanted, plan.Schedule.of(learner).day_ceiling)
+    credit = mark_credit(ledger, day, wanted, schedule.Schedule.of(learner).day_ceiling)
     await study_repo.add(
         session, learner.id, ref.track.id, ref.topic.id, StudyKind.STEP, credit, now, step_id
     )
@@ -155,5 +155,5 @@ async def topic_study(
 ) -> TopicStudy:
     rows = await study_repo.entries(session, learner.id)
     await session.commit()
-    ledger = plan.ledger_of(catalog, rows, ZoneInfo(learner.timezone or "UTC"))
+    ledger = learner_plan.ledger_of(catalog, rows, ZoneInfo(learner.timezone or "UTC"))
     return topic_study_of(ledger, ref, status is Status.DONE)

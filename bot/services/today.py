@@ -1,6 +1,7 @@
 """What to do today: the learner's day sized to their plan.
 
-/today, the menu's first button, the daily reminder, Continue and /next all read `learner_today`: the topic in
+/today, the menu's first button, the daily reminder, Continue and /next all read `today_of` (through
+`record.learner_today`): the topic in
 progress (the one last marked studying and not finished, else the next in the plan) with how far along the
 learner is, the reviews due today within the cap and about how long they take, and, if time remains, what comes
 next.
@@ -11,21 +12,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.curriculum.catalog import Catalog, TopicRef
-from bot.services import cohorts, progress, quiz
-from bot.services import plan as plan_service
-from bot.services.cohorts import CohortWeek
+from bot.curriculum.catalog import TopicRef
+from bot.services.cohort_progress import CohortWeek
 from bot.services.ledger import Ledger, topic_minutes
 from bot.services.plan import PersonalPlan
 from bot.services.progress import TopicState
-from bot.services.quiz import ReviewDay
+from bot.services.quiz_day import ReviewDay
 from bot.services.reminders import local_date
-from db.models import Learner, Status
-from db.repositories import study_log as study_repo
+from db.models import Status
 
 
 @dataclass(frozen=True)
@@ -63,21 +58,6 @@ class Today:
     @property
     def study_day(self) -> bool:
         return self.minutes_today > 0
-
-
-async def learner_today(
-    session: AsyncSession, catalog: Catalog, learner: Learner, track_id: str, now: datetime
-) -> Today:
-    """What to do today on the track (the one source for /today, the menu, the reminder, Continue and /next)."""
-    zone = ZoneInfo(learner.timezone or "UTC")
-    personal = await plan_service.personal_plan(session, catalog, learner, track_id, now)
-    reviews = await quiz.review_day(session, catalog, learner.id, zone, learner.daily_review_cap, now)
-    state = await progress.next_topic(session, catalog, learner.id, track_id)
-    rows = await study_repo.entries(session, learner.id)
-    await session.commit()
-    ledger = plan_service.ledger_of(catalog, rows, zone)
-    cohort = await cohorts.learner_week(session, catalog, learner.id, track_id, now)
-    return today_of(personal, state, reviews, ledger, cohort, learner.timezone or "UTC", now)
 
 
 def today_topic(state: TopicState, ledger: Ledger) -> TodayTopic:

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.services.activity import CHART_DAYS, Activity, PlanSeries
-from bot.services.progress import TrackProgress
+from bot.services.progress_counts import TrackProgress
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.numbers import format_decimal
 
-from bot.services.parsing import clock_label
+from bot.services.time_labels import clock_label
 from db.models import Status
 
 BAR_WIDTH = 10

@@ -20,7 +20,7 @@ from bot.curriculum.models import Module, Stage, Topic
 from bot.services.progress import FINISHED, TopicState, open_passes_before
 from bot.services.roadmap_map import TrackMap
 from bot.views.format import hours, status_name, weeks_range
-from bot.views.roadmap import earlier_passes_question, kind_name, mark_label, next_marks
+from bot.views.topic import earlier_passes_question, kind_name, mark_label, next_marks
 from db.models import Status
 
 WIDTH = 360
@@ -214,7 +214,7 @@ def _earlier_question(state: TopicState, number: int, pass_id: str) -> str:
 
 
 def card_payload(state: TopicState, locale: str) -> dict[str, Any]:
-    """The topic card with the same status actions as the chat's card (bot/views/roadmap.topic_screen)."""
+    """The topic card with the same status actions as the chat's card (bot/views/topic.topic_screen)."""
     ref = state.ref
     topic = ref.topic
     if topic.passes:

@@ -1,4 +1,4 @@
-"""The profile questions (onboarding and settings share them) and the settings screen."""
+"""The profile questions that onboarding and settings share: language, track, hours, days, time, zone, cap."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from babel.dates import get_day_names
 
 from bot.callbacks import (
     DAYS_DONE,
-    AskCb,
     CapCb,
     ChooseTrackCb,
     DaysCb,
@@ -22,24 +21,13 @@ from bot.callbacks import (
 )
 from bot.callbacks import Screen as Nav
 from bot.curriculum.catalog import Catalog
-from bot.curriculum.models import Track
-from bot.services.parsing import short_clock_label, zone_label
-from bot.services.plan import PersonalPlan, study_weekdays
+from bot.services.plan import PersonalPlan
 from bot.services.profile import REVIEW_CAP_CHOICES
-from bot.services.reminders import SUMMARY_TIME
-from bot.views.format import (
-    clock,
-    current_locale,
-    esc,
-    language_name,
-    reminder_days,
-    weekday_names,
-    weeks_range,
-)
+from bot.services.time_labels import short_clock_label, zone_label
+from bot.views.format import clock, current_locale, esc, language_name, weekday_names
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
-from bot.views.today import hours_line, plan_length
-from db.models import Learner
+from bot.views.track_line import track_line
 
 HOURS_CHOICES = (2, 4, 6, 8, 10, 15, 20)
 TIME_CHOICES = tuple(h * 60 for h in (7, 8, 9, 12, 18, 19, 20, 21))
@@ -104,27 +92,6 @@ def ask_language(current: str, flow: Flow, greet: bool = True) -> Screen:
         else ""
     )
     return Screen(text + _("Which language do you prefer? / Какой язык вам удобнее?"), kb.as_markup())
-
-
-def track_line(track: Track, locale: str, plan: PersonalPlan | None) -> str:
-    """A track in a list: its length by the learner's own plan, the authors' suggestion beside it."""
-    lines = [f"<b>{esc(track.title.get(locale))}</b>"]
-    if plan is not None:
-        lines.append(_("Your plan: {length}").format(length=plan_length(plan, locale)))
-    suggestion = _authors_length(track)
-    if suggestion:
-        lines.append(_("The authors' estimate: {weeks}").format(weeks=suggestion))
-    lines.append(esc(track.summary.get(locale)))
-    return "\n".join(lines)
-
-
-def _authors_length(track: Track) -> str:
-    weeks = [s for s in track.stages if s.weeks_min is not None]
-    if not weeks:
-        return ""
-    low = sum(s.weeks_min or 0 for s in weeks)
-    high = sum(s.weeks_max or 0 for s in weeks)
-    return weeks_range(low, high)
 
 
 def ask_track(
@@ -281,83 +248,3 @@ def bad_hours(reason: str = "unknown", text: str = "") -> str:
 
 def use_buttons() -> str:
     return _("Please answer with the buttons below.")
-
-
-def settings_screen(learner: Learner, catalog: Catalog, followed: Collection[str]) -> Screen:
-    locale = learner.language
-    track = catalog.track(learner.current_track)
-    others = [catalog.track(t) for t in followed if t != learner.current_track]
-    other_titles = ", ".join(esc(t.title.get(locale)) for t in others if t)
-    hours_text = _("{n} h").format(n=learner.weekly_hours) if learner.weekly_hours else "—"
-    lines = [
-        _("<b>Settings</b>"),
-        "",
-        _("Language: {value}").format(value=language_name(learner.language)),
-        _("Current track: {value}").format(value=esc(track.title.get(locale)) if track else "—"),
-    ]
-    if other_titles:
-        lines.append(_("Also following: {value}").format(value=other_titles))
-    lines += [
-        _("Study time: {value} a week").format(value=hours_text),
-        _("Study days: {value}").format(value=weekday_names(study_weekdays(learner.study_days), locale)),
-        _("Reminder: {value}").format(
-            value=reminder_days(study_weekdays(learner.study_days), learner.reminder_minute)
-        ),
-        _("Time zone: {value}").format(value=esc(zone_label(learner.timezone, locale))),
-        _("Quiz reviews a day: up to {value}").format(value=learner.daily_review_cap),
-        _("Reminders: {value}").format(value=_("paused") if learner.reminders_paused else _("on")),
-        _("Evening nudge when a streak is at risk: on")
-        if learner.streak_nudge
-        else _("Evening nudge when a streak is at risk: off"),
-        _("Reviews on days off: on (a reminder with the reviews due, if any)")
-        if learner.reviews_on_days_off
-        else _("Reviews on days off: off (a day off gets nothing from me)"),
-        _("Weekly summary: Sundays at {time}, your time").format(time=clock(SUMMARY_TIME.hour * 60)),
-    ]
-    kb = Keyboard()
-    kb.button(text=_("🌐 Language"), callback_data=AskCb(item="language"))
-    kb.button(text=_("🧭 Tracks"), callback_data=AskCb(item="track"))
-    kb.button(text=_("⏱ Hours a week"), callback_data=AskCb(item="hours"))
-    kb.button(text=_("📆 Study days"), callback_data=AskCb(item="days"))
-    kb.button(text=_("⏰ Reminder time"), callback_data=AskCb(item="time"))
-    kb.button(text=_("🌍 Time zone"), callback_data=AskCb(item="zone"))
-    kb.button(text=_("🧠 Reviews a day"), callback_data=AskCb(item="cap"))
-    if learner.reminders_paused:
-        kb.button(text=_("▶️ Resume reminders"), callback_data=AskCb(item="resume"))
-    else:
-        kb.button(text=_("⏸ Pause reminders"), callback_data=AskCb(item="pause"))
-    kb.button(text=_("🏖 Take a break"), callback_data=AskCb(item="break"))
-    kb.button(
-        text=_("🔕 Streak nudge: turn off") if learner.streak_nudge else _("🔔 Streak nudge: turn on"),
-        callback_data=AskCb(item="nudge"),
-    )
-    kb.button(
-        text=_("🗓 Reviews on days off: turn off")
-        if learner.reviews_on_days_off
-        else _("🗓 Reviews on days off: turn on"),
-        callback_data=AskCb(item="daysoff"),
-    )
-    kb.button(text=_("🏠 Menu"), callback_data=MenuCb(screen=Nav.MENU))
-    kb.adjust(2, 2, 2, 2, 2, 1, 1)
-    return Screen("\n".join(lines), kb.as_markup())
-
-
-def onboarding_done(learner: Learner, catalog: Catalog, plan: PersonalPlan | None) -> str:
-    track = catalog.track(learner.current_track)
-    locale = learner.language
-    title = esc(track.title.get(locale)) if track else "—"
-    lines = [
-        _("All set! Track: <b>{track}</b>, a reminder {when} ({zone}).").format(
-            track=title,
-            when=reminder_days(study_weekdays(learner.study_days), learner.reminder_minute),
-            zone=esc(zone_label(learner.timezone, locale)),
-        )
-    ]
-    if plan is not None:
-        lines.append(hours_line(plan, locale))
-        lines.append(_("Your plan: {length}").format(length=plan_length(plan, locale)))
-        suggestion = _authors_length(track) if track else ""
-        if suggestion:
-            lines.append(_("The authors' estimate: {weeks}").format(weeks=suggestion))
-    lines += ["", _("Tap “Today” for what to do today. You can change any of this in /settings.")]
-    return "\n".join(lines)

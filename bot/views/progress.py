@@ -6,7 +6,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.services.plan import PersonalPlan
-from bot.services.progress import TrackProgress
+from bot.services.progress_counts import TrackProgress
 from bot.views.format import bar, esc, hours
 from bot.views.menu import back_to_menu, map_button
 from bot.views.screen import Screen

@@ -1,7 +1,7 @@
 """/today, and the lines every screen shares about the plan: the finish date, the pace, today's reviews.
 
 Each figure has one line here, written from the personal plan (`bot.services.plan`) or the review count of the
-day (`bot.services.quiz.review_day`), so /today, /progress, the reminder and the weekly summary say the same.
+day (`bot.services.quiz_day.review_day`), so /today, /progress, the reminder and the weekly summary say the same.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import CatchUpCb, MenuCb, QuizCb, TopicCb
 from bot.callbacks import Screen as Nav
-from bot.services.plan import CatchUp, PersonalPlan
-from bot.services.quiz import ReviewDay
+from bot.services.catch_up import CatchUp
+from bot.services.plan import PersonalPlan
+from bot.services.quiz_day import ReviewDay
 from bot.services.today import Today
 from bot.views.cohort_member import calendar_lines
 from bot.views.format import duration, esc, hours, long_date, minutes_text, short_date, weekday_names

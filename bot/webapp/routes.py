@@ -2,7 +2,7 @@
 
 Every API call names its learner only through `Authorization: tma <initData>` (checked in `bot.webapp.auth`), so
 a learner reads and changes only their own rows; track and topic ids come from the content. The handlers call
-the same services as the chat (`progress.mark`, `progress.topic_state`, `roadmap_map.map_of_track`). Nothing
+the same services as the chat (`marking.mark`, `progress.topic_state`, `roadmap_map.map_of_track`). Nothing
 from the request (init data, the user) is logged, and the access log is off (bot/web.py).
 """
 
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.curriculum.catalog import Catalog
 from bot.outage import DatabaseOutage, database_unavailable
-from bot.services import profile, progress, roadmap_map
+from bot.services import marking, profile, progress, roadmap_map
 from bot.views import map as views
 from bot.webapp.auth import Malformed, Unauthorized, learner_from
 from db.models import Learner, Status
@@ -121,9 +121,9 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
             return json_error(400, "bad_request")
         try:
             if chosen is Status.KNOWN:  # the chat's «I already know this»: out of the plan, reviews later
-                state = await progress.mark_known(session, catalog, learner.id, track_id, [topic_id], clock())
+                state = await marking.mark_known(session, catalog, learner.id, track_id, [topic_id], clock())
             else:
-                state = await progress.mark(
+                state = await marking.mark(
                     session,
                     catalog,
                     learner.id,
@@ -136,7 +136,7 @@ def setup_map(app: web.Application, dispatcher: Dispatcher, bot: Bot) -> None:
                 )
         except progress.UnknownTopic:
             return json_error(404, "unknown_topic")
-        except progress.EarlierPassOpen:
+        except marking.EarlierPassOpen:
             return json_error(409, "earlier_pass")
         # A mark in the map is the learner being here, as a message in the chat is: the organiser's dashboard, the
         # admin's /stats and the back-off all read it.

@@ -67,7 +67,7 @@ async def claim_sends(
     wanted: list[tuple[int, SendKind, date]],
     now: datetime,
     owner: str | None = None,
-    planned: dict[int, datetime] | None = None,
+    planned: dict[tuple[int, SendKind], datetime] | None = None,
 ) -> dict[tuple[int, str], int]:
     """Claim every wanted send in one statement; (learner, kind) -> send id for those not already claimed for
     that local day (the unique key turns a second claim into nothing)."""
@@ -82,7 +82,7 @@ async def claim_sends(
             "claimed_at": now,
             "owner": owner,
             "beat_at": now if owner else None,
-            "planned_at": (planned or {}).get(learner),
+            "planned_at": (planned or {}).get((learner, kind)),
         }
         for learner, kind, day in wanted
     ]
@@ -181,7 +181,12 @@ def _orphaned(
     process whose heartbeat stopped, or (SQLite: one process runs) claimed by another before this one started."""
     pending = ReminderSend.status == SendStatus.PENDING
     others = ReminderSend.owner.is_(None) | (ReminderSend.owner != owner)
-    dead = [ReminderSend.status == SendStatus.RELEASED, pending & (ReminderSend.claimed_at < claimed_before)]
+    # A reminder claimed ahead of its minute (bot/loop/reminder.py) waits for it: stale only that long after it.
+    ahead = ReminderSend.planned_at.is_(None) | (ReminderSend.planned_at < claimed_before)
+    dead = [
+        ReminderSend.status == SendStatus.RELEASED,
+        pending & (ReminderSend.claimed_at < claimed_before) & ahead,
+    ]
     if owner is not None and beat_before is not None:
         dead.append(pending & ReminderSend.owner.isnot(None) & others & (ReminderSend.beat_at < beat_before))
     if owner is not None and started_at is not None and sqlite:

@@ -20,7 +20,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("setup_answered", sa.Integer(), server_default="0", nullable=False))
     # Set-up finished: every answer was given. Unfinished: the language was answered when the track question
     # was reached; the study days only when someone changed them (otherwise they are asked again, which costs
-    # one tap, rather than silently becoming every day). Bits: 1 language, 2 study days (db/models.py).
+    # one tap, rather than silently becoming every day). Bits: 1 language, 2 study days (db/models/learners.py).
     op.execute(
         "UPDATE learners SET setup_answered = CASE"
         " WHEN onboarded_at IS NOT NULL THEN 3"

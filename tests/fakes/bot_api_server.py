@@ -1,7 +1,9 @@
 """A small fake Bot API over HTTP for end-to-end tests: the bot runs as it would on Telegram, pointed here
 through TELEGRAM_API_URL. Answers come from the same in-memory fake the unit tests use, so Telegram's limits
 are enforced here too; with `send_rate_limit` and `per_chat_interval` it answers 429 like Telegram's flood control
-(about 30 messages a second overall, one a second per chat), and it can refuse a token (401) or fail a method with
+(about 30 messages a second overall, one a second per chat). A message sent with `allow_paid_broadcast` is not held
+to `send_rate_limit`, only to `paid_rate_limit` for all messages together (Telegram's 1,000 a second), and is
+marked `paid` in `calls`. It can refuse a token (401) or fail a method with
 502 a number of times (Telegram unreachable for a while). While `holding` is set it answers every message 429
 (nothing delivered), so a test can keep the bot's handlers and sends in progress and then stop or kill it."""
 
@@ -39,6 +41,11 @@ class Call:
     at: float = 0.0  # the event loop's time when it arrived
     status: int = 200
 
+    @property
+    def paid(self) -> bool:
+        """Sent as a paid broadcast (aiogram sends the flag as the form value "true")."""
+        return str(self.params.get("allow_paid_broadcast")).lower() == "true"
+
 
 _PUTS_IN_A_CHAT = ("send", "edit", "copy", "forward", "stop")
 
@@ -60,12 +67,14 @@ class FakeBotApiServer:
     # and a second message to one chat sooner than `per_chat_interval` after its last one.
     send_rate_limit: int | None = None
     per_chat_interval: float | None = None
+    paid_rate_limit: int = 1000  # messages a second, paid and free together, once some are paid
     refused: int = 0
     refused_tokens: set[str] = field(default_factory=set)  # answered 401 Unauthorized
     failing: dict[str, int] = field(default_factory=dict)  # method (lower case) -> next calls answered 502
     holding: bool = False  # every message answered 429 with `hold_retry_after`, not delivered
     hold_retry_after: int = 1
-    _recent_sends: collections.deque[float] = field(default_factory=collections.deque)
+    _recent_sends: collections.deque[float] = field(default_factory=collections.deque)  # unpaid ones
+    _recent_paid: collections.deque[float] = field(default_factory=collections.deque)
     _chat_last: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -128,7 +137,7 @@ class FakeBotApiServer:
             )
         if name == "getupdates":
             return await self._get_updates(params)
-        if puts_in_a_chat(name) and (self.holding or self._over_limit(str(params.get("chat_id")))):
+        if puts_in_a_chat(name) and (self.holding or self._over_limit(str(params.get("chat_id")), call.paid)):
             self.refused += 1
             call.status = 429
             wait = self.hold_retry_after if self.holding else 1
@@ -142,23 +151,30 @@ class FakeBotApiServer:
         call.status, body = response_body(method, self.telegram)
         return web.Response(status=call.status, text=body, content_type="application/json")
 
-    def _over_limit(self, chat: str) -> bool:
+    def _over_limit(self, chat: str, paid: bool) -> bool:
         now = asyncio.get_running_loop().time()
-        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
-            self._recent_sends.popleft()
-        if self.send_rate_limit is not None and len(self._recent_sends) >= self.send_rate_limit:
+        for recent in (self._recent_sends, self._recent_paid):
+            while recent and now - recent[0] >= 1.0:
+                recent.popleft()
+        if len(self._recent_sends) + len(self._recent_paid) >= self.paid_rate_limit:
+            return True
+        if not paid and self.send_rate_limit is not None and len(self._recent_sends) >= self.send_rate_limit:
             return True
         if (
             self.per_chat_interval is not None
             and now - self._chat_last.get(chat, -1e9) < self.per_chat_interval
         ):
             return True
-        self._recent_sends.append(now)
+        (self._recent_paid if paid else self._recent_sends).append(now)
         self._chat_last[chat] = now
         return False
 
     def accepted(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method.lower() and c.status == 200]
+
+    def paid(self) -> list[Call]:
+        """The paid broadcasts Telegram would have charged for (accepted, with `allow_paid_broadcast`)."""
+        return [c for c in self.calls if c.paid and c.status == 200]
 
     def refused_chats(self, method: str) -> set[str]:
         return {
