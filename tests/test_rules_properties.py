@@ -4,9 +4,9 @@ A history is written the way the bot writes it (the credit rules of `bot/service
 applied without a database by `World`): random study weekdays, weekly hours and time zones, steps ticked and
 unticked, minutes logged, topics and passes finished, reopened, skipped or known, reviews answered, rows from
 before the ledger, days off and breaks, over up to two months, on the test catalog's tracks and on the real
-`content/`. The pure functions the screens read are then asked about it: the plan (`plan.plan_of`), the ledger,
+`content/`. The pure functions the screens read are then asked about it: the plan (`learner_plan.plan_of`), the ledger,
 the streak and the week (`activity.activity_of`, `LearnerWeek`), /today (`today.today_of`) and the reviews of the
-day (`quiz.day_of`, `quiz.balanced_due`, `quiz.spread_due`).
+day (`quiz_day.day_of`, `quiz_balance.balanced_due`, `quiz_balance.spread_due`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from bot.curriculum.catalog import Catalog, TopicRef
 from bot.curriculum.loader import load_catalog
 from bot.curriculum.models import StepKind
-from bot.services import activity, plan, quiz, today
+from bot.services import activity, learner_plan, plan, quiz_balance, quiz_cards, quiz_day, record, today
 from bot.services.activity import MAX_FREEZES, streak
 from bot.services.ledger import (
     LEGACY_DAY_CEILING,
@@ -43,16 +43,18 @@ from bot.services.ledger import (
     topic_left,
     topic_minutes,
 )
-from bot.services.plan import OUT_OF_PLAN, PersonalPlan, Schedule, study_weekdays
-from bot.services.progress import FINISHED, TopicState, open_passes_before
+from bot.services.plan import OUT_OF_PLAN, PersonalPlan
+from bot.services.progress import FINISHED, open_passes_before
+from bot.services.record import LearnerRecord
 from bot.services.reminders import at_local, local_date
+from bot.services.schedule import Schedule, study_weekdays
 from bot.services.study import MAX_LOGGED_MINUTES
 from bot.services.week import LearnerWeek
 from db.models import Learner, QuizCard, Status, StudyKind
 from db.repositories import quiz as quiz_repo
 from db.repositories.learners import EnrollmentRow
 from db.repositories.progress import EventRow, PartKey
-from db.repositories.quiz import CardRow, ReviewRow
+from db.repositories.quiz import CardDue, CardRow, ReviewRow
 from db.repositories.study_log import Entry
 from tests.conftest import FIXTURE_CONTENT
 
@@ -91,7 +93,7 @@ class World:
         return f"World(rows={self.rows!r}, statuses={dict(self.statuses)!r})"
 
     def ledger(self) -> Ledger:
-        return plan.ledger_of(self.catalog, self.rows, self.zone)
+        return learner_plan.ledger_of(self.catalog, self.rows, self.zone)
 
     def _add(
         self, ref: TopicRef, kind: StudyKind, minutes: float | None, at: datetime, step: str = ""
@@ -225,14 +227,32 @@ class History:
 
     @property
     def excused(self) -> frozenset[date]:
-        return plan.break_days_of(self.breaks, self.zone, self.now)
+        return learner_plan.break_days_of(self.breaks, self.zone, self.now)
 
     def ledger(self) -> Ledger:
         return self.world.ledger()
 
+    def record(self, cards: Sequence[CardRow] = (), answers: Sequence[ReviewRow] = ()) -> LearnerRecord:
+        """The history as one read of the learner (`record.read_record` reads the same from the database)."""
+        return LearnerRecord(
+            learner=self.learner,
+            track_id=self.track_id,
+            zone=self.zone,
+            weekdays=self.weekdays,
+            ledger=self.ledger(),
+            breaks=tuple(self.breaks),
+            statuses=self.statuses,
+            events=tuple(self.events),
+            enrollment=self.enrollment,
+            membership=None,
+            stages=(),
+            cards=tuple(CardDue(c.track_id, c.topic_id, c.question_id, c.due) for c in cards),
+            answers_today=tuple(answers),
+        )
+
     def plan(self, with_breaks: bool = True) -> PersonalPlan:
         enrollment = self.enrollment if with_breaks else self.enrollment._replace(break_days=0)
-        personal = plan.plan_of(
+        personal = learner_plan.plan_of(
             self.catalog,
             self.learner,
             self.track_id,
@@ -458,7 +478,7 @@ def test_a_break_is_excused_whatever_weekday_the_track_was_started_on() -> None:
     learner = Learner(**LEARNER, study_days=0b11111)
     zone, now = ZoneInfo("UTC"), datetime(2026, 1, 14, 20, tzinfo=UTC)
     away = [(datetime(2026, 1, 12, 8, tzinfo=UTC), datetime(2026, 1, 14, 8, tzinfo=UTC))]
-    excused = plan.break_days_of(away, zone, now)
+    excused = learner_plan.break_days_of(away, zone, now)
     studied = [date(2026, 1, day) for day in (5, 6, 7, 8, 9, 14)]
     ledger = Ledger.of(
         [Entry("demo", "sorting", "", "minutes", 72.0, datetime.combine(d, time(10), UTC)) for d in studied],
@@ -467,7 +487,7 @@ def test_a_break_is_excused_whatever_weekday_the_track_was_started_on() -> None:
     plans = {}
     for started in (date(2026, 1, 3), date(2026, 1, 5)):
         enrollment = EnrollmentRow("demo", datetime.combine(started, time(9), UTC), None, 2)
-        plans[started] = plan.plan_of(
+        plans[started] = learner_plan.plan_of(
             FIXTURE, learner, "demo", now, {}, [], ledger, enrollment, None, excused
         )
     monday, saturday = plans[date(2026, 1, 5)], plans[date(2026, 1, 3)]
@@ -495,7 +515,7 @@ def test_the_progress_charts_line_ends_at_the_hours_studied() -> None:
     world.mark(refs["extra"], "", Status.DONE, datetime(2026, 3, 4, 10, tzinfo=UTC))
     enrollment = EnrollmentRow("demo", datetime(2026, 3, 2, 9, tzinfo=UTC), None, 0)
     learner = Learner(**LEARNER, study_days=127)
-    personal = plan.plan_of(
+    personal = learner_plan.plan_of(
         FIXTURE, learner, "demo", now, world.statuses["demo"], world.events, world.ledger(), enrollment, None
     )
     assert personal is not None and personal.hours_counted == 1.0
@@ -700,34 +720,39 @@ def _cards(h: History, data: st.DataObject) -> list[CardRow]:
 @FAST
 @given(histories(), st.data())
 def test_today_states_the_ledgers_minutes_of_the_day(h: History, data: st.DataObject) -> None:
-    refs = h.catalog.plan(h.track_id)
-    ref = plan.resume_topic(refs, h.statuses, h.events)
-    state = None
-    if ref is not None:
-        parts = {part: h.statuses.get((ref.topic.id, part), Status.NOT_STARTED) for part in ref.topic.parts}
-        state = TopicState(ref, plan.topic_status(ref.topic, h.statuses), parts)
+    """/today read from one record of the learner (`record.today`): its figures are the ledger's, the plan's and
+    the day's reviews', the same the other screens state."""
     others = [o for track in h.catalog.tracks if track.id != h.track_id for o in h.catalog.plan(track.id)]
     elsewhere = data.draw(st.booleans())
     if others and elsewhere:  # some study on another track today too
         h.world.log(data.draw(st.sampled_from(others)), data.draw(st.integers(1, 90)), h.now)
+    cards = _cards(h, data)
+    start = at_local(h.zone, h.today, time(0, 0))
+    answers = [
+        ReviewRow(h.track_id, "any", "q", True, False, max(start, h.now - timedelta(minutes=n)))
+        for n in range(data.draw(st.integers(0, h.learner.daily_review_cap)))
+    ]
+    learner = h.record(cards, answers)
+    day = record.today(h.catalog, learner, h.now)
     personal, ledger = h.plan(), h.ledger()
-    answered = data.draw(st.integers(0, h.learner.daily_review_cap))
-    reviews = quiz.day_of(
-        h.catalog, _cards(h, data), answered, h.zone, h.learner.daily_review_cap, h.now, h.weekdays
-    )
-    day = today.today_of(personal, state, reviews, ledger, None, h.learner.timezone or "UTC", h.now)
 
+    assert day.plan == personal  # the plan /progress states
+    cap = h.learner.daily_review_cap
+    assert day.reviews == quiz_day.day_of(h.catalog, cards, len(answers), h.zone, cap, h.now, h.weekdays)
     assert day.minutes_for_topic >= 0
     assert day.minutes_for_topic == max(0, personal.minutes_today - day.minutes_done_today)
     assert day.minutes_done_today == round(ledger.minutes_on(h.today, h.track_id))
     # The pace counts the same minutes for today that /today says were studied.
     assert day.minutes_done_today == round(ledger.counted_by_day(h.track_id).get(h.today, 0.0) * 60)
-    # /progress's chart states today's minutes (`activity_of`): the same figure while the learner studies one track.
-    active = activity.activity_of(ledger, h.weekdays, h.excused, h.now)
+    # /progress's chart states today's minutes (`activity_of`): the same figure while the learner studies one
+    # track (for two, see the xfail test below).
+    active = record.activity(learner, h.now)
+    assert active == activity.activity_of(ledger, h.weekdays, h.excused, h.now)
     assert day.studied_today == active.studied_today
     if all(e.track_id == h.track_id for e in ledger.entries):
         assert day.minutes_done_today == round(active.minutes_by_day.get(h.today, 0.0))
     if day.topic is not None:
+        assert day.topic.ref == plan.resume_topic(h.catalog.plan(h.track_id), h.statuses, h.events)
         assert day.topic.hours_done >= 0 and day.topic.hours_left >= 0
         total = topic_minutes(day.topic.ref.topic) / 60
         assert day.topic.hours_done + day.topic.hours_left == pytest.approx(total)
@@ -752,8 +777,8 @@ def test_today_and_the_progress_chart_agree_for_a_learner_on_two_tracks() -> Non
     learner = Learner(
         id=1, language="en", timezone="UTC", weekly_hours=6, study_days=127, daily_review_cap=10
     )
-    personal = plan.plan_of(FIXTURE, learner, "demo", now, {}, [], ledger, None, None)
-    reviews = quiz.day_of(FIXTURE, [], 0, zone, 10, now, frozenset(range(7)))
+    personal = learner_plan.plan_of(FIXTURE, learner, "demo", now, {}, [], ledger, None, None)
+    reviews = quiz_day.day_of(FIXTURE, [], 0, zone, 10, now, frozenset(range(7)))
     day = today.today_of(personal, None, reviews, ledger, None, "UTC", now)
     active = activity.activity_of(ledger, frozenset(range(7)), frozenset(), now)
     assert day.minutes_done_today == round(active.minutes_by_day[now.date()])
@@ -832,8 +857,8 @@ def test_a_days_reviews_never_go_over_the_cap_and_none_is_lost(
     for later, wanted, practice in visits:
         now += timedelta(minutes=later + 1)
         day = local_date(zone, now)
-        answered = quiz.answered_due(reviews, zone, now)
-        outlook = quiz.day_of(deck.catalog, cards, answered, zone, cap, now, deck.weekdays)
+        answered = quiz_day.answered_due(reviews, zone, now)
+        outlook = quiz_day.day_of(deck.catalog, cards, answered, zone, cap, now, deck.weekdays)
         end = at_local(zone, day + timedelta(days=1), time(0, 0))
         due = sorted((c for c in _live(deck, cards) if c.due < end), key=lambda c: c.due)
         assert answered + outlook.due_today <= cap
@@ -848,13 +873,13 @@ def test_a_days_reviews_never_go_over_the_cap_and_none_is_lost(
         for n, card in enumerate(due[: min(wanted, outlook.due_today)]):
             at = now + timedelta(seconds=n)
             others = [c for c in cards if c is not card]
-            load = quiz.due_load(others, zone)
-            scheduled, _log = quiz.SCHEDULER.review_card(
-                quiz.fsrs_card(card),
+            load = quiz_balance.due_load(others, zone)
+            scheduled, _log = quiz_cards.SCHEDULER.review_card(
+                quiz_cards.fsrs_card(card),
                 (Rating.Again, Rating.Good, Rating.Easy)[(wanted + n) % 3],
                 review_datetime=at,
             )
-            moved = quiz.balanced_due(others, scheduled.due, zone, cap, deck.weekdays, at)
+            moved = quiz_balance.balanced_due(others, scheduled.due, zone, cap, deck.weekdays, at)
             landed = local_date(zone, moved)
             assert landed > day and landed.weekday() in deck.weekdays
             assert load[landed] < cap  # never onto a day already at the cap
@@ -873,14 +898,14 @@ def test_a_days_reviews_never_go_over_the_cap_and_none_is_lost(
         if practice and due:  # practice answers never use the day's cap
             reviews.append(ReviewRow(due[0].track_id, due[0].topic_id, due[0].question_id, True, True, now))
         now += timedelta(minutes=1)
-        assert quiz.answered_due(reviews, zone, now) <= cap
+        assert quiz_day.answered_due(reviews, zone, now) <= cap
         assert len(_live(deck, cards)) == live_count
     by_day = Counter(local_date(zone, r.reviewed_at) for r in reviews if not r.practice)
     assert max(by_day.values(), default=0) <= cap
 
 
 class _Session:
-    """What `quiz.spread_due` asks of a session once its two reads are answered from lists."""
+    """What `quiz_balance.spread_due` asks of a session once its two reads are answered from lists."""
 
     async def commit(self) -> None:
         return None
@@ -904,7 +929,7 @@ def _spread(deck: Deck, answered: int, lowest_recall_first: bool) -> tuple[list[
         patch.setattr(quiz_repo, "cards", cards)
         patch.setattr(quiz_repo, "reviews_since", reviews_since)
         moved = asyncio.run(
-            quiz.spread_due(
+            quiz_balance.spread_due(
                 _Session(),  # type: ignore[arg-type]
                 deck.catalog,
                 1,
