@@ -85,6 +85,9 @@ class CoachLoop:
         self._lock = asyncio.Lock()
         self._stopping = False
         self._running: asyncio.Task[Any] | None = None
+        # Beats looking for a dead process's claims: a stop waits for them as for the tick, so APScheduler's
+        # shutdown never cancels one mid-query (it would log the cancellation as the job's failure).
+        self._beats: set[asyncio.Task[Any]] = set()
         self.parts = Parts(
             bot,
             sessionmaker,
@@ -138,9 +141,16 @@ class CoachLoop:
     async def beat(self) -> int:
         """Every few seconds: this process is alive, and what a dead one claimed is taken over now, not at the next
         tick (a running tick does it between its batches). Returns how many sends the takeover delivered."""
-        if self._stopping or not await self.heartbeat.orphans() or self._lock.locked():
+        task = asyncio.current_task()
+        if self._stopping or task is None:
             return 0
-        return await self.tick()
+        self._beats.add(task)
+        try:
+            if not await self.heartbeat.orphans() or self._lock.locked():
+                return 0
+            return await self.tick()
+        finally:
+            self._beats.discard(task)
 
     async def _until_database_answers(self) -> bool:
         """Look once a second until the database answers (True), or the loop stops (False)."""
@@ -165,7 +175,7 @@ class CoachLoop:
         self._stopping = True
         self.held.wake()
         running = {self._running} if self._running is not None else set()
-        waiting = running | self.held.unfinished()
+        waiting = running | self.held.unfinished() | self._beats
         if waiting:
             _, late = await asyncio.wait(waiting, timeout=grace)
             for task in late:
