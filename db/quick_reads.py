@@ -55,7 +55,7 @@ class _Reader:
             for value, bind in zip(compiled.values(params), compiled.binds, strict=True)
         )
         found = self._connection.execute(compiled.sql, values).fetchall()
-        if not compiled.converts:
+        if not compiled.converting:
             return found
         # Only the columns that need it are converted (in a card, its two datetimes of nine columns).
         converting = compiled.converting
@@ -88,7 +88,6 @@ class _Compiled:
             column.type._cached_result_processor(dialect, None) for column in sql._result_columns
         )
         self.converting = tuple((i, convert) for i, convert in enumerate(self.results) if convert is not None)
-        self.converts = bool(self.converting)
 
     def values(self, params: Mapping[str, Any]) -> list[Any]:
         return [params.get(name, default) for name, default in zip(self.names, self.defaults, strict=True)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,6 @@ from bot.services.ledger import Ledger
 from bot.services.plan import PersonalPlan
 from bot.services.progress import TopicState
 from bot.services.quiz_day import ReviewDay
-from bot.services.reminders import at_local, local_date
 from bot.services.schedule import study_weekdays
 from bot.services.today import Today, today_of
 from db.models import CohortStage, Enrollment, Learner, Status
@@ -68,9 +67,7 @@ async def read_record(
     rows = await study_repo.entries(session, learner.id)
     spans = await break_repo.spans(session, learner.id)
     cards = await quiz_repo.card_dues(session, learner.id)
-    answers = await quiz_repo.review_rows(
-        session, learner.id, at_local(zone, local_date(zone, now), time(0, 0))
-    )
+    answers = await quiz_repo.review_rows(session, learner.id, quiz_day.day_start(zone, now))
     statuses: dict[PartKey, Status] = {}
     events: Sequence[Event] = ()
     enrollment = membership = None
@@ -142,8 +139,8 @@ def reviews_of(catalog: Catalog, record: LearnerRecord, now: datetime) -> Review
 def left_over(catalog: Catalog, record: LearnerRecord, now: datetime) -> bool:
     """Whether reviews left over from earlier days exceed today's room: only then does `quiz_balance.spread_due` move
     some, so a reminder writes nothing on the usual day."""
-    zone, day = record.zone, local_date(record.zone, now)
-    start, end = at_local(zone, day, time(0, 0)), at_local(zone, day + timedelta(days=1), time(0, 0))
+    zone = record.zone
+    start, end = quiz_day.day_start(zone, now), quiz_day.day_end(zone, now)
     live = [c for c in record.cards if catalog.question(c.track_id, c.topic_id, c.question_id) is not None]
     due = [c for c in live if c.due < end]
     room = max(
